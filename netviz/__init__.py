@@ -1,0 +1,1 @@
+"""netviz: who can talk to whom in a Kubernetes cluster, and why."""

@@ -1,0 +1,223 @@
+"""Typed, immutable Kubernetes objects as the engine sees them, each with where it came from.
+
+Everything here is plain data: no YAML, no evaluation, no Django. `netviz.k8s.build` makes these
+from documents; `netviz.engine` evaluates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Protocol = Literal["TCP", "UDP", "SCTP"]
+PROTOCOLS: tuple[Protocol, ...] = ("TCP", "UDP", "SCTP")
+Direction = Literal["ingress", "egress"]
+Operator = Literal["In", "NotIn", "Exists", "DoesNotExist"]
+
+# Kinds that become endpoints (a Pod not owned by a workload in the input is its own endpoint).
+WORKLOAD_KINDS: tuple[str, ...] = (
+    "Pod",
+    "Deployment",
+    "ReplicaSet",
+    "ReplicationController",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+)
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where a thing was written: file path as given, 1-based document index, 1-based line."""
+
+    file: str
+    doc: int
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} (document {self.doc})"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A parse or validation message about one document (or one field in it)."""
+
+    severity: Literal["error", "warning"]
+    message: str
+    source: Source
+    kind: str | None = None
+    namespace: str | None = None
+    name: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.source.file,
+            "doc": self.source.doc,
+            "line": self.source.line,
+            "kind": self.kind,
+            "namespace": self.namespace,
+            "name": self.name,
+        }
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One matchExpressions entry. `values` is empty for Exists / DoesNotExist."""
+
+    key: str
+    operator: Operator
+    values: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class LabelSelector:
+    """A metav1.LabelSelector. The empty selector (no labels, no expressions) selects everything."""
+
+    match_labels: tuple[tuple[str, str], ...] = ()
+    match_expressions: tuple[Requirement, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.match_labels and not self.match_expressions
+
+
+@dataclass(frozen=True)
+class ContainerPort:
+    """A declared container port; `name` is what named ports in policies refer to."""
+
+    port: int
+    protocol: Protocol = "TCP"
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """A namespace; `declared` is False for one only referenced by other objects.
+
+    `labels` always includes `kubernetes.io/metadata.name`.
+    """
+
+    name: str
+    labels: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    declared: bool = True
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A set of pods that behave alike: a workload's pod template, or a bare Pod.
+
+    `labels` are the pod (template) labels. `replicas` is None where the count is not fixed
+    (DaemonSet, or not known). `pod_ips` and `host_ip` come from a Pod's status when given.
+    """
+
+    kind: str
+    namespace: str
+    name: str
+    labels: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    ports: tuple[ContainerPort, ...] = ()
+    replicas: int | None = 1
+    host_network: bool = False
+    pod_ips: tuple[str, ...] = ()
+    host_ip: str | None = None
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.namespace}/{self.name}[{self.kind}]"
+
+
+@dataclass(frozen=True)
+class IPBlock:
+    """An ipBlock peer: `cidr` minus each of `excepts` (normalised CIDR strings, v4 or v6)."""
+
+    cidr: str
+    excepts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Peer:
+    """One entry of `from` / `to`.
+
+    Either `ip_block` is set, or at least one of the selectors is (the API rejects an empty peer).
+    pod_selector only: pods of the policy's namespace. namespace_selector only: every pod of the
+    matching namespaces. Both: pods matching pod_selector in namespaces matching namespace_selector.
+    """
+
+    pod_selector: LabelSelector | None = None
+    namespace_selector: LabelSelector | None = None
+    ip_block: IPBlock | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class PortSpec:
+    """One entry of `ports`. `port` None means every port of the protocol; a str is a named port.
+
+    `end_port` only with a numeric `port`: the inclusive range port..end_port.
+    """
+
+    protocol: Protocol = "TCP"
+    port: int | str | None = None
+    end_port: int | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One ingress or egress rule. Empty `peers` = every peer; empty `ports` = every port."""
+
+    peers: tuple[Peer, ...] = ()
+    ports: tuple[PortSpec, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A networking.k8s.io/v1 NetworkPolicy with `policy_types` already defaulted.
+
+    `ingress` / `egress` hold the rules (a missing list and `[]` both mean no rule). Rules of a
+    direction not in `policy_types` are kept as written but never take effect.
+    """
+
+    namespace: str
+    name: str
+    pod_selector: LabelSelector
+    policy_types: frozenset[Direction]
+    ingress: tuple[Rule, ...] = ()
+    egress: tuple[Rule, ...] = ()
+    source: Source | None = None
+    text: str = field(default="", compare=False, hash=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+    def rules(self, direction: Direction) -> tuple[Rule, ...]:
+        return self.ingress if direction == "ingress" else self.egress
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Everything usable that was read, plus every problem met while reading it.
+
+    `ignored` lists (kind, namespace/name, Source) of documents of kinds netviz does not model.
+    """
+
+    namespaces: tuple[Namespace, ...] = ()
+    endpoints: tuple[Endpoint, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    ignored: tuple[tuple[str, str, Source], ...] = ()
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "warning")

@@ -1,0 +1,1 @@
+"""The netviz web app: stored reviews, uploads, pages and the JSON API."""
