@@ -42,3 +42,7 @@ format: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Refresh vendored front-end libraries (static/vendor/) from the npm registry.
+vendor:
+	bash scripts/vendor.sh
