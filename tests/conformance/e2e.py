@@ -7,6 +7,7 @@ Mirrors kubernetes/test/e2e/network/netpol (model.go, truthtable.go, reachabilit
 from __future__ import annotations
 
 import ipaddress
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -86,6 +87,11 @@ def e2e_model(
     return "---\n".join(docs)
 
 
+def manifest(text: str) -> str:
+    """Inline YAML as written in a test: dedented, first line of YAML is line 1."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
 def _q(value: str) -> str:
     return f'"{value}"'
 
@@ -108,7 +114,7 @@ def run(policies: str, model: str | None = None) -> Evaluator:
     """The e2e model in `model.yaml` plus the policies in `policy.yaml` (lines count from 1)."""
     files = [("model.yaml", model if model is not None else e2e_model())]
     if policies.strip():
-        files.append(("policy.yaml", policies))
+        files.append(("policy.yaml", manifest(policies)))
     return evaluate(*files)
 
 
