@@ -1,0 +1,48 @@
+"""Allowed connections as a Graphviz digraph: one cluster per namespace, externals outside."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from netviz.engine.result import Analysis, ExternalRange
+from netviz.formats.connections import ordered_connections, ordered_endpoints
+from netviz.k8s.model import Endpoint
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string; backslashes doubled so Graphviz prints them, not escapes them."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + text.replace("\r", "").replace("\n", "\\n") + '"'
+
+
+def _label(endpoint: Endpoint | ExternalRange) -> str:
+    if isinstance(endpoint, ExternalRange):
+        return "\n".join(endpoint.cidrs)
+    replicas = "" if endpoint.replicas is None else f" x{endpoint.replicas}"
+    return f"{endpoint.name}\n{endpoint.kind}{replicas}"
+
+
+def render_dot(analysis: Analysis) -> str:
+    lines = [
+        "digraph netviz {",
+        "  rankdir=LR;",
+        '  node [shape=box, style=rounded, fontname="Helvetica"];',
+        '  edge [fontname="Helvetica", fontsize=10];',
+    ]
+    endpoints = ordered_endpoints(analysis)
+    workloads = sorted(
+        (e for e in endpoints if isinstance(e, Endpoint)), key=lambda e: (e.namespace, e.id)
+    )
+    for namespace, members in groupby(workloads, key=lambda e: e.namespace):
+        lines.append(f"  subgraph {quote('cluster_' + namespace)} {{")
+        lines.append(f"    label={quote(namespace)};")
+        for e in members:
+            lines.append(f"    {quote(e.id)} [label={quote(_label(e))}];")
+        lines.append("  }")
+    for e in endpoints:
+        if isinstance(e, ExternalRange):
+            lines.append(f"  {quote(e.id)} [label={quote(_label(e))}, shape=ellipse];")
+    for c in ordered_connections(analysis):
+        lines.append(f"  {quote(c.src)} -> {quote(c.dst)} [label={quote(str(c.ports))}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

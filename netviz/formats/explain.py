@@ -1,0 +1,117 @@
+"""One pair's verdict in words (text) or as data (JSON): which rules allow, which policies deny."""
+
+from __future__ import annotations
+
+from netviz.engine.ports import PortSet
+from netviz.engine.result import DirectionVerdict, Explanation
+from netviz.formats.connections import dump_json, ordered_caveats
+from netviz.formats.words import describe_caveat, describe_miss, describe_rule, location
+
+
+def _side_ports(verdict: DirectionVerdict, asked: PortSet) -> PortSet:
+    return verdict.allowed & asked
+
+
+def _asked_words(asked: PortSet) -> str:
+    return "all ports" if asked.is_all() else str(asked)
+
+
+def _direction_to_json(verdict: DirectionVerdict, explanation: Explanation) -> dict:
+    other = explanation.src if verdict.direction == "ingress" else explanation.dst
+    asked = _asked_words(explanation.asked)
+    allowed = _side_ports(verdict, explanation.asked)
+    return {
+        "allowed": not allowed.is_empty(),
+        "isolated": verdict.isolated,
+        "ports": allowed.as_json(),
+        "allowed_by": [
+            {**ref.as_dict(), "ports": ports.as_json()} for ref, ports in verdict.allowed_by
+        ],
+        "denied_by": [
+            {
+                "policy": d.policy,
+                "file": d.file,
+                "line": d.line,
+                "reasons": [
+                    {
+                        "rule_index": m.rule_index,
+                        "reason": m.reason,
+                        "line": m.line,
+                        "message": describe_miss(m, verdict.direction, other, asked),
+                    }
+                    for m in d.misses
+                ],
+            }
+            for d in verdict.denied_by
+        ],
+        "caveats": [c.as_dict() for c in ordered_caveats(verdict.caveats)],
+    }
+
+
+def explanation_to_json(explanation: Explanation) -> dict:
+    return {
+        "src": explanation.src,
+        "dst": explanation.dst,
+        "asked": explanation.asked.as_json(),
+        "allowed": explanation.is_allowed,
+        "ports": explanation.allowed.as_json(),
+        "egress": _direction_to_json(explanation.egress, explanation),
+        "ingress": _direction_to_json(explanation.ingress, explanation),
+    }
+
+
+def _direction_text(verdict: DirectionVerdict, explanation: Explanation) -> list[str]:
+    asked = explanation.asked
+    if verdict.direction == "egress":
+        head, other = f"Egress from {explanation.src}", explanation.dst
+    else:
+        head, other = f"Ingress to {explanation.dst}", explanation.src
+    allowed = _side_ports(verdict, asked)
+    if not verdict.isolated:
+        lines = [f"{head}: allowed (no policy selects it for {verdict.direction})"]
+    elif allowed.is_empty():
+        lines = [f"{head}: DENIED"]
+    elif allowed == asked:
+        lines = [f"{head}: allowed"]
+    else:
+        lines = [f"{head}: partly allowed ({allowed} of {_asked_words(asked)})"]
+    if verdict.allowed_by:
+        lines.append("  allowed by:")
+        for ref, ports in verdict.allowed_by:
+            lines.append(f"    - {describe_rule(ref)}: {ports}")
+    if verdict.denied_by:
+        lines.append("  not allowed by these isolating policies:")
+        for denial in verdict.denied_by:
+            where = location(denial.file, denial.line)
+            name = f"{denial.policy} ({where})" if where else denial.policy
+            misses = [
+                describe_miss(m, verdict.direction, other, _asked_words(asked))
+                for m in denial.misses
+            ]
+            if len(misses) == 1 and denial.misses[0].reason == "no-rules":
+                lines.append(f"    - {name} {misses[0]}")
+                continue
+            lines.append(f"    - {name}:")
+            lines += [f"        {m}" for m in misses]
+    for caveat in ordered_caveats(verdict.caveats):
+        lines.append(f"  caveat: {describe_caveat(caveat)}")
+    return lines
+
+
+def render_explanation_text(explanation: Explanation) -> str:
+    verdict = f"ALLOWED ({explanation.allowed})" if explanation.is_allowed else "DENIED"
+    lines = [
+        f"From:    {explanation.src}",
+        f"To:      {explanation.dst}",
+        f"Asked:   {_asked_words(explanation.asked)}",
+        f"Verdict: {verdict}",
+        "",
+        *_direction_text(explanation.egress, explanation),
+        "",
+        *_direction_text(explanation.ingress, explanation),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_explanation_json(explanation: Explanation) -> str:
+    return dump_json(explanation_to_json(explanation))

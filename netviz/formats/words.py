@@ -1,0 +1,87 @@
+"""Words for the engine's data: rule references, caveat codes, rule misses and parse problems."""
+
+from __future__ import annotations
+
+from netviz.engine.result import Caveat, RuleMiss, RuleRef
+from netviz.k8s.model import Direction, Problem
+
+
+def peer_field(direction: Direction) -> str:
+    """The manifest field that lists a rule's peers: `from` for ingress, `to` for egress."""
+    return "from" if direction == "ingress" else "to"
+
+
+def location(file: str, line: int) -> str:
+    """`file:line`, or whatever part of it is known."""
+    if file and line:
+        return f"{file}:{line}"
+    if file:
+        return file
+    return f"line {line}" if line else ""
+
+
+def describe_rule(ref: RuleRef) -> str:
+    """e.g. `x/allow-web ingress rule 0, from[1], ports[0] (policies.yaml:14)`."""
+    text = f"{ref.policy_id} {ref.direction} rule {ref.rule_index}"
+    if ref.peer_index is not None:
+        text += f", {peer_field(ref.direction)}[{ref.peer_index}]"
+    if ref.port_index is not None:
+        text += f", ports[{ref.port_index}]"
+    where = location(ref.file, ref.line)
+    return f"{text} ({where})" if where else text
+
+
+# Each text reads after the endpoint id; `{detail}` and `{policy}` are filled in where known.
+_CAVEATS = {
+    "ipblock-matches-pod-ip": (
+        "has pod IP {detail} inside an ipBlock of {policy}; netviz applies ipBlock only to "
+        "addresses outside the cluster, but some network plugins apply it to pod IPs too"
+    ),
+    "host-network-pod": (
+        "uses the host network; netviz treats it as never isolated and matched only by ipBlocks "
+        "containing its node address, but some network plugins select it like an ordinary pod"
+    ),
+    "self": "is the same pod at both ends: traffic to itself over loopback is always allowed",
+}
+
+
+def describe_caveat(caveat: Caveat) -> str:
+    """One sentence naming the endpoint, the policy and rule concerned, and both readings."""
+    template = _CAVEATS.get(caveat.code)
+    if template is None:
+        # A code added to the engine after this table: still say everything the data holds.
+        text = f"{caveat.endpoint}: {caveat.code}"
+        if caveat.policy:
+            text += f" ({caveat.policy})"
+        if caveat.detail:
+            text += f": {caveat.detail}"
+    else:
+        policy = caveat.policy or "a policy"
+        detail = caveat.detail or "an address"
+        text = f"{caveat.endpoint} " + template.format(detail=detail, policy=policy)
+    if caveat.rule is not None:
+        text += f" [{describe_rule(caveat.rule)}]"
+    return text
+
+
+def describe_miss(miss: RuleMiss, direction: Direction, other: str, asked: str) -> str:
+    """Why one rule of an isolating policy did not allow the traffic asked about."""
+    if miss.reason == "no-rules":
+        return f"has no {direction} rules, so it allows no {direction} traffic"
+    rule = f"{direction} rule {miss.rule_index}" if miss.rule_index is not None else direction
+    if miss.line:
+        rule += f" (line {miss.line})"
+    if miss.reason == "peer":
+        return f"{rule}: no `{peer_field(direction)}` entry matches {other}"
+    return f"{rule}: a peer matches but its ports do not cover {asked}"
+
+
+def describe_problem(problem: Problem) -> str:
+    """`file:line (document N): error: message`; the object is named when the reader knew it."""
+    src = problem.source
+    where = f"{src.file}:{src.line} (document {src.doc})" if src.doc else src.file
+    what = ""
+    if problem.kind or problem.name:
+        name = "/".join(p for p in (problem.namespace, problem.name) if p)
+        what = " ".join(p for p in (problem.kind, name) if p) + ": "
+    return f"{where}: {problem.severity}: {what}{problem.message}"
