@@ -26,7 +26,7 @@ from bench.patterns import (  # noqa: E402
 )
 
 # Bump when the output changes, so cached clusters from an older generator are not reused.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DEFAULT_SEED = 20240611
 
 
@@ -298,11 +298,14 @@ class _Generator:
         rng, spec = self.rng, self.spec
         out = self.platform()
         n_apps = len(self.app_namespaces)
-        weights = [rng.uniform(0.3, 2.0) for _ in range(n_apps)]
+        # A few small application namespaces have no policy at all, as in real clusters; everything
+        # may reach them, so they are what makes connection counts grow with the square of size.
+        n_open = round(n_apps * 0.04)
+        open_ns = set(rng.sample(range(1, n_apps), n_open)) if n_apps > 1 else set()
+        weights = [rng.uniform(0.3, 2.0) * (0.5 if i in open_ns else 1) for i in range(n_apps)]
         extra = spec.workloads - PLATFORM_WORKLOADS - n_apps
         w_counts = [1 + c for c in _split(extra, weights)]
-        # About one application namespace in ten has no policy at all, as in real clusters.
-        p_weights = [0.0 if rng.random() < 0.1 and i else w for i, w in enumerate(w_counts)]
+        p_weights = [0.0 if i in open_ns else w for i, w in enumerate(w_counts)]
         p_counts = _split(max(0, spec.policies - PLATFORM_POLICIES), p_weights)
         for idx, ((ns, labels), nw, np_) in enumerate(
             zip(self.app_namespaces, w_counts, p_counts, strict=True)

@@ -161,17 +161,17 @@ def team_access(ns: str, team: str) -> dict:
     )
 
 
-def non_prod_debug(rng: random.Random, ns: str) -> dict:
+def non_prod_debug(rng: random.Random, ns: str, team: str) -> dict:
     start = rng.choice((8080, 9000))
-    peer = {
-        "namespaceSelector": selector(
-            expressions=[("env", "NotIn", ["prod"]), ("compliance", "DoesNotExist", None)]
-        )
-    }
+    ns_sel = selector(
+        {"team": team}, [("env", "NotIn", ["prod"]), ("compliance", "DoesNotExist", None)]
+    )
+    peer = {"namespaceSelector": ns_sel}
+    pods = selector({"tier": "backend"}, [("canary", "DoesNotExist", None)])
     return policy(
         ns,
         "allow-debug-from-non-prod",
-        selector(expressions=[("canary", "DoesNotExist", None)]),
+        pods,
         ["Ingress"],
         ingress=[
             {
@@ -246,7 +246,8 @@ def namespace_policies(
 ) -> list[dict]:
     """`count` policies for application namespace number `idx`: default deny first, then the rest."""
     team, env = labels["team"], labels["env"]
-    deny_egress = rng.random() < 0.6
+    # Most namespaces that adopt policies deny egress too; those that do not reach far.
+    deny_egress = rng.random() < 0.85
     core = [default_deny(ns, deny_egress)]
     if deny_egress:
         core.append(allow_dns(ns))
@@ -259,7 +260,7 @@ def namespace_policies(
         lambda: egress_internet(rng, ns),
         lambda: egress_partner(rng, ns, partner_cidrs),
         lambda: team_access(ns, team),
-        lambda: non_prod_debug(rng, ns),
+        lambda: non_prod_debug(rng, ns, team),
         lambda: egress_shared_db(ns, team, env),
         lambda: cache_clients(ns),
     ]
