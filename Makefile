@@ -43,6 +43,16 @@ format: setup
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
+# Rewrite tests/golden/*/expected.* from the current analyze/explain output; review the diff.
+golden: setup
+	NETVIZ_REGEN_GOLDEN=1 $(PY) -m pytest -q tests/golden
+
 # Refresh vendored front-end libraries (static/vendor/) from the npm registry.
 vendor:
 	bash scripts/vendor.sh
+
+# Benchmark figures, not tests: seeded synthetic clusters, parse/evaluate/output time and peak RSS.
+# make bench SIZES="S M"   ·   make bench BENCH_ARGS="--json bench-out/bench.json"
+SIZES ?= S M L XL
+bench: setup
+	$(PY) bench/run.py --sizes "$(SIZES)" $(BENCH_ARGS)

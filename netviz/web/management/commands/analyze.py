@@ -1,0 +1,38 @@
+"""`manage.py analyze PATH...`: every allowed connection, in text, JSON, CSV, Markdown or DOT."""
+
+from __future__ import annotations
+
+from netviz.engine import Evaluator
+from netviz.formats import CONNECTION_FORMATS, render_connections
+from netviz.web.management.commands import NetvizCommand
+
+
+class Command(NetvizCommand):
+    help = (
+        "Compute which endpoints may talk to which under the NetworkPolicies in PATH. "
+        "Exit status: 0 clean input, 1 some documents had errors (result still printed), "
+        "2 usage error."
+    )
+
+    def add_arguments(self, parser):
+        self.add_paths_argument(parser)
+        parser.add_argument(
+            "--format",
+            "-f",
+            choices=CONNECTION_FORMATS,
+            default="text",
+            help="output format (default: text)",
+        )
+        self.add_output_argument(parser)
+
+    def handle(self, *args, paths, format, output, verbosity, **options):
+        cluster = self.load(paths)
+        analysis = Evaluator(cluster).analysis()
+        if format in ("json", "md"):
+            # Documents of their own: the problems travel inside them.
+            text = render_connections(analysis, cluster.problems, format)
+        else:
+            self.report_problems(cluster, verbosity)
+            text = render_connections(analysis, (), format)
+        self.emit(text, output)
+        self.finish(cluster)
