@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from .e2e import ALL_PODS, TruthTable, e2e_model, pod_yaml
+from .e2e import ALL_PODS, TruthTable, e2e_model, manifest, pod_yaml
+from .randomized import Reference, matches
 
 
 def test_it_generates_three_namespaces_and_nine_pods_serving_six_named_ports():
@@ -72,3 +73,73 @@ def test_mismatches_name_each_wrong_cell():
     want = TruthTable.expect()
     got = TruthTable.expect(("y/a", "x/b", False))
     assert want.mismatches(got) == ["y/a -> x/b: expected allowed"]
+
+
+def _reference_table(policy_yaml: str, model: str | None = None, port: int = 80) -> TruthTable:
+    docs = [d for d in yaml.safe_load_all((model or e2e_model()) + "---\n" + policy_yaml) if d]
+    by_kind = {
+        k: [d for d in docs if d["kind"] == k] for k in ("Namespace", "Pod", "NetworkPolicy")
+    }
+    ref = Reference(
+        {
+            "namespaces": by_kind["Namespace"],
+            "pods": by_kind["Pod"],
+            "policies": by_kind["NetworkPolicy"],
+        }
+    )
+    pods = {f"{p['metadata']['namespace']}/{p['metadata']['name']}": p for p in by_kind["Pod"]}
+    allowed = {
+        (s, d)
+        for s in ALL_PODS
+        for d in ALL_PODS
+        if s == d or ref.allowed(pods[s], pods[d], "TCP", port)
+    }
+    return TruthTable(ALL_PODS, frozenset(allowed))
+
+
+def test_the_reference_evaluator_reads_and_vs_or_peers():
+    got = _reference_table(
+        manifest(
+            """
+            apiVersion: networking.k8s.io/v1
+            kind: NetworkPolicy
+            metadata: {name: p, namespace: x}
+            spec:
+              podSelector: {matchLabels: {pod: a}}
+              ingress:
+              - from:
+                - namespaceSelector: {matchLabels: {ns: "y"}}
+                  podSelector: {matchLabels: {pod: b}}
+                - podSelector: {matchLabels: {pod: c}}
+            """
+        )
+    )
+    want = TruthTable.expect(("*", "x/a", False), ("y/b", "x/a", True), ("x/c", "x/a", True))
+    assert want.mismatches(got) == []
+
+
+def test_the_reference_evaluator_defaults_policy_types_and_resolves_named_ports():
+    policy = manifest(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: p, namespace: x}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+          egress:
+          - ports:
+            - port: serve-81-tcp
+        """
+    )
+    want_81 = TruthTable.expect(("*", "x/a", False))
+    assert want_81.mismatches(_reference_table(policy, port=81)) == []
+    want_80 = TruthTable.expect(("*", "x/a", False), ("x/a", "*", False))
+    assert want_80.mismatches(_reference_table(policy, port=80)) == []
+
+
+def test_the_reference_evaluator_reads_notin_on_an_absent_key_as_a_match():
+    assert matches({"matchExpressions": [{"key": "t", "operator": "NotIn", "values": ["v"]}]}, {})
+    assert not matches({"matchExpressions": [{"key": "t", "operator": "In", "values": ["v"]}]}, {})
+    assert matches({"matchExpressions": [{"key": "t", "operator": "DoesNotExist"}]}, {})
+    assert not matches({"matchExpressions": [{"key": "t", "operator": "Exists"}]}, {})
+    assert matches({}, {"anything": "at all"})

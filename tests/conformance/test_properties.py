@@ -1,0 +1,131 @@
+"""Properties that follow from the API text, checked on random small clusters with hypothesis."""
+
+from __future__ import annotations
+
+import copy
+
+from hypothesis import HealthCheck, assume, given, note, settings
+from hypothesis import strategies as st
+
+from netviz.engine import Evaluator
+from netviz.engine.ports import PortSet
+from netviz.k8s import load_texts
+
+from .randomized import (
+    PROBES,
+    Reference,
+    cluster_files,
+    clusters,
+    pod_id,
+    policies,
+    rules,
+    to_yaml,
+)
+
+SETTINGS = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _evaluate(c) -> Evaluator:
+    note(to_yaml([*c["namespaces"], *c["pods"], *c["policies"]]))
+    cluster = load_texts(cluster_files(c))
+    assert not cluster.errors, [p.as_dict() for p in cluster.errors]
+    return Evaluator(cluster)
+
+
+def _connections(ev: Evaluator) -> dict[tuple[str, str], PortSet]:
+    out: dict[tuple[str, str], PortSet] = {}
+    for conn in ev.analysis().connections:
+        out[(conn.src, conn.dst)] = out.get((conn.src, conn.dst), PortSet.empty()) | conn.ports
+    return out
+
+
+def _pod_pairs(c):
+    return [(s, d) for s in c["pods"] for d in c["pods"] if s is not d]
+
+
+@SETTINGS
+@given(clusters())
+def test_random_clusters_evaluate_and_explain_agrees_with_connections(c):
+    ev = _evaluate(c)
+    analysis = ev.analysis()
+    ids = {pod_id(p) for p in c["pods"]}
+    assert ids <= {e.id for e in analysis.endpoints}
+    conns = _connections(ev)
+    for (src, dst), ports in conns.items():
+        assert not ports.is_empty(), (src, dst)
+        assert not (src == dst and src in ids), f"bare-pod loopback listed: {src}"
+    for s, d in _pod_pairs(c):
+        src, dst = pod_id(s), pod_id(d)
+        exp = ev.explain(src, dst, None)
+        assert exp.allowed == conns.get((src, dst), PortSet.empty()), (src, dst)
+        assert exp.allowed == exp.egress.allowed & exp.ingress.allowed
+
+
+@SETTINGS
+@given(clusters())
+def test_engine_agrees_with_a_literal_reading_of_the_api(c):
+    ev = _evaluate(c)
+    ref = Reference(c)
+    conns = _connections(ev)
+    for s, d in _pod_pairs(c):
+        got = conns.get((pod_id(s), pod_id(d)), PortSet.empty())
+        for proto, port in PROBES:
+            want = ref.allowed(s, d, proto, port)
+            assert ((proto, port) in got) == want, (
+                f"{pod_id(s)} -> {pod_id(d)} {proto}/{port}: reference says "
+                f"{'allowed' if want else 'blocked'}, engine allows {got}"
+            )
+    for pod in c["pods"]:
+        other = next((p for p in c["pods"] if p is not pod), None)
+        if other is not None:
+            out, into = pod_id(pod), pod_id(other)
+            assert ev.explain(out, into, None).egress.isolated == ref.isolated(pod, "egress"), out
+            assert ev.explain(into, out, None).ingress.isolated == ref.isolated(pod, "ingress"), out
+
+
+@SETTINGS
+@given(clusters(max_policies=3), st.data())
+def test_adding_an_allow_rule_never_removes_a_connection(c, data):
+    assume(c["policies"])
+    before = _connections(_evaluate(c))
+    widened = copy.deepcopy(c)
+    policy = data.draw(st.sampled_from(widened["policies"]))
+    spec = policy["spec"]
+    direction = data.draw(st.sampled_from(("ingress", "egress")))
+    # Without policyTypes, a first egress rule would add Egress isolation: not an allow rule.
+    if direction == "egress" and "policyTypes" not in spec and not spec.get("egress"):
+        direction = "ingress"
+    spec[direction] = [*(spec.get(direction) or []), data.draw(rules(direction))]
+    after = _connections(_evaluate(widened))
+    for pair, ports in before.items():
+        assert ports.issubset(after.get(pair, PortSet.empty())), (pair, ports, after.get(pair))
+
+
+@SETTINGS
+@given(clusters(max_policies=3), st.data())
+def test_a_new_policy_narrows_open_pairs_and_widens_isolated_ones(c, data):
+    # Isolation before the change is read from the API, not from the engine.
+    ref = Reference(c)
+    before = _connections(_evaluate(c))
+    grown = copy.deepcopy(c)
+    names = tuple(n["metadata"]["name"] for n in c["namespaces"])
+    grown["policies"].append(data.draw(policies(names, "added")))
+    after = _connections(_evaluate(grown))
+    for s, d in _pod_pairs(c):
+        pair = (pod_id(s), pod_id(d))
+        old, new = before.get(pair, PortSet.empty()), after.get(pair, PortSet.empty())
+        if not ref.isolated(s, "egress") and not ref.isolated(d, "ingress"):
+            assert new.issubset(old), (pair, old, new)
+        if ref.isolated(s, "egress") and ref.isolated(d, "ingress"):
+            assert old.issubset(new), (pair, old, new)
+
+
+@SETTINGS
+@given(clusters())
+def test_document_order_does_not_matter(c):
+    reordered = {k: list(reversed(v)) for k, v in c.items()}
+    assert _connections(_evaluate(c)) == _connections(_evaluate(reordered))
