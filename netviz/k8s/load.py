@@ -1,0 +1,341 @@
+"""Read manifests from paths or uploaded texts into a Cluster; never raises, reports Problems instead."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from netviz.k8s.fields import Reporter, describe, line_of
+from netviz.k8s.model import (
+    WORKLOAD_KINDS,
+    Cluster,
+    Namespace,
+    Policy,
+    Problem,
+    Source,
+)
+from netviz.k8s.policy import build_policy
+from netviz.k8s.validate import parse_meta
+from netviz.k8s.workloads import Workload, build_workload, fold
+from netviz.k8s.yamlsrc import HAVE_LIBYAML, Budget, decode, parse_json_fallback, parse_text
+
+EXTENSIONS = (".yaml", ".yml", ".json")
+STDIN = "<stdin>"
+NAME_LABEL = "kubernetes.io/metadata.name"
+_API_VERSIONS = {
+    "Namespace": "v1",
+    "Pod": "v1",
+    "ReplicationController": "v1",
+    "Deployment": "apps/v1",
+    "ReplicaSet": "apps/v1",
+    "StatefulSet": "apps/v1",
+    "DaemonSet": "apps/v1",
+    "Job": "batch/v1",
+    "CronJob": "batch/v1",
+    "NetworkPolicy": "networking.k8s.io/v1",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what is read; going over one is an error Problem, never an exception."""
+
+    max_total_bytes: int = 20 * 1024 * 1024
+    max_documents: int = 20_000
+    max_aliases: int = 100  # YAML alias uses per file (alias bombs)
+    max_depth: int = 64  # nesting depth
+    max_nodes_per_document: int = 200_000
+
+
+def load_paths(paths: list[str], limits: Limits | None = None) -> Cluster:
+    """Files, directories (recursive .yaml/.yml/.json, sorted, hidden ones skipped), "-" for stdin."""
+    reader = _Reader(limits or Limits())
+    for path in paths:
+        try:
+            reader.add_path(path)
+        except Exception as exc:  # noqa: BLE001 - hostile input must not crash the caller
+            reader.file_problem(path, 0, f"could not be read: {type(exc).__name__}: {exc}")
+    return reader.finish()
+
+
+def load_texts(files: list[tuple[str, bytes | str]], limits: Limits | None = None) -> Cluster:
+    """Named texts, e.g. uploads: [(file name, bytes or str), ...]."""
+    reader = _Reader(limits or Limits())
+    for name, data in files:
+        reader.add_text(name, data)
+    return reader.finish()
+
+
+class _Reader:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.total_bytes = 0
+        self.documents = 0
+        self.full = False  # max_documents reached
+        self.problems: list[Problem] = []
+        self.namespaces: dict[str, Namespace] = {}
+        self.workloads: dict[tuple[str, str, str], Workload] = {}
+        self.policies: dict[tuple[str, str], Policy] = {}
+        self.ignored: list[tuple[str, str, Source]] = []
+        self.warned_parser = False
+
+    # -- files -------------------------------------------------------------------------------
+
+    def file_problem(self, file: str, line: int, message: str, doc: int = 0) -> None:
+        self.problems.append(Problem("error", message, Source(file, doc, line)))
+
+    def _remaining(self) -> int:
+        return self.limits.max_total_bytes - self.total_bytes
+
+    def _too_big(self, file: str, size: int | None = None) -> None:
+        limit = self.limits.max_total_bytes
+        shown = f" ({size / 1e6:.1f} MB)" if size is not None else ""
+        self.file_problem(
+            file,
+            0,
+            f"not read: the input{shown} is over the {limit / 1e6:.1f} MB limit for all files",
+        )
+
+    def add_path(self, path: str) -> None:
+        if path == "-":
+            stream = getattr(sys.stdin, "buffer", sys.stdin)
+            data = stream.read(self._remaining() + 1)
+            self._add_bounded(STDIN, data)
+            return
+        if os.path.isdir(path):
+            for file in self._walk(path):
+                self.add_file(file)
+            return
+        self.add_file(path)
+
+    def _walk(self, top: str) -> list[str]:
+        found: list[str] = []
+
+        def on_error(exc: OSError) -> None:
+            self.file_problem(exc.filename or top, 0, f"cannot read: {exc.strerror or exc}")
+
+        for root, dirs, files in os.walk(top, onerror=on_error):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith(".") and name.lower().endswith(EXTENSIONS):
+                    found.append(os.path.join(root, name))
+        return found
+
+    def add_file(self, path: str) -> None:
+        try:
+            size = os.stat(path).st_size
+            if size > self._remaining():
+                self._too_big(path, size)
+                return
+            with open(path, "rb") as fh:
+                # Read at most one byte past the limit: the size may lie (special files, growth).
+                data = fh.read(self._remaining() + 1)
+        except OSError as exc:
+            self.file_problem(path, 0, f"cannot read: {exc.strerror or exc}")
+            return
+        self._add_bounded(path, data)
+
+    def _add_bounded(self, name: str, data: bytes | str) -> None:
+        if len(data) > self._remaining():
+            self._too_big(name)
+            return
+        self.add_text(name, data)
+
+    def add_text(self, name: str, data: bytes | str) -> None:
+        try:
+            self._add_text(name, data)
+        except Exception as exc:  # noqa: BLE001 - the last guard: never raise on any input
+            self.file_problem(name, 0, f"could not be read: {type(exc).__name__}: {exc}")
+
+    def _add_text(self, name: str, data: bytes | str) -> None:
+        if not isinstance(data, bytes | str):
+            self.file_problem(name, 0, f"not text: got {type(data).__name__}")
+            return
+        size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
+        if size > self._remaining():
+            self._too_big(name, size)
+            return
+        self.total_bytes += size
+        if self.full:
+            return
+        text, reason = decode(data)
+        if text is None:
+            self.file_problem(name, 0, f"not read: {reason}")
+            return
+        if not HAVE_LIBYAML and not self.warned_parser:
+            self.warned_parser = True
+            self.problems.append(
+                Problem(
+                    "warning",
+                    "libyaml is not available: reading YAML with the slower pure-Python parser",
+                    Source(name, 0, 0),
+                )
+            )
+        limits = self.limits
+        budget = Budget(limits.max_aliases, limits.max_depth, limits.max_nodes_per_document)
+        json_mode = name.lower().endswith(".json")
+        docs, errors = parse_text(text, budget, json_mode)
+        if json_mode and errors:
+            fallback_docs, fallback_errors = parse_json_fallback(text, budget)
+            if not fallback_errors:
+                docs, errors = fallback_docs, []
+        for doc_index, line, message in errors:
+            self.file_problem(name, line, message, doc_index)
+        source_file = _SourceText(text)
+        for doc in docs:
+            for severity, line, message in doc.problems:
+                self.problems.append(Problem(severity, message, Source(name, doc.index, line)))  # type: ignore[arg-type]
+            if doc.value is None:
+                continue
+            self._object(
+                doc.value, name, doc.index, doc.line, (doc.first_line, doc.last_line), source_file
+            )
+
+    # -- objects -----------------------------------------------------------------------------
+
+    def _object(
+        self,
+        value: object,
+        file: str,
+        doc: int,
+        line: int,
+        span: tuple[int, int],
+        text: _SourceText,
+    ) -> None:
+        if self.full:
+            return
+        self.documents += 1
+        if self.documents > self.limits.max_documents:
+            self.full = True
+            self.file_problem(
+                file,
+                line,
+                f"more than {self.limits.max_documents} documents: the rest is not read",
+                doc,
+            )
+            return
+        rep = Reporter(file, doc, line)
+        if not isinstance(value, dict):
+            rep.error(
+                line,
+                f"document is {describe(value)}, not a Kubernetes object (a mapping with apiVersion and kind)",
+            )
+            self.problems.extend(rep.problems)
+            return
+        kind, api_version = value.get("kind"), value.get("apiVersion")
+        for field_name, field_value in (("kind", kind), ("apiVersion", api_version)):
+            if field_value is None:
+                rep.error(line, f"document has no {field_name}: not a Kubernetes object")
+            elif not isinstance(field_value, str) or not field_value:
+                rep.error(
+                    line_of(value, field_name, line),
+                    f"{field_name}: expected a string, got {describe(field_value)}",
+                )
+        if rep.errors:
+            self.problems.extend(rep.problems)
+            return
+        rep.kind = kind
+        if kind.endswith("List") and "items" in value:
+            self._list(value, rep, span, text)
+            return
+        if _API_VERSIONS.get(kind) != api_version:
+            self._ignore(value, kind, api_version, rep)
+            return
+        if kind == "Namespace":
+            self._namespace(value, rep)
+        elif kind == "NetworkPolicy":
+            policy = build_policy(value, rep, text.lines(span[0], span[1]))
+            if policy is not None:
+                self._keep(self.policies, (policy.namespace, policy.name), policy, rep)
+        elif kind in WORKLOAD_KINDS:
+            workload = build_workload(value, kind, rep)
+            if workload is not None:
+                self._keep(self.workloads, workload.key, workload, rep)
+        self.problems.extend(rep.problems)
+
+    def _list(self, value: dict, rep: Reporter, span: tuple[int, int], text: _SourceText) -> None:
+        items = value.get("items")
+        line = rep.line
+        if items is None:
+            return
+        if not isinstance(items, list):
+            rep.error(
+                line_of(value, "items", line), f"items: expected a list, got {describe(items)}"
+            )
+            self.problems.extend(rep.problems)
+            return
+        # An item's text runs to the next item, or to the List's next field, or to the end.
+        items_line = line_of(value, "items", line)
+        lines = getattr(value, "lines", {})
+        after = [ln for ln in lines.values() if ln > items_line] if isinstance(lines, dict) else []
+        list_end = min(after) - 1 if after else span[1]
+        starts = [line_of(items, i, line) for i in range(len(items))]
+        for i, item in enumerate(items):
+            start = starts[i]
+            end = starts[i + 1] - 1 if i + 1 < len(starts) and starts[i + 1] > start else list_end
+            self._object(item, rep.file, rep.doc, start, (start, max(start, end)), text)
+
+    def _ignore(self, value: dict, kind: str, api_version: str, rep: Reporter) -> None:
+        meta = value.get("metadata")
+        meta = meta if isinstance(meta, dict) else {}
+        name, ns = meta.get("name"), meta.get("namespace")
+        name = name if isinstance(name, str) else ""
+        ns = ns if isinstance(ns, str) else None
+        rep.namespace, rep.name = ns, name or None
+        self.ignored.append((kind, f"{ns}/{name}" if ns else name, rep.source()))
+        rep.warning(rep.line, f"ignored: kind {kind} (apiVersion {api_version}) is not modelled")
+        self.problems.extend(rep.problems)
+
+    def _namespace(self, value: dict, rep: Reporter) -> None:
+        meta = parse_meta(value, rep, namespaced=False)
+        if meta is None or rep.errors:
+            return
+        name = meta[1]
+        labels = {**meta[2], NAME_LABEL: name}
+        self._keep(self.namespaces, name, Namespace(name, labels, True, rep.source()), rep)
+
+    def _keep(self, store: dict, key: object, item: object, rep: Reporter) -> None:
+        old = store.get(key)
+        if old is not None:
+            old_source = old.endpoint.source if isinstance(old, Workload) else old.source
+            rep.warning(
+                rep.line,
+                f"duplicate {rep.kind} {_display(key)}: this one replaces the one at {old_source}",
+            )
+        store[key] = item
+
+    def finish(self) -> Cluster:
+        endpoints = fold(list(self.workloads.values()))
+        namespaces = dict(self.namespaces)
+        for ns in [e.namespace for e in endpoints] + [p.namespace for p in self.policies.values()]:
+            if ns not in namespaces:
+                namespaces[ns] = Namespace(ns, {NAME_LABEL: ns}, declared=False)
+        return Cluster(
+            namespaces=tuple(namespaces[n] for n in sorted(namespaces)),
+            endpoints=tuple(endpoints),
+            policies=tuple(self.policies.values()),
+            problems=tuple(self.problems),
+            ignored=tuple(self.ignored),
+        )
+
+
+def _display(key: object) -> str:
+    if isinstance(key, tuple):
+        return "/".join(key[-2:])
+    return str(key)
+
+
+class _SourceText:
+    """A file's text, split into lines only when a policy's source text is asked for."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: list[str] | None = None
+
+    def lines(self, first: int, last: int) -> str:
+        if first <= 0:
+            return ""
+        if self._lines is None:
+            self._lines = self.text.splitlines(keepends=True)
+        return "".join(self._lines[first - 1 : last])
