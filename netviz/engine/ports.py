@@ -51,7 +51,9 @@ class PortSet:
         for r in ranges:
             if r.start > r.end:
                 continue
-            buckets.setdefault(r.protocol, []).append((max(r.start, MIN_PORT), min(r.end, MAX_PORT)))
+            buckets.setdefault(r.protocol, []).append(
+                (max(r.start, MIN_PORT), min(r.end, MAX_PORT))
+            )
         self._by_proto: dict[str, tuple[tuple[int, int], ...]] = {
             p: _normalise(buckets[p]) for p in PROTOCOLS if p in buckets
         }

@@ -69,6 +69,7 @@ class RuleRef:
 CaveatCode = Literal[
     "ipblock-matches-pod-ip",  # an ipBlock covers a pod's IP: plugins differ on whether it applies
     "host-network-pod",  # a hostNetwork pod: plugins differ on isolation and selector matching
+    "self",  # explain(x, x) of a bare Pod: loopback, always allowed whatever the policies say
 ]
 
 

@@ -1,0 +1,200 @@
+"""The Evaluator: compile a Cluster once, then answer the whole analysis, one pair, or a name."""
+
+from __future__ import annotations
+
+import difflib
+from functools import cached_property
+
+import networkx
+
+from netviz.engine.addresses import parse_address, parse_network
+from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
+from netviz.engine.classes import Nodes
+from netviz.engine.explain import Explainer
+from netviz.engine.grants import Granter
+from netviz.engine.matrix import Matrix
+from netviz.engine.peers import Compiled, all_blocks
+from netviz.engine.ports import PortSet
+from netviz.engine.result import Analysis, Connection, Explanation, ExternalRange
+from netviz.k8s.model import Cluster, Endpoint
+
+
+class UnknownEndpoint(LookupError):
+    """A reference that names no endpoint, or more than one; the message lists candidates."""
+
+    def __init__(self, ref: str, candidates: list[str], ambiguous: bool = False) -> None:
+        self.ref = ref
+        self.candidates = candidates
+        self.ambiguous = ambiguous
+        if ambiguous:
+            message = f"{ref!r} is ambiguous: {', '.join(candidates)}"
+        elif candidates:
+            message = f"no endpoint {ref!r}; did you mean {', '.join(candidates)}?"
+        else:
+            message = f"no endpoint {ref!r}"
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class Evaluator:
+    """Compiled policies over one cluster. Everything is computed once and cached."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.policies = sorted(cluster.policies, key=lambda p: (p.namespace, p.name))
+        self.nodes = Nodes(cluster, all_blocks(self.policies))
+        self.compiled = Compiled(self.nodes, self.policies)
+        self.matrix = Matrix(self.compiled)
+        self.externals = [
+            self.nodes.space.external(int(i)) for i in self.nodes.space.external_index
+        ]
+        self._by_id: dict[str, Endpoint | ExternalRange] = {e.id: e for e in self.nodes.endpoints}
+        self._by_id.update((x.id, x) for x in self.externals)
+        self._explainer = Explainer(self.policies, self.nodes.ns_labels)
+        self._analysis: Analysis | None = None
+
+    # --- the whole answer -----------------------------------------------------------------
+    def analysis(self) -> Analysis:
+        if self._analysis is None:
+            caveats = host_network_caveats(self.compiled) + pod_ip_caveats(
+                self.compiled, self.matrix
+            )
+            self._analysis = Analysis(
+                endpoints=list(self.nodes.endpoints),
+                externals=list(self.externals),
+                policies=list(self.policies),
+                connections=self._connections(),
+                caveats=sorted(set(caveats), key=caveat_key),
+            )
+        return self._analysis
+
+    def _node_ids(self) -> list[tuple[str, int, bool]]:
+        """(id, final class, is a bare Pod) of every endpoint and external range, sorted by id."""
+        m, nodes = self.matrix, self.nodes
+        out = [
+            (e.id, int(m.node_class[nodes.endpoint_class[i]]), e.kind == "Pod")
+            for i, e in enumerate(nodes.endpoints)
+        ]
+        out += [
+            (x.id, int(m.node_class[nodes.pods + j]), False) for j, x in enumerate(self.externals)
+        ]
+        out.sort()
+        return out
+
+    def _connections(self) -> list[Connection]:
+        m = self.matrix
+        granter = Granter(m)
+        ordered = self._node_ids()
+        members: dict[int, list[str]] = {}
+        for node_id, cls, _ in ordered:
+            members.setdefault(cls, []).append(node_id)
+        rank = {node_id: i for i, (node_id, _, _) in enumerate(ordered)}
+        masks: dict[bytes, int] = {}
+        rows: dict[int, list[tuple[str, PortSet, tuple]]] = {}
+        out: list[Connection] = []
+        for src_id, cls, bare_pod in ordered:
+            row = rows.get(cls)
+            if row is None:
+                targets = []
+                dst_classes, words = m.allowed_from(cls)
+                for dst_cls, w in zip(dst_classes.tolist(), words, strict=True):
+                    raw = w.tobytes()
+                    mask = masks.get(raw)
+                    if mask is None:
+                        mask = masks[raw] = m.atoms.from_words(w)
+                    ports = m.atoms.portset(mask)
+                    grants = granter.grants(cls, dst_cls, mask)
+                    targets.extend((d, ports, grants) for d in members.get(dst_cls, ()))
+                targets.sort(key=lambda t: rank[t[0]])
+                row = rows[cls] = targets
+            for dst_id, ports, grants in row:
+                if bare_pod and dst_id == src_id:
+                    continue  # a bare pod reaching itself is loopback, never listed
+                out.append(Connection(src_id, dst_id, ports, grants))
+        return out
+
+    # --- one pair -------------------------------------------------------------------------
+    def explain(self, src: str, dst: str, asked: PortSet | None = None) -> Explanation:
+        a = self.endpoint(self.resolve(src))
+        b = self.endpoint(self.resolve(dst))
+        return self._explainer.explain(a, b, asked)
+
+    # --- names ----------------------------------------------------------------------------
+    def endpoint(self, id: str) -> Endpoint | ExternalRange:
+        found = self._by_id.get(id)
+        if found is None:
+            raise UnknownEndpoint(id, self._close(id))
+        return found
+
+    @cached_property
+    def _short_names(self) -> dict[str, list[str]]:
+        """'ns/name' and lower-case 'ns/name[kind]' → endpoint ids."""
+        out: dict[str, list[str]] = {}
+        for e in self.nodes.endpoints:
+            out.setdefault(f"{e.namespace}/{e.name}", []).append(e.id)
+            out.setdefault(e.id.lower(), []).append(e.id)
+        return out
+
+    @cached_property
+    def _addresses(self) -> dict[str, list[str]]:
+        """Pod IPs and hostNetwork host IPs (normalised) → endpoint ids."""
+        out: dict[str, list[str]] = {}
+        for e in self.nodes.endpoints:
+            ips = list(e.pod_ips) + ([e.host_ip] if e.host_network and e.host_ip else [])
+            for text in ips:
+                ip = parse_address(text)
+                if ip is not None and e.id not in out.get(str(ip), []):
+                    out.setdefault(str(ip), []).append(e.id)
+        return out
+
+    def resolve(self, ref: str) -> str:
+        """An endpoint id from "ns/name", "ns/name[Kind]", an id, an IP or a CIDR in one range."""
+        text = ref.strip()
+        if text in self._by_id:
+            return text
+        ids = self._short_names.get(text) or self._short_names.get(text.lower())
+        if ids:
+            if len(ids) > 1:
+                raise UnknownEndpoint(ref, sorted(ids), ambiguous=True)
+            return ids[0]
+        ip = parse_address(text)
+        if ip is not None:
+            owners = self._addresses.get(str(ip), [])
+            if len(owners) > 1:
+                raise UnknownEndpoint(ref, sorted(owners), ambiguous=True)
+            if owners:
+                return owners[0]
+            return self._external_at(str(ip), ref)
+        net = parse_network(text) if "/" in text else None
+        if net is not None:
+            first = self._external_at(str(net.network_address), ref)
+            last = self._external_at(str(net.broadcast_address), ref)
+            if first != last:
+                raise UnknownEndpoint(ref, [first, "...", last], ambiguous=True)
+            return first
+        raise UnknownEndpoint(ref, self._close(text))
+
+    def _external_at(self, address: str, ref: str) -> str:
+        space = self.nodes.space
+        k = space.locate(address)
+        if k is None or space.is_host[k]:
+            raise UnknownEndpoint(ref, [])
+        return space.external(k).id
+
+    def _close(self, text: str) -> list[str]:
+        names = list(self._short_names) + list(self._by_id)
+        found = difflib.get_close_matches(text, names, n=5, cutoff=0.6)
+        out: list[str] = []
+        for name in found:
+            for i in self._short_names.get(name, [name]):
+                if i in self._by_id and i not in out:
+                    out.append(i)
+        return out
+
+    # --- graph ----------------------------------------------------------------------------
+    def graph(self) -> networkx.DiGraph:
+        from netviz.engine.graph import build_graph
+
+        return build_graph(self.analysis())

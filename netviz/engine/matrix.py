@@ -1,0 +1,153 @@
+"""The vectorised core: allowed atoms between classes of nodes, computed side by side.
+
+Each node gets four signatures: egress-source (which policies isolate its egress), egress-dest
+(which egress peers match it, its named ports), ingress-source and ingress-dest likewise. The egress
+matrix is computed once per (egress-source, egress-dest) signature pair and the ingress matrix per
+(ingress-source, ingress-dest) pair; a class pair's allowed atoms are the AND of the two cells.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netviz.engine.classes import refine
+from netviz.engine.peers import Compiled, CompiledRule
+
+U64 = np.uint64
+
+
+def _first(groups: np.ndarray, count: int) -> np.ndarray:
+    """Index of the first element of every group id 0..count-1."""
+    out = np.full(count, -1, dtype=np.int64)
+    order = np.arange(len(groups))[::-1]
+    out[groups[order]] = order
+    return out
+
+
+class Matrix:
+    """Signatures of every node, the two side matrices, and the classes of nodes behaving alike."""
+
+    def __init__(self, compiled: Compiled) -> None:
+        self.compiled = c = compiled
+        nodes = c.nodes
+        self.atoms = c.atoms
+        self.all_words = c.atoms.to_words(c.atoms.all_mask)
+        self._words: dict[int, np.ndarray] = {}
+        self.egress_policies = c.isolating("egress")
+        self.ingress_policies = c.isolating("ingress")
+        pods, n = nodes.pods, nodes.n
+        ext = np.zeros(n - pods, dtype=bool)
+
+        def on_nodes(mask):
+            return np.concatenate([mask, ext])
+
+        def named(direction):
+            keys = sorted(
+                {(s.protocol, s.port) for r in c.rules if r.direction == direction for s in r.named}
+            )
+            return [
+                np.array([(d or {}).get(k, 0) for d in nodes.named], dtype=np.int64) for k in keys
+            ]
+
+        def peer_features(direction):
+            seen: dict[int, np.ndarray] = {}
+            for r in c.rules:
+                if r.direction == direction and r.peers is not None:
+                    for m in r.peers:
+                        seen.setdefault(id(m), m)
+            return list(seen.values())
+
+        is_pod = on_nodes(np.ones(pods, dtype=bool))
+        self.es = refine([is_pod] + [on_nodes(p.selects) for p in self.egress_policies], n)
+        self.id = refine(
+            [is_pod] + [on_nodes(p.selects) for p in self.ingress_policies] + named("ingress"), n
+        )
+        self.ed = refine(peer_features("egress") + named("egress"), n)
+        self.is_ = refine(peer_features("ingress"), n)
+        self.es_rep = _first(self.es, int(self.es.max(initial=-1)) + 1)
+        self.id_rep = _first(self.id, int(self.id.max(initial=-1)) + 1)
+        self.ed_rep = _first(self.ed, int(self.ed.max(initial=-1)) + 1)
+        self.is_rep = _first(self.is_, int(self.is_.max(initial=-1)) + 1)
+        self.es_policies = [self._selecting(self.egress_policies, node) for node in self.es_rep]
+        self.id_policies = [self._selecting(self.ingress_policies, node) for node in self.id_rep]
+        self.egress = self._egress_matrix()
+        self.ingress = self._ingress_matrix()
+
+        keys = np.stack([self.es, self.ed, self.is_, self.id], axis=1)
+        _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        self.node_class = rank[inverse.reshape(-1)]
+        self.classes = len(order)
+        self.class_rep = first[order]
+        self.class_is_pod = self.class_rep < pods
+
+    def _selecting(self, policies, node: int) -> list:
+        if node >= self.compiled.nodes.pods:
+            return []
+        return [p for p in policies if p.selects[node]]
+
+    def words(self, mask: int) -> np.ndarray:
+        found = self._words.get(mask)
+        if found is None:
+            found = self._words[mask] = self.atoms.to_words(mask)
+        return found
+
+    def _rule_words(self, rule: CompiledRule, dest_nodes: np.ndarray) -> np.ndarray:
+        """Port atoms of a rule at each destination node, shape (len(dest_nodes), words)."""
+        if not rule.named:
+            return np.broadcast_to(self.words(rule.const), (len(dest_nodes), self.atoms.words))
+        named = self.compiled.nodes.named
+        return np.array(
+            [self.words(rule.mask_at(self.atoms, named[d])) for d in dest_nodes.tolist()],
+            dtype=U64,
+        ).reshape(len(dest_nodes), self.atoms.words)
+
+    def _egress_matrix(self) -> np.ndarray:
+        out = np.zeros((len(self.es_rep), len(self.ed_rep), self.atoms.words), dtype=U64)
+        for g, policies in enumerate(self.es_policies):
+            if not policies:
+                out[g] = self.all_words
+                continue
+            for p in policies:
+                for r in p.rules["egress"]:
+                    cols = np.flatnonzero(r.match[self.ed_rep])
+                    if len(cols):
+                        out[g, cols] |= self._rule_words(r, self.ed_rep[cols])
+        return out
+
+    def _ingress_matrix(self) -> np.ndarray:
+        out = np.zeros((len(self.is_rep), len(self.id_rep), self.atoms.words), dtype=U64)
+        open_cols = np.array([not p for p in self.id_policies], dtype=bool)
+        out[:, open_cols] = self.all_words
+        pods = self.compiled.nodes.pods
+        for p in self.ingress_policies:
+            reps = self.id_rep
+            cols = np.flatnonzero((reps < pods) & p.selects[np.minimum(reps, pods - 1)])
+            if not len(cols):
+                continue
+            for r in p.rules["ingress"]:
+                rows = np.flatnonzero(r.match[self.is_rep])
+                if len(rows):
+                    out[np.ix_(rows, cols)] |= self._rule_words(r, reps[cols])[None, :, :]
+        return out
+
+    def allowed_from(self, src_class: int) -> tuple[np.ndarray, np.ndarray]:
+        """(destination classes, their allowed atom words) with something allowed from a class."""
+        rep = self.class_rep[src_class]
+        dst_rep = self.class_rep
+        dst_pod = self.class_is_pod
+        if self.class_is_pod[src_class]:
+            eg = self.egress[self.es[rep]]
+            inn = self.ingress[self.is_[rep]]
+            eg_words = eg[self.ed[dst_rep]]
+            in_words = np.where(dst_pod[:, None], inn[self.id[dst_rep]], self.all_words[None, :])
+            cand = np.flatnonzero(eg_words.any(axis=1) & in_words.any(axis=1))
+            words = eg_words[cand] & in_words[cand]
+        else:
+            inn = self.ingress[self.is_[rep]]
+            cand = np.flatnonzero(dst_pod)
+            words = inn[self.id[dst_rep[cand]]]
+        keep = words.any(axis=1)
+        return cand[keep], words[keep]
