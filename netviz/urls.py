@@ -1,9 +1,51 @@
-"""All URLs of netviz; names are prefixed `netviz-`."""
+"""All URLs of netviz; names are prefixed `netviz-`. Tokens are the only key to a review."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
-from netviz.web import views
+from netviz.web import api
+from netviz.web.converters import TokenConverter
+from netviz.web.views import diff, downloads, edit, home, review
+
+register_converter(TokenConverter, "token")
+
+handler400 = "netviz.web.views.errors.bad_request"
+handler404 = "netviz.web.views.errors.not_found"
+handler500 = "netviz.web.views.errors.server_error"
 
 urlpatterns = [
-    path("", views.home, name="netviz-home"),
+    path("", home.home, name="netviz-home"),
+    # Read-only, for anyone with the view link.
+    path("r/<token:token>/", review.review, name="netviz-review"),
+    path("r/<token:token>.json", review.review_json, name="netviz-review-json"),
+    path("r/<token:token>/rev/<int:number>/", review.revision, name="netviz-revision"),
+    path(
+        "r/<token:token>/rev/<int:number>.json", review.revision_json, name="netviz-revision-json"
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/files/<int:position>/<str:name>",
+        downloads.original,
+        name="netviz-file",
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/connections.<slug:fmt>",
+        downloads.export,
+        name="netviz-export",
+    ),
+    path("r/<token:token>/diff/", diff.choose, name="netviz-diff-choose"),
+    path("r/<token:token>/diff/<int:a>..<int:b>/", diff.diff_page, name="netviz-diff"),
+    path("r/<token:token>/diff/<int:a>..<int:b>.json", diff.diff_json, name="netviz-diff-json"),
+    path(
+        "r/<token:token>/diff/<int:a>..<int:b>.<slug:fmt>",
+        diff.diff_export,
+        name="netviz-diff-export",
+    ),
+    # For whoever holds the edit link.
+    path("e/<token:token>/", edit.edit, name="netviz-edit"),
+    path("e/<token:token>.json", edit.edit_json, name="netviz-edit-json"),
+    path("e/<token:token>/rename", edit.rename, name="netviz-rename"),
+    path("e/<token:token>/revisions", edit.add_revision, name="netviz-add-revision"),
+    path("e/<token:token>/delete", edit.delete, name="netviz-delete"),
+    # JSON API for CI.
+    path("api/reviews", api.create_review, name="netviz-api-reviews"),
+    path("api/reviews/<token:token>/revisions", api.add_revision, name="netviz-api-revisions"),
 ]

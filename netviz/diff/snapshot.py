@@ -1,0 +1,126 @@
+"""An Analysis as plain JSON-able data: what the web app stores per revision and diffs compare."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+
+from netviz.engine.result import Analysis, Caveat, Grant, RuleRef
+from netviz.engine.selectors import matches
+from netviz.formats import describe_caveat, describe_rule
+from netviz.k8s.model import Cluster, Endpoint, Policy
+
+# Bump when the layout below changes, so stored snapshots can be told apart.
+SNAPSHOT_VERSION = 1
+
+# Fields that say where something was written, not what it means: a moved line is no change.
+_LOCATION_FIELDS = frozenset({"source", "line", "text"})
+
+
+def _plain(value: object) -> object:
+    """A dataclass tree as nested tuples, without location fields, for a stable fingerprint."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple(
+            (f.name, _plain(getattr(value, f.name)))
+            for f in dataclasses.fields(value)
+            if f.name not in _LOCATION_FIELDS
+        )
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
+    if isinstance(value, frozenset | set):
+        return tuple(sorted(repr(_plain(v)) for v in value))
+    if isinstance(value, tuple | list):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def fingerprint(value: object) -> str:
+    """A short hash of what an endpoint or policy means (labels, ports, rules), not where it is."""
+    return hashlib.sha256(repr(_plain(value)).encode()).hexdigest()[:16]
+
+
+def _endpoint(e: Endpoint) -> dict:
+    return {
+        "id": e.id,
+        "kind": e.kind,
+        "namespace": e.namespace,
+        "name": e.name,
+        "labels": dict(sorted(e.labels.items())),
+        "ports": [{"port": p.port, "protocol": p.protocol, "name": p.name} for p in e.ports],
+        "replicas": e.replicas,
+        "host_network": e.host_network,
+        "file": e.source.file if e.source else "",
+        "line": e.source.line if e.source else 0,
+        "fingerprint": fingerprint(e),
+    }
+
+
+def _policy(p: Policy, endpoints: list[Endpoint]) -> dict:
+    return {
+        "id": p.id,
+        "namespace": p.namespace,
+        "name": p.name,
+        "types": sorted(p.policy_types),
+        "file": p.source.file if p.source else "",
+        "line": p.source.line if p.source else 0,
+        "fingerprint": fingerprint(p),
+        "selects": [
+            e.id
+            for e in endpoints
+            if e.namespace == p.namespace and matches(p.pod_selector, e.labels)
+        ],
+    }
+
+
+def _refs(refs: tuple[RuleRef, ...] | None) -> list[dict] | None:
+    return None if refs is None else [{**r.as_dict(), "text": describe_rule(r)} for r in refs]
+
+
+def _caveat(c: Caveat) -> dict:
+    return {**c.as_dict(), "text": describe_caveat(c)}
+
+
+def _grant(g: Grant) -> dict:
+    return {
+        "ports": g.ports.as_json(),
+        "ports_text": str(g.ports),
+        "egress": _refs(g.egress),
+        "ingress": _refs(g.ingress),
+    }
+
+
+def snapshot(analysis: Analysis, cluster: Cluster | None = None) -> dict:
+    """Everything the pages and diffs need from one analysis, as JSON-able dicts and lists."""
+    namespaces = {e.namespace for e in analysis.endpoints} | {
+        p.namespace for p in analysis.policies
+    }
+    if cluster is not None:
+        namespaces |= {n.name for n in cluster.namespaces}
+    return {
+        "version": SNAPSHOT_VERSION,
+        "namespaces": sorted(namespaces),
+        "endpoints": [_endpoint(e) for e in analysis.endpoints],
+        "externals": [
+            {
+                "id": x.id,
+                "version": x.version,
+                "start": x.start,
+                "end": x.end,
+                "cidrs": list(x.cidrs),
+            }
+            for x in analysis.externals
+        ],
+        "policies": [_policy(p, analysis.endpoints) for p in analysis.policies],
+        "connections": [
+            {
+                "src": c.src,
+                "dst": c.dst,
+                "ports": c.ports.as_json(),
+                "ports_text": str(c.ports),
+                "grants": [_grant(g) for g in c.grants],
+            }
+            for c in analysis.connections
+        ],
+        "caveats": [_caveat(c) for c in analysis.caveats],
+    }

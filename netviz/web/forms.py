@@ -1,0 +1,104 @@
+"""Forms: uploads, edit actions and the connection filter kept in the query string."""
+
+from __future__ import annotations
+
+from django import forms
+
+from netviz.k8s.model import PROTOCOLS
+from netviz.web.services import PASTED_NAME, Upload, clean_name
+
+ACCEPT = ".yaml,.yml,.json"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class FilesForm(forms.Form):
+    """Files and/or pasted YAML; at least one of them."""
+
+    files = MultipleFileField(required=False, label="Files (.yaml, .yml, .json)")
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        label="Or paste YAML",
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("files") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("Choose or drop at least one file, or paste some YAML.")
+        return data
+
+    def uploads(self) -> list[Upload]:
+        """The files in the order given, then the pasted text as `pasted.yaml`."""
+        out = [
+            Upload(clean_name(f.name, f"file-{i + 1}.yaml"), f.read())
+            for i, f in enumerate(self.cleaned_data["files"])
+        ]
+        text = self.cleaned_data.get("text") or ""
+        if text.strip():
+            out.append(Upload(PASTED_NAME, text.encode("utf-8")))
+        return out
+
+
+class UploadForm(FilesForm):
+    title = forms.CharField(max_length=200, required=False, label="Title (optional)")
+    field_order = ["title", "files", "text"]
+
+
+class RevisionForm(FilesForm):
+    mode = forms.ChoiceField(
+        choices=[
+            ("replace", "Replace all files with these"),
+            ("add", "Add these files (same name replaces)"),
+        ],
+        initial="replace",
+        widget=forms.RadioSelect,
+    )
+
+
+class RenameForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False)
+
+
+class DeleteForm(forms.Form):
+    confirm = forms.BooleanField(label="Yes, delete this review and all its files")
+
+
+class ConnectionFilter(forms.Form):
+    """Filters of the connection list; read from GET so a copied URL reopens the same view."""
+
+    ns = forms.CharField(required=False, label="Namespace")
+    q = forms.CharField(required=False, label="Search")
+    protocol = forms.ChoiceField(
+        required=False, choices=[("", "any")] + [(p, p) for p in PROTOCOLS], label="Protocol"
+    )
+    port = forms.IntegerField(required=False, min_value=1, max_value=65535, label="Port")
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, data, namespaces: list[str]) -> None:
+        super().__init__(data)
+        self.fields["ns"].widget = forms.Select(
+            choices=[("", "all")] + [(n, n) for n in namespaces]
+        )
+
+    def values(self) -> dict:
+        """Cleaned values, with invalid ones dropped rather than failing the page."""
+        if self.is_valid():
+            return self.cleaned_data
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}

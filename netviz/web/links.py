@@ -1,0 +1,53 @@
+"""Every URL of a review, built in one place (relative for pages, absolute for JSON and the API)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from netviz.web.models import Review, Revision, UploadedFile
+
+
+def review(r: Review) -> str:
+    return reverse("netviz-review", args=[r.view_token])
+
+
+def review_json(r: Review) -> str:
+    return reverse("netviz-review-json", args=[r.view_token])
+
+
+def revision(r: Review, number: int) -> str:
+    return reverse("netviz-revision", args=[r.view_token, number])
+
+
+def revision_json(r: Review, number: int) -> str:
+    return reverse("netviz-revision-json", args=[r.view_token, number])
+
+
+def export(r: Review, number: int, fmt: str) -> str:
+    return reverse("netviz-export", args=[r.view_token, number, fmt])
+
+
+def original(r: Review, rev: Revision, f: UploadedFile) -> str:
+    # The name is for the browser's "save as"; the position is what identifies the file.
+    return reverse("netviz-file", args=[r.view_token, rev.number, f.position, f.name])
+
+
+def diff(r: Review, a: int, b: int) -> str:
+    return reverse("netviz-diff", args=[r.view_token, a, b])
+
+
+def diff_json(r: Review, a: int, b: int) -> str:
+    return reverse("netviz-diff-json", args=[r.view_token, a, b])
+
+
+def diff_export(r: Review, a: int, b: int, fmt: str) -> str:
+    return reverse("netviz-diff-export", args=[r.view_token, a, b, fmt])
+
+
+def edit(edit_token: str) -> str:
+    return reverse("netviz-edit", args=[edit_token])
+
+
+def absolute(request: HttpRequest, url: str) -> str:
+    return request.build_absolute_uri(url)

@@ -1,0 +1,135 @@
+"""Stored reviews: a review has revisions; a revision keeps its files verbatim and its analysis."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import models
+
+# 24 random bytes = 192 bits, written as 32 URL-safe characters.
+TOKEN_BYTES = 24
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    """The edit token is stored only as this hash: a leaked database grants no edit rights."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Review(models.Model):
+    """A shareable review of some manifests, reached only through its view or edit token."""
+
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Free text shown as the heading."
+    )
+    view_token = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="Random token in the read-only link /r/<token>/ (192 bits from secrets).",
+    )
+    edit_token_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="SHA-256 of the edit token; the edit token itself is never stored.",
+    )
+    created = models.DateTimeField(auto_now_add=True, help_text="When the review was created.")
+
+    def __str__(self) -> str:
+        return self.title or "Untitled review"
+
+    @classmethod
+    def create(cls, title: str) -> tuple[Review, str]:
+        """A new review and its edit token (returned once, since only its hash is kept)."""
+        edit_token = new_token()
+        review = cls.objects.create(
+            title=title, view_token=new_token(), edit_token_hash=hash_token(edit_token)
+        )
+        return review, edit_token
+
+    @property
+    def display_title(self) -> str:
+        return str(self)
+
+    def latest_revision(self) -> Revision:
+        return self.revisions.order_by("-number").first()
+
+
+class Revision(models.Model):
+    """One upload of a review, with the parse report and analysis computed once at upload."""
+
+    review = models.ForeignKey(
+        Review,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        help_text="The review this revision belongs to.",
+    )
+    number = models.PositiveIntegerField(help_text="1 for the first upload, then 2, 3, ...")
+    created = models.DateTimeField(auto_now_add=True, help_text="When this revision was uploaded.")
+    report = models.JSONField(
+        default=dict,
+        help_text="Parse report: errors and warnings (file, doc, line, message), ignored documents.",
+    )
+    analysis = models.JSONField(
+        default=dict,
+        help_text="The analysis as netviz.formats.analysis_to_json gives it (the JSON export).",
+    )
+    snapshot = models.JSONField(
+        default=dict,
+        help_text="netviz.diff.snapshot of the analysis: what the pages and diffs read.",
+    )
+    exports = models.JSONField(
+        default=dict,
+        help_text="Connectivity rendered once per download format (text, csv, md, dot).",
+    )
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="netviz_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"revision {self.number}"
+
+    @property
+    def summary(self) -> dict:
+        """Counts for headings and the API: endpoints, policies, connections, errors, ..."""
+        snap, report = self.snapshot, self.report
+        return {
+            "namespaces": len(snap.get("namespaces", ())),
+            "endpoints": len(snap.get("endpoints", ())),
+            "policies": len(snap.get("policies", ())),
+            "connections": len(snap.get("connections", ())),
+            "errors": len(report.get("errors", ())),
+            "warnings": len(report.get("warnings", ())),
+            "caveats": len(snap.get("caveats", ())),
+        }
+
+
+class UploadedFile(models.Model):
+    """One uploaded file, kept byte for byte so it can be downloaded back exactly."""
+
+    revision = models.ForeignKey(
+        Revision,
+        on_delete=models.CASCADE,
+        related_name="files",
+        help_text="The revision this file was uploaded in.",
+    )
+    position = models.PositiveIntegerField(help_text="Order of the file within its upload.")
+    name = models.CharField(max_length=255, help_text="File name as uploaded (or 'pasted.yaml').")
+    content = models.BinaryField(help_text="The file's bytes, verbatim.")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the content, hex.")
+    size = models.PositiveIntegerField(help_text="Length of the content in bytes.")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "position"], name="netviz_file_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,141 @@
+"""What the review, revision and edit pages show, and their JSON twins, from stored data only."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+
+from netviz.formats import CONNECTION_FORMATS
+from netviz.web import links
+from netviz.web.filters import endpoint_labels, filter_connections
+from netviz.web.forms import ConnectionFilter
+from netviz.web.models import Review, Revision
+
+PAGE_SIZE = 200
+
+
+def _files(review: Review, revision: Revision, request: HttpRequest | None) -> list[dict]:
+    out = []
+    for f in revision.files.all().defer("content"):
+        url = links.original(review, revision, f)
+        out.append(
+            {
+                "name": f.name,
+                "size": f.size,
+                "sha256": f.sha256,
+                "url": links.absolute(request, url) if request else url,
+            }
+        )
+    return out
+
+
+def revisions(review: Review, request: HttpRequest | None = None) -> list[dict]:
+    """Every revision with its links and counts, oldest first."""
+    absolute = (lambda u: links.absolute(request, u)) if request else (lambda u: u)
+    out = []
+    previous = None
+    for rev in review.revisions.all().defer("analysis", "exports"):
+        out.append(
+            {
+                "number": rev.number,
+                "created": rev.created.isoformat(),
+                "url": absolute(links.revision(review, rev.number)),
+                "json_url": absolute(links.revision_json(review, rev.number)),
+                "diff_url": absolute(links.diff(review, previous, rev.number))
+                if previous
+                else None,
+                "summary": rev.summary,
+            }
+        )
+        previous = rev.number
+    return out
+
+
+def downloads(review: Review, revision: Revision) -> list[dict]:
+    return [
+        {"format": fmt, "url": links.export(review, revision.number, fmt)}
+        for fmt in CONNECTION_FORMATS
+    ]
+
+
+def connection_rows(revision: Revision, params) -> tuple[ConnectionFilter, dict, list[dict]]:
+    """The filter form bound to the query string, its values, and the matching connections."""
+    snap = revision.snapshot
+    form = ConnectionFilter(params, snap.get("namespaces", []))
+    values = form.values()
+    return form, values, filter_connections(snap, values)
+
+
+def review_context(
+    request: HttpRequest, review: Review, revision: Revision, *, edit_token: str | None = None
+) -> dict:
+    """Everything review.html needs; the page itself only lays it out."""
+    form, values, rows = connection_rows(revision, request.GET)
+    page = Paginator(rows, PAGE_SIZE).get_page(values.get("page") or 1)
+    labels = endpoint_labels(revision.snapshot)
+    page.object_list = [
+        {
+            **c,
+            "src_label": labels.get(c["src"], c["src"]),
+            "dst_label": labels.get(c["dst"], c["dst"]),
+        }
+        for c in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    latest = review.latest_revision()
+    snap = revision.snapshot
+    return {
+        "review": review,
+        "revision": revision,
+        "is_latest": latest.number == revision.number,
+        "latest": latest,
+        "summary": revision.summary,
+        "report": revision.report,
+        "snapshot": snap,
+        "filter_form": form,
+        "filtered": any(values.get(k) not in (None, "") for k in ("ns", "q", "protocol", "port")),
+        "page": page,
+        "query": query.urlencode(),
+        "files": _files(review, revision, None),
+        "downloads": downloads(review, revision),
+        "revisions": revisions(review),
+        "view_url": links.absolute(request, links.review(review)),
+        "edit_token": edit_token,
+        "edit_url": links.absolute(request, links.edit(edit_token)) if edit_token else None,
+        "json_url": links.revision_json(review, revision.number),
+    }
+
+
+def review_payload(
+    request: HttpRequest, review: Review, revision: Revision, *, edit_token: str | None = None
+) -> dict:
+    """The JSON twin of a review or revision page: same filters, same connections."""
+    _form, values, rows = connection_rows(revision, request.GET)
+    payload = {
+        "title": review.title,
+        "created": review.created.isoformat(),
+        "view_url": links.absolute(request, links.review(review)),
+        "json_url": links.absolute(request, links.review_json(review)),
+        "revision": revision.number,
+        "latest_revision": review.latest_revision().number,
+        "summary": revision.summary,
+        "filters": {k: values.get(k) for k in ("ns", "q", "protocol", "port") if values.get(k)},
+        "errors": revision.report.get("errors", []),
+        "warnings": revision.report.get("warnings", []),
+        "ignored": revision.report.get("ignored", []),
+        "caveats": revision.snapshot.get("caveats", []),
+        "namespaces": revision.snapshot.get("namespaces", []),
+        "connections": [
+            {"src": c["src"], "dst": c["dst"], "ports": c["ports"], "ports_text": c["ports_text"]}
+            for c in rows
+        ],
+        "files": _files(review, revision, request),
+        "downloads": {
+            d["format"]: links.absolute(request, d["url"]) for d in downloads(review, revision)
+        },
+        "revisions": revisions(review, request),
+    }
+    if edit_token:
+        payload["edit_url"] = links.absolute(request, links.edit(edit_token))
+    return payload

@@ -1,0 +1,170 @@
+"""Uploads in, stored reviews out: parse, analyse and store once, so pages never recompute.
+
+Views and the API call only `create_review` and `add_revision`; moving analysis to a background
+task later touches this module alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from netviz.diff import compare, snapshot
+from netviz.engine import Evaluator
+from netviz.formats import analysis_to_json, render_connections
+from netviz.k8s import Limits, load_texts
+from netviz.web.models import Review, Revision, UploadedFile
+
+# Formats rendered once at upload; JSON is kept as text too so downloads match the CLI byte for byte.
+EXPORT_FORMATS = ("json", "csv", "md", "dot", "text")
+PASTED_NAME = "pasted.yaml"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One incoming file: its name as given and its bytes."""
+
+    name: str
+    content: bytes
+
+
+class UploadRefused(Exception):
+    """Nothing can be stored: too large, empty, or nothing usable. `status` is the HTTP status."""
+
+    def __init__(self, message: str, problems: list[dict] | None = None, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+        self.status = status
+
+
+def max_upload_bytes() -> int:
+    return settings.NETVIZ_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def reader_limits() -> Limits:
+    return Limits(
+        max_total_bytes=max_upload_bytes(),
+        max_documents=settings.NETVIZ_MAX_DOCUMENTS,
+        max_aliases=settings.NETVIZ_MAX_ALIASES,
+        max_depth=settings.NETVIZ_MAX_DEPTH,
+    )
+
+
+def clean_name(name: str, fallback: str) -> str:
+    """A file name without directories or control characters, at most 255 characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    return (base or fallback)[:255]
+
+
+def check_size(files: list[Upload]) -> None:
+    total = sum(len(f.content) for f in files)
+    if not files or total == 0:
+        raise UploadRefused("Nothing was uploaded: choose or drop files, or paste YAML.")
+    if total > max_upload_bytes():
+        raise UploadRefused(
+            f"The upload is {total / 1048576:.1f} MB; the limit is "
+            f"{settings.NETVIZ_MAX_UPLOAD_MB} MB in total.",
+            status=413,
+        )
+
+
+@dataclass(frozen=True)
+class _Computed:
+    report: dict
+    analysis: dict
+    snapshot: dict
+    exports: dict
+
+
+def analyse(files: list[Upload]) -> _Computed:
+    """Parse and evaluate; refuse only when no endpoint and no policy could be read at all."""
+    check_size(files)
+    cluster = load_texts([(f.name, f.content) for f in files], limits=reader_limits())
+    report = {
+        "errors": [p.as_dict() for p in cluster.errors],
+        "warnings": [p.as_dict() for p in cluster.warnings],
+        "ignored": [
+            {"kind": kind, "name": name, "file": src.file, "doc": src.doc, "line": src.line}
+            for kind, name, src in cluster.ignored
+        ],
+    }
+    if not cluster.endpoints and not cluster.policies:
+        raise UploadRefused(
+            "Nothing usable was found: no pods, workloads or NetworkPolicies could be read.",
+            problems=report["errors"] + report["warnings"],
+        )
+    analysis = Evaluator(cluster).analysis()
+    problems = cluster.problems
+    return _Computed(
+        report=report,
+        analysis=analysis_to_json(analysis, problems),
+        snapshot=snapshot(analysis, cluster),
+        exports={fmt: render_connections(analysis, problems, fmt) for fmt in EXPORT_FORMATS},
+    )
+
+
+def _store(review: Review, number: int, files: list[Upload], computed: _Computed) -> Revision:
+    revision = Revision.objects.create(
+        review=review,
+        number=number,
+        report=computed.report,
+        analysis=computed.analysis,
+        snapshot=computed.snapshot,
+        exports=computed.exports,
+    )
+    UploadedFile.objects.bulk_create(
+        UploadedFile(
+            revision=revision,
+            position=i,
+            name=f.name,
+            content=f.content,
+            sha256=hashlib.sha256(f.content).hexdigest(),
+            size=len(f.content),
+        )
+        for i, f in enumerate(files)
+    )
+    return revision
+
+
+def create_review(title: str, files: list[Upload]) -> tuple[Review, Revision, str]:
+    """A new review with its first revision; returns the edit token, which is not stored."""
+    computed = analyse(files)
+    with transaction.atomic():
+        review, edit_token = Review.create(title.strip())
+        revision = _store(review, 1, files, computed)
+    return review, revision, edit_token
+
+
+def previous_files(revision: Revision) -> list[Upload]:
+    return [Upload(f.name, bytes(f.content)) for f in revision.files.all()]
+
+
+def merge_files(old: list[Upload], new: list[Upload]) -> list[Upload]:
+    """`add` mode: the old files, each replaced by a new one of the same name, then the rest."""
+    by_name = {f.name: f for f in new}
+    merged = [by_name.pop(f.name, f) for f in old]
+    return merged + [f for f in new if f.name in by_name]
+
+
+def add_revision(
+    review: Review, files: list[Upload], mode: str = "replace"
+) -> tuple[Revision, dict]:
+    """Store a new revision (`replace`: these files only; `add`: merged into the latest files).
+
+    Returns the revision and the diff from the previous one.
+    """
+    with transaction.atomic():
+        # Lock the review so two uploads at once cannot both take the same number.
+        locked = Review.objects.select_for_update().get(pk=review.pk)
+        latest = locked.latest_revision()
+        if mode == "add" and latest is not None:
+            files = merge_files(previous_files(latest), files)
+        computed = analyse(files)
+        revision = _store(locked, (latest.number if latest else 0) + 1, files, computed)
+    diff = compare(latest.snapshot, revision.snapshot) if latest else None
+    return revision, diff

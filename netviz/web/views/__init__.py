@@ -1,0 +1,1 @@
+"""Page views, one module per page: thin functions that look up, call a service and render."""
