@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-deps run test lint format bench golden vendor clean
+.PHONY: setup system-deps run test test-postgres lint format bench golden vendor clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,7 @@ system-deps:
 
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddemo --base-url http://$(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup system-deps
@@ -31,6 +32,10 @@ test: setup system-deps
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
+
+# The web and diff tests again on a throwaway PostgreSQL (Debian postgresql, installed if missing).
+test-postgres: setup
+	bash .ci/with-postgres $(PY) -m pytest tests/web tests/diff
 
 lint: setup
 	$(VENV)/bin/ruff check .
