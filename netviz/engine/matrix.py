@@ -121,10 +121,10 @@ class Matrix:
         out = np.zeros((len(self.is_rep), len(self.id_rep), self.atoms.words), dtype=U64)
         open_cols = np.array([not p for p in self.id_policies], dtype=bool)
         out[:, open_cols] = self.all_words
-        pods = self.compiled.nodes.pods
+        ext = np.zeros(self.compiled.nodes.externals, dtype=bool)
+        reps = self.id_rep
         for p in self.ingress_policies:
-            reps = self.id_rep
-            cols = np.flatnonzero((reps < pods) & p.selects[np.minimum(reps, pods - 1)])
+            cols = np.flatnonzero(np.concatenate([p.selects, ext])[reps])
             if not len(cols):
                 continue
             for r in p.rules["ingress"]:
