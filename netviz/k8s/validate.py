@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 
 from netviz.k8s.fields import (
     Reporter,
@@ -26,6 +27,7 @@ _IPV4_LEADING_ZERO = re.compile(r"(?<![0-9])0+(?=[0-9])")
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
 
 
+@lru_cache(maxsize=65536)
 def dns_label_error(value: str) -> str | None:
     if len(value) > 63:
         return "must be no more than 63 characters"
@@ -36,6 +38,7 @@ def dns_label_error(value: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def dns_subdomain_error(value: str) -> str | None:
     if len(value) > 253:
         return "must be no more than 253 characters"
@@ -47,6 +50,7 @@ def dns_subdomain_error(value: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def label_key_error(key: str) -> str | None:
     """IsQualifiedName: optional DNS-subdomain prefix and '/', then a name of at most 63 chars."""
     parts = key.split("/")
@@ -73,6 +77,7 @@ def label_key_error(key: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def label_value_error(value: str) -> str | None:
     if len(value) > 63:
         return "must be no more than 63 characters"
@@ -81,6 +86,7 @@ def label_value_error(value: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def port_name_error(name: str) -> str | None:
     """IsValidPortName (IANA_SVC_NAME)."""
     if len(name) > 15:

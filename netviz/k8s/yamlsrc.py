@@ -103,6 +103,8 @@ def _convert(tag: str, value: str) -> object:
     if tag == _TAG + "bool":
         return _BOOLS.get(value.lower(), value)
     if tag == _TAG + "int":
+        if value.isdigit() and (value[0] != "0" or value == "0"):
+            return int(value)  # the common case, without the constructor's overhead
         return _CONSTRUCTOR.construct_yaml_int(ScalarNode(tag, value))
     if tag == _TAG + "float":
         return _CONSTRUCTOR.construct_yaml_float(ScalarNode(tag, value))
