@@ -67,8 +67,19 @@ def _direction_text(verdict: DirectionVerdict, explanation: Explanation) -> list
     else:
         head, other = f"Ingress to {explanation.dst}", explanation.src
     allowed = _side_ports(verdict, asked)
-    if not verdict.isolated:
-        lines = [f"{head}: allowed (no policy selects it for {verdict.direction})"]
+    caveats = ordered_caveats(verdict.caveats)
+    if any(c.code == "self" for c in caveats):
+        lines = [f"{head}: allowed (loopback: a pod always reaches itself, whatever the policies)"]
+        caveats = [c for c in caveats if c.code != "self"]
+    elif not verdict.isolated:
+        subject = explanation.src if verdict.direction == "egress" else explanation.dst
+        # Workload ids end in [Kind]; the others are address ranges, which no policy governs.
+        why = (
+            f"no policy selects it for {verdict.direction}"
+            if subject.endswith("]")
+            else "an address outside the cluster"
+        )
+        lines = [f"{head}: allowed ({why})"]
     elif allowed.is_empty():
         lines = [f"{head}: DENIED"]
     elif allowed == asked:
@@ -80,7 +91,11 @@ def _direction_text(verdict: DirectionVerdict, explanation: Explanation) -> list
         for ref, ports in verdict.allowed_by:
             lines.append(f"    - {describe_rule(ref)}: {ports}")
     if verdict.denied_by:
-        lines.append("  not allowed by these isolating policies:")
+        if allowed.is_empty():
+            lines.append("  no rule of these isolating policies allows it:")
+        else:
+            # Policies add up: these deny nothing by themselves, but show what else was checked.
+            lines.append("  isolating policies that do not allow all of it:")
         for denial in verdict.denied_by:
             where = location(denial.file, denial.line)
             name = f"{denial.policy} ({where})" if where else denial.policy
@@ -93,7 +108,7 @@ def _direction_text(verdict: DirectionVerdict, explanation: Explanation) -> list
                 continue
             lines.append(f"    - {name}:")
             lines += [f"        {m}" for m in misses]
-    for caveat in ordered_caveats(verdict.caveats):
+    for caveat in caveats:
         lines.append(f"  caveat: {describe_caveat(caveat)}")
     return lines
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from netviz.engine.ports import PortSet
+from netviz.engine.result import Caveat, DirectionVerdict
 from netviz.formats import explanation_to_json, render_explanation
 from tests.formats.samples import allowed_explanation, denied_explanation
 
@@ -32,7 +33,7 @@ def test_text_for_a_denied_pair_gives_each_isolating_policy_and_why_no_rule_matc
     assert text.splitlines()[2:4] == ["Asked:   all ports", "Verdict: DENIED"]
     assert text.split("\n\n")[2] == (
         "Ingress to shop/web[Deployment]: DENIED\n"
-        "  not allowed by these isolating policies:\n"
+        "  no rule of these isolating policies allows it:\n"
         "    - shop/default-deny (input/shop.yaml:3) has no ingress rules, so it allows no "
         "ingress traffic\n"
         "    - shop/web-ingress (input/shop.yaml:50):\n"
@@ -94,3 +95,27 @@ def test_json_rendering_matches_the_dict_and_other_formats_are_refused():
     assert json.loads(render_explanation(e, "json")) == explanation_to_json(e)
     with pytest.raises(ValueError):
         render_explanation(e, "csv")
+
+
+def test_text_says_loopback_for_a_pod_to_itself_and_outside_for_an_address():
+    loop = Caveat("self", "demo/web[Pod]", None, None, "a pod may always reach itself")
+    side = DirectionVerdict("egress", True, PortSet.all(), caveats=(loop,))
+    e = replace(
+        denied_explanation(),
+        src="demo/web[Pod]",
+        dst="demo/web[Pod]",
+        allowed=PortSet.all(),
+        egress=side,
+        ingress=replace(side, direction="ingress"),
+    )
+    lines = render_explanation(e, "text").splitlines()
+    assert (
+        "Egress from demo/web[Pod]: allowed (loopback: a pod always reaches itself, whatever the policies)"
+        in lines
+    )
+    assert not any("caveat" in line for line in lines)
+    outside = replace(allowed_explanation(), src="0.0.0.0-255.255.255.255")
+    outside = replace(outside, egress=DirectionVerdict("egress", False, PortSet.all()))
+    assert "Egress from 0.0.0.0-255.255.255.255: allowed (an address outside the cluster)" in (
+        render_explanation(outside, "text").splitlines()
+    )
