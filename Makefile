@@ -25,7 +25,8 @@ system-deps:
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo --base-url http://$(HOST):$(PORT)
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# --insecure: serve static files although DEBUG is off (a production server would use a CDN or proxy).
+	$(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
 test: setup system-deps
 	$(PY) manage.py check

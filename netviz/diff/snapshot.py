@@ -6,9 +6,10 @@ import dataclasses
 import hashlib
 from collections.abc import Mapping
 
-from netviz.engine.result import Analysis, Caveat, Grant, RuleRef
+from netviz.engine.result import Analysis, Caveat, ExternalRange, Grant, RuleRef
 from netviz.engine.selectors import matches
 from netviz.formats import describe_caveat, describe_rule
+from netviz.formats.connections import ordered_connections, ordered_endpoints
 from netviz.k8s.model import Cluster, Endpoint, Policy
 
 # Bump when the layout below changes, so stored snapshots can be told apart.
@@ -100,7 +101,7 @@ def snapshot(analysis: Analysis, cluster: Cluster | None = None) -> dict:
     return {
         "version": SNAPSHOT_VERSION,
         "namespaces": sorted(namespaces),
-        "endpoints": [_endpoint(e) for e in analysis.endpoints],
+        "endpoints": [_endpoint(e) for e in sorted(analysis.endpoints, key=lambda e: e.id)],
         "externals": [
             {
                 "id": x.id,
@@ -109,7 +110,8 @@ def snapshot(analysis: Analysis, cluster: Cluster | None = None) -> dict:
                 "end": x.end,
                 "cidrs": list(x.cidrs),
             }
-            for x in analysis.externals
+            for x in ordered_endpoints(analysis)
+            if isinstance(x, ExternalRange)
         ],
         "policies": [_policy(p, analysis.endpoints) for p in analysis.policies],
         "connections": [
@@ -120,7 +122,8 @@ def snapshot(analysis: Analysis, cluster: Cluster | None = None) -> dict:
                 "ports_text": str(c.ports),
                 "grants": [_grant(g) for g in c.grants],
             }
-            for c in analysis.connections
+            # The order every netviz output uses: workloads by id, then external ranges.
+            for c in ordered_connections(analysis)
         ],
         "caveats": [_caveat(c) for c in analysis.caveats],
     }
