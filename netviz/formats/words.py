@@ -39,7 +39,8 @@ _CAVEATS = {
     ),
     "host-network-pod": (
         "uses the host network; netviz treats it as never isolated and matched only by ipBlocks "
-        "containing its node address, but some network plugins select it like an ordinary pod"
+        "containing its node address, but some network plugins treat it like an ordinary pod"
+        "{policy_clause}"
     ),
     "self": "is the same pod at both ends: traffic to itself over loopback is always allowed",
 }
@@ -56,9 +57,13 @@ def describe_caveat(caveat: Caveat) -> str:
         if caveat.detail:
             text += f": {caveat.detail}"
     else:
-        policy = caveat.policy or "a policy"
-        detail = caveat.detail or "an address"
-        text = f"{caveat.endpoint} " + template.format(detail=detail, policy=policy)
+        text = f"{caveat.endpoint} " + template.format(
+            detail=caveat.detail or "an address",
+            policy=caveat.policy or "a policy",
+            policy_clause=f", which {caveat.policy} would then select or match"
+            if caveat.policy
+            else "",
+        )
     if caveat.rule is not None:
         text += f" [{describe_rule(caveat.rule)}]"
     return text
