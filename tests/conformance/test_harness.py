@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from .e2e import ALL_PODS, TruthTable, e2e_model, manifest, pod_yaml
+from .e2e import ALL_PODS, TruthTable, assert_reachability, e2e_model, manifest, pod_yaml, run
 from .randomized import Reference, matches
 
 
@@ -143,3 +143,18 @@ def test_the_reference_evaluator_reads_notin_on_an_absent_key_as_a_match():
     assert matches({"matchExpressions": [{"key": "t", "operator": "DoesNotExist"}]}, {})
     assert not matches({"matchExpressions": [{"key": "t", "operator": "Exists"}]}, {})
     assert matches({}, {"anything": "at all"})
+
+
+def test_assert_reachability_rejects_a_wrong_cell_from_either_source():
+    ev = run(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny-ingress, namespace: x}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+        """
+    )
+    assert_reachability(ev, "TCP", 80, TruthTable.expect(("*", "x/a", False)))
+    with pytest.raises(AssertionError, match="y/b -> x/a: expected allowed"):
+        assert_reachability(ev, "TCP", 80, TruthTable.expect(("*", "x/b", False)))

@@ -11,6 +11,7 @@ from netviz.engine import Evaluator
 from netviz.engine.ports import PortSet
 from netviz.k8s import load_texts
 
+from .e2e import external_ports, ports_from_external
 from .randomized import (
     PROBES,
     Reference,
@@ -22,6 +23,15 @@ from .randomized import (
     to_yaml,
 )
 
+SAMPLE_ADDRESSES = (
+    "8.8.8.8",
+    "10.0.0.1",
+    "10.1.2.3",
+    "192.168.1.5",
+    "2001:db8::1",
+    "2001:db8:1::1",
+    "2001:db9::1",
+)
 SETTINGS = settings(
     max_examples=200,
     deadline=None,
@@ -37,9 +47,22 @@ def _evaluate(c) -> Evaluator:
 
 
 def _connections(ev: Evaluator) -> dict[tuple[str, str], PortSet]:
+    """Allowed ports by (src, dst); external ranges are named by sample addresses, since the
+    ranges themselves split and merge as ipBlocks come and go."""
+    analysis = ev.analysis()
     out: dict[tuple[str, str], PortSet] = {}
-    for conn in ev.analysis().connections:
+    for conn in analysis.connections:
         out[(conn.src, conn.dst)] = out.get((conn.src, conn.dst), PortSet.empty()) | conn.ports
+    outside = {r.id for r in analysis.externals}
+    out = {pair: ports for pair, ports in out.items() if not outside & set(pair)}
+    for endpoint in analysis.endpoints:
+        for ip in SAMPLE_ADDRESSES:
+            to_ip = external_ports(analysis, endpoint.id, ip)
+            from_ip = ports_from_external(analysis, ip, endpoint.id)
+            if to_ip:
+                out[(endpoint.id, ip)] = to_ip
+            if from_ip:
+                out[(ip, endpoint.id)] = from_ip
     return out
 
 
