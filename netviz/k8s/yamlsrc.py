@@ -299,7 +299,9 @@ class _Builder:
                             raise _Abort(line, f"uses more than {budget.max_aliases} YAML aliases")
                         target = anchors.get(ev.anchor)
                         if target is None:
-                            raise _Abort(line, f"alias *{ev.anchor} refers to no anchor before it")
+                            raise _Abort(
+                                line, f"uses alias *{ev.anchor}, which has no anchor before it"
+                            )
                         value, size = target
                         nodes += size
                         if nodes > max_nodes:
@@ -307,9 +309,9 @@ class _Builder:
                                 line, f"expands to more than {max_nodes} values (alias bomb?)"
                             )
                         if top_map and top.key is None:
-                            if not isinstance(value, str):
-                                raise _Abort(line, "a mapping key is not a plain value")
-                            top.key = value
+                            if isinstance(value, dict | list):
+                                raise _Abort(line, "has a mapping key that is not a plain value")
+                            top.key = value if isinstance(value, str) else str(value)
                             top.key_line = line
                         elif top_map:
                             self._put(top, doc, value)

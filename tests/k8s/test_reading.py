@@ -289,3 +289,41 @@ def test_wrong_types_everywhere_never_raise():
         assert cluster.errors or cluster.warnings or not cluster.endpoints, text
     assert load_texts([("x.yaml", 5)]).errors  # type: ignore[list-item]
     assert load_texts([("x.yaml", "a: \udc80")]).errors
+
+
+def test_duplicate_keys_are_a_warning_and_the_later_value_is_used():
+    cluster = load("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n")
+    assert [e.name for e in cluster.endpoints] == ["b"]
+    (warning,) = cluster.warnings
+    assert warning.source.line == 5 and 'duplicate key "name" (first at line 4)' in warning.message
+
+
+def test_yaml_anchors_and_merge_keys_are_expanded():
+    text = """
+    base: &labels {app: web, tier: a}
+    apiVersion: v1
+    kind: Pod
+    metadata:
+      name: a
+      labels:
+        <<: *labels
+        tier: b
+    """
+    (pod,) = load(text).endpoints
+    assert pod.labels == {"app": "web", "tier": "b"}
+
+
+def test_without_libyaml_it_falls_back_to_the_python_parser_with_one_warning(monkeypatch):
+    import yaml
+
+    from netviz.k8s import load as load_module
+    from netviz.k8s import yamlsrc
+
+    monkeypatch.setattr(yamlsrc, "_Loader", yaml.SafeLoader)
+    monkeypatch.setattr(load_module, "HAVE_LIBYAML", False)
+    text = POD.format(name="a") + "---\nkind: [\n---\n" + "a: " + "[" * 200 + "]" * 200 + "\n"
+    cluster = load_texts([("1.yaml", text), ("2.yaml", POD.format(name="b"))])
+    assert [e.name for e in cluster.endpoints] == ["a", "b"]
+    assert [p.severity for p in cluster.problems] == ["warning", "error", "error"]
+    assert "libyaml is not available" in cluster.problems[0].message
+    assert "nested more than 64 levels" in cluster.problems[2].message
