@@ -67,7 +67,9 @@ NETVIZ_MAX_DEPTH = env_int("NETVIZ_MAX_DEPTH", 64, minimum=1)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Tokens are in URLs: never send them to other sites. Not "no-referrer": with it browsers send
+# `Origin: null` on form posts, and Django's CSRF check then refuses every upload.
+SECURE_REFERRER_POLICY = "same-origin"
 
 # Request paths carry review tokens: every handler masks them (netviz.web.logredact).
 LOGGING = {

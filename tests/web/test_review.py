@@ -85,9 +85,9 @@ class ReviewTestCase(BaseTestCase):
         self.assertNotIn("edit_url", data)
         self.assertNotIn(self.edit_token, str(data))
 
-    def test_it_sends_no_referrer(self):
+    def test_it_keeps_the_token_out_of_referers_to_other_sites(self):
         r = self.client.get(self.view_url())
-        self.assertEqual(r["Referrer-Policy"], "no-referrer")
+        self.assertEqual(r["Referrer-Policy"], "same-origin")
 
     def test_it_shows_the_latest_revision(self):
         self.add_v2()
