@@ -20,7 +20,14 @@ from netviz.k8s.model import (
 from netviz.k8s.policy import build_policy
 from netviz.k8s.validate import parse_meta
 from netviz.k8s.workloads import Workload, build_workload, fold
-from netviz.k8s.yamlsrc import HAVE_LIBYAML, Budget, decode, parse_json_fallback, parse_text
+from netviz.k8s.yamlsrc import (
+    HAVE_LIBYAML,
+    LINE_BREAK,
+    Budget,
+    decode,
+    parse_json_fallback,
+    parse_text,
+)
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 STDIN = "<stdin>"
@@ -356,5 +363,10 @@ class _SourceText:
         if first <= 0:
             return ""
         if self._lines is None:
-            self._lines = self.text.splitlines(keepends=True)
+            # Not str.splitlines: it also breaks at \v, \f and others that libyaml does not.
+            breaks = [m.end() for m in LINE_BREAK.finditer(self.text)]
+            starts = [0, *breaks]
+            self._lines = [
+                self.text[a:b] for a, b in zip(starts, [*breaks, len(self.text)], strict=True)
+            ]
         return "".join(self._lines[first - 1 : last])

@@ -94,7 +94,9 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _BOOLS = yaml.constructor.SafeConstructor.bool_values
 _TAG = "tag:yaml.org,2002:"
 _MAX_SYNTAX_ERRORS = 100
-_DOC_SEPARATOR = re.compile(r"^---(?:[ \t]|$)", re.MULTILINE)
+# Line breaks as libyaml counts them, so that our line numbers and its marks agree.
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_DOC_SEPARATOR = re.compile("(?:^|(?<=[\r\n\x85\u2028\u2029]))---(?=[ \t\r\n\x85\u2028\u2029]|\\Z)")
 
 
 def _convert(tag: str, value: str) -> object:
@@ -432,18 +434,20 @@ def parse_text(
             if resume is None:
                 return docs, errors
             pos = resume
-            offset = text.count("\n", 0, pos)
+            offset = len(LINE_BREAK.findall(text, 0, pos))
             doc_base = index
 
 
 def _next_separator(text: str, pos: int, lines: int) -> int | None:
     """Position of the first `---` line from line `lines` (1-based) after `pos`, never `pos` itself."""
     start = pos
-    for _ in range(lines - 1):
-        nl = text.find("\n", pos)
-        if nl < 0:
+    if lines > 1:
+        for count, match in enumerate(LINE_BREAK.finditer(text, pos), start=2):
+            pos = match.end()
+            if count == lines:
+                break
+        else:
             return None
-        pos = nl + 1
     # The error is often reported at the `---` that starts the next document: resume right there.
     match = _DOC_SEPARATOR.search(text, pos)
     if match and match.start() == start:

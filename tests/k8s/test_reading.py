@@ -327,3 +327,15 @@ def test_without_libyaml_it_falls_back_to_the_python_parser_with_one_warning(mon
     assert [p.severity for p in cluster.problems] == ["warning", "error", "error"]
     assert "libyaml is not available" in cluster.problems[0].message
     assert "nested more than 64 levels" in cluster.problems[2].message
+
+
+def test_windows_and_old_mac_line_endings_keep_lines_and_policy_text_right():
+    for sep in ("\r\n", "\r"):
+        text = (
+            POD.format(name="a") + "---\nkind: [\n---\n" + policy_doc("podSelector: {}")
+        ).replace("\n", sep)
+        cluster = load_texts([("crlf.yaml", text)])
+        (policy,) = cluster.policies
+        assert (policy.source.doc, policy.source.line) == (3, 8)
+        assert policy.text == policy_doc("podSelector: {}").replace("\n", sep)
+        assert [(e.source.doc, e.source.line) for e in cluster.errors] == [(2, 7)]
