@@ -1,0 +1,260 @@
+"""More corners of the API: selectors vs. external addresses, ignored directions, undeclared
+namespaces, named ports towards ipBlocks, and workload kinds as endpoints."""
+
+from __future__ import annotations
+
+from netviz.engine.ports import PortSet
+
+from .e2e import (
+    TruthTable,
+    assert_reachability,
+    e2e_model,
+    evaluate,
+    external_ports,
+    manifest,
+    pod_yaml,
+    run,
+)
+
+T = TruthTable.expect
+
+
+def _ports(ev, src: str, dst: str) -> PortSet:
+    listed = PortSet.empty()
+    for conn in ev.analysis().connections:
+        if conn.src == src and conn.dst == dst:
+            listed = listed | conn.ports
+    assert listed == ev.explain(src, dst, None).allowed, (src, dst)
+    return listed
+
+
+def test_namespace_selector_for_all_does_not_cover_external_addresses():
+    # `to: [{namespaceSelector: {}}]` is every pod; only a rule without `to` also means outside.
+    ev = run(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: all-pods, namespace: x}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+          policyTypes: [Egress]
+          egress:
+          - to:
+            - namespaceSelector: {}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: anywhere, namespace: x}
+        spec:
+          podSelector: {matchLabels: {pod: b}}
+          policyTypes: [Egress]
+          egress:
+          - ports:
+            - port: 80
+        """
+    )
+    assert_reachability(ev, "TCP", 80, T())
+    assert_reachability(ev, "TCP", 81, T(("x/b", "*", False)))
+    analysis = ev.analysis()
+    assert external_ports(analysis, "x/a[Pod]", "8.8.8.8").is_empty()
+    assert external_ports(analysis, "x/a[Pod]", "2001:db8::1").is_empty()
+    assert external_ports(analysis, "x/b[Pod]", "8.8.8.8") == PortSet.single("TCP", 80)
+    assert external_ports(analysis, "x/b[Pod]", "2001:db8::1") == PortSet.single("TCP", 80)
+
+
+def test_ipblock_for_all_ipv4_covers_neither_ipv6_nor_pods():
+    ev = run(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: internet-v4, namespace: x}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+          policyTypes: [Egress]
+          egress:
+          - to:
+            - ipBlock: {cidr: 0.0.0.0/0}
+        """
+    )
+    analysis = ev.analysis()
+    assert external_ports(analysis, "x/a[Pod]", "8.8.8.8").is_all()
+    assert external_ports(analysis, "x/a[Pod]", "255.255.255.255").is_all()
+    assert external_ports(analysis, "x/a[Pod]", "2001:db8::1").is_empty()
+    assert_reachability(ev, "TCP", 80, T(("x/a", "*", False)))
+
+
+def test_rules_of_a_direction_not_in_policy_types_are_ignored():
+    ev = run(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: egress-only, namespace: x}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+          policyTypes: [Egress]
+          ingress:
+          - from:
+            - podSelector: {matchLabels: {pod: b}}
+          egress: []
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: ingress-only, namespace: y}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+          policyTypes: [Ingress]
+          ingress:
+          - {}
+          egress:
+          - to:
+            - podSelector: {matchLabels: {pod: b}}
+        """
+    )
+    assert_reachability(ev, "TCP", 80, T(("x/a", "*", False)))
+    assert not ev.explain("x/b[Pod]", "x/a[Pod]", None).ingress.isolated
+    assert not ev.explain("y/a[Pod]", "z/c[Pod]", None).egress.isolated
+
+
+def test_an_undeclared_namespace_has_only_its_name_label():
+    model = e2e_model() + "---\n" + pod_yaml("w", "d")
+    ev = run(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: by-name, namespace: x}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+          ingress:
+          - from:
+            - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: w}}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: by-ns-label, namespace: x}
+        spec:
+          podSelector: {matchLabels: {pod: b}}
+          ingress:
+          - from:
+            - namespaceSelector: {matchLabels: {ns: w}}
+        """,
+        model,
+    )
+    assert _ports(ev, "w/d[Pod]", "x/a[Pod]").is_all()
+    assert _ports(ev, "w/d[Pod]", "x/b[Pod]").is_empty()
+    assert_reachability(ev, "TCP", 80, T(("*", "x/a", False), ("*", "x/b", False)))
+
+
+def test_a_named_port_towards_an_ip_block_opens_nothing():
+    # A name is looked up in the destination pod's containers; an address outside has none.
+    ev = run(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: out-by-name, namespace: x}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+          policyTypes: [Egress]
+          egress:
+          - to:
+            - ipBlock: {cidr: 0.0.0.0/0}
+            ports:
+            - port: serve-80-tcp
+            - port: 443
+        """
+    )
+    assert external_ports(ev.analysis(), "x/a[Pod]", "8.8.8.8") == PortSet.single("TCP", 443)
+    assert_reachability(ev, "TCP", 80, T(("x/a", "*", False)))
+
+
+WORKLOADS = manifest(
+    """
+    apiVersion: apps/v1
+    kind: DaemonSet
+    metadata: {name: agent, namespace: x}
+    spec:
+      selector: {matchLabels: {app: agent}}
+      template:
+        metadata: {labels: {app: agent}}
+        spec:
+          containers:
+          - name: agent
+            ports:
+            - {containerPort: 9100, name: metrics}
+    ---
+    apiVersion: batch/v1
+    kind: CronJob
+    metadata: {name: nightly, namespace: x}
+    spec:
+      schedule: "0 3 * * *"
+      jobTemplate:
+        spec:
+          template:
+            metadata: {labels: {app: batch}}
+            spec:
+              restartPolicy: Never
+              containers:
+              - name: job
+                ports:
+                - {containerPort: 8080}
+    ---
+    apiVersion: apps/v1
+    kind: StatefulSet
+    metadata: {name: db, namespace: x}
+    spec:
+      replicas: 2
+      serviceName: db
+      selector: {matchLabels: {app: db}}
+      template:
+        metadata: {labels: {app: db}}
+        spec:
+          containers:
+          - name: db
+            ports:
+            - {containerPort: 5432, name: pg}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: client, namespace: x, labels: {app: client}}
+    spec:
+      containers:
+      - name: c
+    """
+)
+
+
+def test_workload_templates_are_endpoints_selected_by_their_pod_labels():
+    policy = manifest(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: db-and-batch, namespace: x}
+        spec:
+          podSelector:
+            matchExpressions:
+            - {key: app, operator: In, values: [db, batch]}
+          ingress:
+          - from:
+            - podSelector: {matchLabels: {app: agent}}
+            ports:
+            - port: pg
+        """
+    )
+    ev = evaluate(("workloads.yaml", WORKLOADS), ("policy.yaml", policy))
+    ids = {e.id: e for e in ev.analysis().endpoints}
+    agent, job, db = "x/agent[DaemonSet]", "x/nightly[CronJob]", "x/db[StatefulSet]"
+    assert {agent, job, db, "x/client[Pod]"} <= set(ids)
+    assert ids[agent].replicas is None and ids[db].replicas == 2
+    assert _ports(ev, agent, db) == PortSet.single("TCP", 5432)
+    assert _ports(ev, agent, job).is_empty()  # no container port named pg there
+    assert _ports(ev, "x/client[Pod]", db).is_empty()
+    assert _ports(ev, db, db).is_empty()  # replica to replica is not from app=agent
+    assert _ports(ev, "x/client[Pod]", agent).is_all()
+
+
+def test_explain_on_an_open_pair_echoes_the_asked_ports():
+    ev = run("")
+    asked = PortSet.single("UDP", 5000, 5010) | PortSet.single("TCP", 22)
+    exp = ev.explain("x/a[Pod]", "z/c[Pod]", asked)
+    assert exp.allowed == asked and exp.asked == asked
+    assert not exp.egress.isolated and not exp.ingress.isolated
+    assert exp.egress.denied_by == () and exp.ingress.denied_by == ()
