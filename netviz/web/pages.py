@@ -92,6 +92,7 @@ def review_context(
         "latest": latest,
         "summary": revision.summary,
         "report": revision.report,
+        "problems": revision.report.get("errors", []) + revision.report.get("warnings", []),
         "snapshot": snap,
         "filter_form": form,
         "filtered": any(values.get(k) not in (None, "") for k in ("ns", "q", "protocol", "port")),
