@@ -1,0 +1,132 @@
+"""Every best-practice check by name, and `run_checks` that runs them in a deterministic order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from netviz.engine import Evaluator
+from netviz.findings.checks import broad, dead, isolation, plugin, ports, redundant
+from netviz.findings.facts import Facts
+from netviz.findings.model import RANK, Finding
+from netviz.k8s.model import Cluster
+
+
+@dataclass(frozen=True)
+class Check:
+    """A group of finding `checks` computed together by `run`, with a one-line `title`."""
+
+    name: str
+    title: str
+    checks: tuple[str, ...]
+    run: Callable[[Facts], Iterable[Finding]]
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "default-deny-ingress",
+        "Namespaces without a default-deny for ingress",
+        ("namespace-without-default-deny-ingress",),
+        isolation.check_default_deny_ingress,
+    ),
+    Check(
+        "default-deny-egress",
+        "Namespaces without a default-deny for egress",
+        ("namespace-without-default-deny-egress",),
+        isolation.check_default_deny_egress,
+    ),
+    Check(
+        "unprotected-ingress",
+        "Endpoints no policy isolates for ingress",
+        ("unprotected-ingress",),
+        isolation.check_unprotected_ingress,
+    ),
+    Check(
+        "unprotected-egress",
+        "Endpoints no policy isolates for egress",
+        ("unprotected-egress",),
+        isolation.check_unprotected_egress,
+    ),
+    Check(
+        "dns",
+        "Egress isolation that blocks DNS",
+        ("egress-blocks-dns",),
+        isolation.check_dns,
+    ),
+    Check(
+        "policy-selects-nothing",
+        "Policies that select no endpoint",
+        ("policy-selects-nothing",),
+        dead.check_policy_selects_nothing,
+    ),
+    Check(
+        "peer-matches-nothing",
+        "Peers that match no endpoint or namespace",
+        ("peer-matches-nothing",),
+        dead.check_peer_matches_nothing,
+    ),
+    Check(
+        "rule-never-matches",
+        "Rules that can never match",
+        ("rule-never-matches",),
+        dead.check_rule_never_matches,
+    ),
+    Check(
+        "redundant",
+        "Redundant rules and policies",
+        ("redundant-rule", "redundant-policy"),
+        redundant.check_redundant,
+    ),
+    Check(
+        "broad",
+        "Overly broad allows",
+        (
+            "ingress-from-anywhere",
+            "ingress-from-internet",
+            "ingress-from-all-namespaces",
+            "egress-to-anywhere",
+        ),
+        broad.check_broad,
+    ),
+    Check(
+        "named-port-undefined",
+        "Named ports the destinations do not define",
+        ("named-port-undefined",),
+        ports.check_named_ports,
+    ),
+    Check(
+        "port-not-listening",
+        "Ports no destination listens on",
+        ("port-not-listening",),
+        ports.check_unused_ports,
+    ),
+    Check(
+        "network-plugin-dependent",
+        "Verdicts that depend on the network plugin",
+        ("network-plugin-dependent",),
+        plugin.check_plugin_dependent,
+    ),
+)
+
+CHECK_IDS: tuple[str, ...] = tuple(c for check in CHECKS for c in check.checks)
+_ORDER = {c: i for i, c in enumerate(CHECK_IDS)}
+
+
+def finding_key(f: Finding) -> tuple:
+    """Most severe first, then by check, then by id."""
+    return (-RANK[f.severity], _ORDER.get(f.check, len(_ORDER)), f.check, f.id)
+
+
+def run_checks(
+    cluster: Cluster, evaluator: Evaluator, only: Sequence[str] | None = None
+) -> list[Finding]:
+    """Every finding of every check (or of the checks named in `only`), sorted by finding_key."""
+    facts = Facts(cluster, evaluator)
+    out: dict[str, Finding] = {}
+    for check in CHECKS:
+        if only is not None and check.name not in only and not set(check.checks) & set(only):
+            continue
+        for f in check.run(facts):
+            if only is None or f.check in only or check.name in only:
+                out.setdefault(f.id, f)
+    return sorted(out.values(), key=finding_key)

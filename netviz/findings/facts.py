@@ -1,0 +1,291 @@
+"""What the checks ask of one input, computed once: the one place that reads the engine's internals.
+
+The Evaluator's compiled matchers (`nodes`, `compiled`) are used directly; if the engine grows
+public hooks for "endpoints a policy selects" or "nodes a peer matches", only this file changes.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from netviz.engine import Evaluator
+from netviz.engine.addresses import parse_network
+from netviz.engine.atoms import spec_range
+from netviz.engine.peers import CompiledPolicy, CompiledRule, peer_mask
+from netviz.engine.ports import PortRange, PortSet
+from netviz.engine.selectors import matches
+from netviz.findings.model import Subject
+from netviz.k8s.model import (
+    Cluster,
+    Direction,
+    Endpoint,
+    IPBlock,
+    LabelSelector,
+    Namespace,
+    Peer,
+    Policy,
+    PortSpec,
+)
+
+NS_NAME_LABEL = "kubernetes.io/metadata.name"
+PEER_FIELD = {"ingress": "from", "egress": "to"}
+
+
+def rule_path(direction: Direction, rule: int) -> str:
+    return f"spec.{direction}[{rule}]"
+
+
+def peer_path(direction: Direction, rule: int, peer: int) -> str:
+    return f"{rule_path(direction, rule)}.{PEER_FIELD[direction]}[{peer}]"
+
+
+def port_path(direction: Direction, rule: int, port: int) -> str:
+    return f"{rule_path(direction, rule)}.ports[{port}]"
+
+
+def policy_subject(policy: Policy, path: str = "", line: int = 0) -> Subject:
+    src = policy.source
+    return Subject(
+        "NetworkPolicy",
+        policy.namespace,
+        policy.name,
+        src.file if src else "",
+        line or (src.line if src else 0),
+        path,
+    )
+
+
+def endpoint_subject(e: Endpoint) -> Subject:
+    src = e.source
+    return Subject(e.kind, e.namespace, e.name, src.file if src else "", src.line if src else 0)
+
+
+def namespace_subject(name: str, ns: Namespace | None) -> Subject:
+    src = ns.source if ns is not None else None
+    return Subject("Namespace", None, name, src.file if src else "", src.line if src else 0)
+
+
+def spec_portset(spec: PortSpec, named: dict[tuple[str, str], int] | None) -> PortSet:
+    """The ports one `ports` entry stands for at one destination (`named`: its named ports)."""
+    span = spec_range(spec, named)
+    return PortSet([PortRange(spec.protocol, *span)]) if span else PortSet.empty()
+
+
+def rule_portset(rule_ports: tuple[PortSpec, ...], named) -> PortSet:
+    if not rule_ports:
+        return PortSet.all()
+    out = PortSet.empty()
+    for spec in rule_ports:
+        out = out | spec_portset(spec, named)
+    return out
+
+
+def named_ports(e: Endpoint) -> dict[tuple[str, str], int]:
+    return {(p.protocol, p.name): p.port for p in reversed(e.ports) if p.name}
+
+
+def is_open_namespace_selector(selector: LabelSelector, taken: set[str]) -> bool:
+    """Whether a namespace created later, with only its metadata.name label, would match.
+
+    Any name not in the input and not named by the selector behaves alike, so one such name
+    answers for all of them.
+    """
+    mentioned = {v for _, v in selector.match_labels}
+    mentioned |= {v for r in selector.match_expressions for v in r.values}
+    fresh, i = "netviz-new-namespace", 0
+    while fresh in taken or fresh in mentioned:
+        i += 1
+        fresh = f"netviz-new-namespace-{i}"
+    return matches(selector, {NS_NAME_LABEL: fresh})
+
+
+def selector_unsatisfiable(selector: LabelSelector) -> bool:
+    """Whether no label set at all can match (e.g. `app: a` together with `app In [b]`)."""
+    present: set[str] = set()
+    absent: set[str] = set()
+    allowed: dict[str, set[str]] = {}
+    forbidden: dict[str, set[str]] = {}
+
+    def allow(key: str, values: set[str]) -> None:
+        allowed[key] = allowed[key] & values if key in allowed else set(values)
+        present.add(key)
+
+    for k, v in selector.match_labels:
+        allow(k, {v})
+    for r in selector.match_expressions:
+        if r.operator == "In":
+            allow(r.key, set(r.values))
+        elif r.operator == "NotIn":
+            forbidden.setdefault(r.key, set()).update(r.values)
+        elif r.operator == "Exists":
+            present.add(r.key)
+        elif r.operator == "DoesNotExist":
+            absent.add(r.key)
+    if present & absent:
+        return True
+    return any(not (values - forbidden.get(k, set())) for k, values in allowed.items())
+
+
+def block_is_empty(block: IPBlock) -> bool:
+    """Whether the excepts together cover the whole cidr, so the ipBlock matches no address."""
+    net = parse_network(block.cidr)
+    if net is None:
+        return True
+    holes = [n for n in (parse_network(t) for t in block.excepts) if n and n.version == net.version]
+    remaining = [net]
+    for hole in ipaddress.collapse_addresses(holes):  # type: ignore[type-var]
+        nxt = []
+        for part in remaining:
+            if hole.supernet_of(part):  # type: ignore[arg-type]
+                continue
+            if part.supernet_of(hole):  # type: ignore[arg-type]
+                nxt.extend(part.address_exclude(hole))  # type: ignore[arg-type]
+            else:
+                nxt.append(part)
+        remaining = nxt
+    return not remaining
+
+
+def is_whole_internet(block: IPBlock) -> bool:
+    net = parse_network(block.cidr)
+    return net is not None and net.prefixlen == 0
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """One rule of one policy with its compiled matcher (None when the direction is not in effect)."""
+
+    policy: Policy
+    direction: Direction
+    index: int
+    compiled: CompiledRule | None
+
+    @property
+    def rule(self):
+        return self.policy.rules(self.direction)[self.index]
+
+    @property
+    def effective(self) -> bool:
+        return self.compiled is not None
+
+    @property
+    def key(self) -> str:
+        return f"{self.policy.id}:{self.direction}:{self.index}"
+
+
+class Facts:
+    """One input as the checks see it: endpoints per class, policies with their matchers."""
+
+    def __init__(self, cluster: Cluster, evaluator: Evaluator) -> None:
+        self.cluster = cluster
+        self.ev = evaluator
+        self.nodes = evaluator.nodes
+        self.compiled = evaluator.compiled
+        self.pods = self.nodes.pods  # pod classes are node indices 0..pods-1
+        self.endpoints: list[Endpoint] = list(self.nodes.endpoints)
+        self.class_members: list[list[Endpoint]] = [
+            [self.endpoints[i] for i in self.nodes.members[c]] for c in range(self.pods)
+        ]
+        self.declared: dict[str, Namespace] = {n.name: n for n in cluster.namespaces}
+        self.ns_labels = self.nodes.ns_labels
+        self.by_namespace: dict[str, list[Endpoint]] = {}
+        for e in self.endpoints:
+            self.by_namespace.setdefault(e.namespace, []).append(e)
+
+    # --- policies and rules ---------------------------------------------------------------
+    @property
+    def compiled_policies(self) -> list[CompiledPolicy]:
+        return self.compiled.policies
+
+    def rules(self) -> Iterator[RuleView]:
+        """Every rule of every policy, effective or not, in policy order."""
+        for cp in self.compiled.policies:
+            for direction in ("ingress", "egress"):
+                compiled = cp.rules.get(direction)
+                for i in range(len(cp.policy.rules(direction))):
+                    yield RuleView(cp.policy, direction, i, compiled[i] if compiled else None)
+
+    def selected(self, cp: CompiledPolicy) -> list[Endpoint]:
+        return self.members(cp.selects)
+
+    def members(self, class_mask: np.ndarray) -> list[Endpoint]:
+        """Endpoints of the pod classes set in a mask over nodes (external nodes are ignored)."""
+        out: list[Endpoint] = []
+        for c in np.flatnonzero(class_mask[: self.pods]).tolist():
+            out.extend(self.class_members[c])
+        return sorted(out, key=lambda e: e.id)
+
+    def host_peer_mask(self, policy: Policy, peer: Peer) -> np.ndarray:
+        """Pod classes a peer would match if hostNetwork pods were matched like ordinary pods."""
+        return peer_mask(self.nodes, policy, peer, host=True)[: self.pods]
+
+    def namespaces_matching(self, selector: LabelSelector) -> list[str]:
+        mask = self.nodes.ns_index.match(selector)
+        return [n for n, hit in zip(self.nodes.ns_names, mask.tolist(), strict=True) if hit]
+
+    @cached_property
+    def isolated(self) -> dict[Direction, np.ndarray]:
+        """Per direction, which pod classes some policy isolates."""
+        out = {}
+        for direction in ("ingress", "egress"):
+            mask = np.zeros(self.pods, dtype=bool)
+            for cp in self.compiled.isolating(direction):
+                mask |= cp.selects
+            out[direction] = mask
+        return out
+
+    @cached_property
+    def label_pairs(self) -> dict[str, set[str]]:
+        """Namespace → every `key=value` pod label written there (for "did you mean")."""
+        out: dict[str, set[str]] = {}
+        for e in self.endpoints:
+            out.setdefault(e.namespace, set()).update(f"{k}={v}" for k, v in e.labels.items())
+        return out
+
+    @cached_property
+    def namespace_pairs(self) -> set[str]:
+        return {f"{k}={v}" for labels in self.ns_labels.values() for k, v in labels.items()}
+
+    # --- the analysis ---------------------------------------------------------------------
+    @cached_property
+    def external_ids(self) -> set[str]:
+        return {x.id for x in self.ev.externals}
+
+    @cached_property
+    def traffic(self) -> dict[str, Traffic]:
+        """Per endpoint id, who may connect to it and whom it may connect to (itself left out)."""
+        out = {e.id: Traffic() for e in self.endpoints}
+        ext = self.external_ids
+        for c in self.ev.analysis().connections:
+            if c.src == c.dst:
+                continue
+            if c.dst in out:
+                t = out[c.dst]
+                if c.src in ext:
+                    t.in_external.add(c.src)
+                    t.in_external_ports = t.in_external_ports | c.ports
+                else:
+                    t.in_pods.add(c.src)
+            if c.src in out:
+                t = out[c.src]
+                if c.dst in ext:
+                    t.out_external.add(c.dst)
+                    t.out_external_ports = t.out_external_ports | c.ports
+                else:
+                    t.out_pods.add(c.dst)
+        return out
+
+
+@dataclass
+class Traffic:
+    in_pods: set[str] = field(default_factory=set)
+    in_external: set[str] = field(default_factory=set)
+    out_pods: set[str] = field(default_factory=set)
+    out_external: set[str] = field(default_factory=set)
+    in_external_ports: PortSet = field(default_factory=PortSet.empty)
+    out_external_ports: PortSet = field(default_factory=PortSet.empty)
