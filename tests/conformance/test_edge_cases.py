@@ -3,7 +3,10 @@ namespaces, named ports towards ipBlocks, and workload kinds as endpoints."""
 
 from __future__ import annotations
 
+import pytest
+
 from netviz.engine.ports import PortSet
+from netviz.k8s import load_texts
 
 from .e2e import (
     TruthTable,
@@ -258,3 +261,76 @@ def test_explain_on_an_open_pair_echoes_the_asked_ports():
     assert exp.allowed == asked and exp.asked == asked
     assert not exp.egress.isolated and not exp.ingress.isolated
     assert exp.egress.denied_by == () and exp.ingress.denied_by == ()
+
+
+def test_a_cidr_with_host_bits_means_its_network():
+    ev = run(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: sloppy-cidr, namespace: x}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+          policyTypes: [Egress]
+          egress:
+          - to:
+            - ipBlock: {cidr: 192.168.1.77/24}
+        """
+    )
+    analysis = ev.analysis()
+    assert external_ports(analysis, "x/a[Pod]", "192.168.1.1").is_all()
+    assert external_ports(analysis, "x/a[Pod]", "192.168.1.255").is_all()
+    assert external_ports(analysis, "x/a[Pod]", "192.168.2.1").is_empty()
+
+
+# Each case: the spec body, and the field the error must name.
+REJECTED = {
+    "end-port-with-named-port": ("ingress: [{ports: [{port: http, endPort: 90}]}]", "endPort"),
+    "end-port-below-port": ("ingress: [{ports: [{port: 90, endPort: 80}]}]", "endPort"),
+    "end-port-without-port": ("ingress: [{ports: [{endPort: 80}]}]", "endPort"),
+    "ip-block-with-selector": (
+        "egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}]}]",
+        "to[0]",
+    ),
+    "except-outside-cidr": (
+        "egress: [{to: [{ipBlock: {cidr: 10.0.0.0/8, except: [11.0.0.0/16]}}]}]",
+        "except",
+    ),
+    "in-without-values": (
+        "ingress: [{from: [{podSelector: {matchExpressions: [{key: a, operator: In}]}}]}]",
+        "values",
+    ),
+    "exists-with-values": (
+        "ingress: [{from: [{podSelector: {matchExpressions: [{key: a, operator: Exists, "
+        "values: [b]}]}}]}]",
+        "values",
+    ),
+    "unknown-operator": (
+        "ingress: [{from: [{podSelector: {matchExpressions: [{key: a, operator: Equals, "
+        "values: [b]}]}}]}]",
+        "operator",
+    ),
+    "unknown-protocol": ("ingress: [{ports: [{protocol: ICMP, port: 80}]}]", "protocol"),
+    "empty-peer": ("ingress: [{from: [{}]}]", "from[0]"),
+    "port-out-of-range": ("ingress: [{ports: [{port: 70000}]}]", "port"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REJECTED))
+def test_a_policy_the_api_server_rejects_is_reported_as_an_error(case):
+    text = manifest(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: bad, namespace: x}
+        spec:
+          podSelector: {}
+          BODY
+        """
+    ).replace("BODY", REJECTED[case][0])
+    cluster = load_texts([("model.yaml", e2e_model()), ("policy.yaml", text)])
+    errors = cluster.errors
+    assert errors, f"{case} was accepted:\n{text}"
+    assert all(p.source.file == "policy.yaml" for p in errors), [p.as_dict() for p in errors]
+    assert all(1 <= p.source.line <= text.count("\n") + 1 for p in errors)
+    assert any(REJECTED[case][1] in p.message for p in errors), [p.message for p in errors]
