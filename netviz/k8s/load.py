@@ -199,7 +199,13 @@ class _Reader:
                 )
             )
         limits = self.limits
-        budget = Budget(limits.max_aliases, limits.max_depth, limits.max_nodes_per_document)
+        budget = Budget(
+            limits.max_aliases,
+            limits.max_depth,
+            limits.max_nodes_per_document,
+            max_documents=max(1, limits.max_documents - self.documents),
+        )
+        first = len(self.problems)
         json_mode = name.lower().endswith(".json")
         docs, errors = parse_text(text, budget, json_mode)
         if json_mode and errors:
@@ -217,6 +223,8 @@ class _Reader:
             self._object(
                 doc.value, name, doc.index, doc.line, (doc.first_line, doc.last_line), source_file
             )
+        # Syntax errors were collected apart from the documents: put the file's problems in order.
+        self.problems[first:] = sorted(self.problems[first:], key=lambda p: p.source.doc)
 
     # -- objects -----------------------------------------------------------------------------
 

@@ -76,6 +76,7 @@ class Budget:
     max_aliases: int
     max_depth: int
     max_nodes: int
+    max_documents: int = 1_000_000  # documents per file, empty ones included
     aliases_used: int = 0
 
 
@@ -202,6 +203,7 @@ class _Builder:
         self.doc_index = doc_base
         self.docs: list[Doc] = []
         self.current: Doc | None = None
+        self.truncated = 0  # line where reading stopped at budget.max_documents
 
     def run(self, get_event) -> None:
         budget = self.budget
@@ -325,6 +327,10 @@ class _Builder:
                             doc.first_line = doc.line = line
                     elif cls is DocumentStartEvent:
                         self.doc_index += 1
+                        if self.doc_index > budget.max_documents:
+                            # Even empty documents cost memory: stop rather than pile them up.
+                            self.truncated = ev.start_mark.line + 1 + offset
+                            return
                         doc = Doc(self.doc_index, ev.start_mark.line + 1 + offset)
                         self.current = doc
                         stack, anchors, root = [], {}, []
@@ -419,6 +425,9 @@ def parse_text(
             finally:
                 loader.dispose()
             docs.extend(builder.docs)
+            if builder.truncated:
+                message = f"more than {budget.max_documents} documents: the rest is not read"
+                errors.append((builder.doc_index, builder.truncated, message))
             return docs, errors
         except yaml.YAMLError as exc:
             docs.extend(builder.docs)

@@ -339,3 +339,11 @@ def test_windows_and_old_mac_line_endings_keep_lines_and_policy_text_right():
         assert (policy.source.doc, policy.source.line) == (3, 8)
         assert policy.text == policy_doc("podSelector: {}").replace("\n", sep)
         assert [(e.source.doc, e.source.line) for e in cluster.errors] == [(2, 7)]
+
+
+def test_millions_of_empty_documents_stop_at_the_document_limit_quickly():
+    started = time.perf_counter()
+    cluster = load_texts([("empty.yaml", "---\n" * 2_000_000)])
+    assert time.perf_counter() - started < 5
+    (error,) = cluster.errors
+    assert "more than 20000 documents" in error.message and error.source.doc == 20001
