@@ -15,8 +15,9 @@ from netviz.web.services import Upload, UploadRefused, clean_name
 from netviz.web.views.uploads import request_limits
 
 # Raw bodies accepted, with the file name used when `?name=` is not given. curl --data-binary
-# sends form-urlencoded unless told otherwise, so that is read as YAML too.
+# sends form-urlencoded unless told otherwise, so that is read as YAML too, as is no type at all.
 RAW_TYPES = {
+    "": "upload.yaml",
     "application/yaml": "upload.yaml",
     "application/x-yaml": "upload.yaml",
     "text/yaml": "upload.yaml",

@@ -83,7 +83,12 @@ class Revision(models.Model):
     )
     exports = models.JSONField(
         default=dict,
-        help_text="Connectivity rendered once per download format (text, csv, md, dot).",
+        help_text="Connectivity rendered once per download format (json, csv, md, dot, text).",
+    )
+    summary = models.JSONField(
+        default=dict,
+        help_text="Counts (endpoints, policies, connections, errors, ...), so lists of "
+        "revisions need not load the snapshots.",
     )
 
     class Meta:
@@ -95,18 +100,17 @@ class Revision(models.Model):
     def __str__(self) -> str:
         return f"revision {self.number}"
 
-    @property
-    def summary(self) -> dict:
-        """Counts for headings and the API: endpoints, policies, connections, errors, ..."""
-        snap, report = self.snapshot, self.report
+    @staticmethod
+    def count(report: dict, snapshot: dict) -> dict:
+        """The counts headings, revision lists and the API show, kept in `summary`."""
         return {
-            "namespaces": len(snap.get("namespaces", ())),
-            "endpoints": len(snap.get("endpoints", ())),
-            "policies": len(snap.get("policies", ())),
-            "connections": len(snap.get("connections", ())),
+            "namespaces": len(snapshot.get("namespaces", ())),
+            "endpoints": len(snapshot.get("endpoints", ())),
+            "policies": len(snapshot.get("policies", ())),
+            "connections": len(snapshot.get("connections", ())),
             "errors": len(report.get("errors", ())),
             "warnings": len(report.get("warnings", ())),
-            "caveats": len(snap.get("caveats", ())),
+            "caveats": len(snapshot.get("caveats", ())),
         }
 
 

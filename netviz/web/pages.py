@@ -34,7 +34,7 @@ def revisions(review: Review, request: HttpRequest | None = None) -> list[dict]:
     absolute = (lambda u: links.absolute(request, u)) if request else (lambda u: u)
     out = []
     previous = None
-    for rev in review.revisions.all().defer("analysis", "exports"):
+    for rev in review.revisions.all().only("number", "created", "summary"):
         out.append(
             {
                 "number": rev.number,

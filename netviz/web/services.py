@@ -116,6 +116,7 @@ def _store(review: Review, number: int, files: list[Upload], computed: _Computed
         analysis=computed.analysis,
         snapshot=computed.snapshot,
         exports=computed.exports,
+        summary=Revision.count(computed.report, computed.snapshot),
     )
     UploadedFile.objects.bulk_create(
         UploadedFile(
