@@ -335,7 +335,7 @@ class _Reader:
             old_source = old.endpoint.source if isinstance(old, Workload) else old.source
             rep.warning(
                 rep.line,
-                f"duplicate {rep.kind} {_display(key)}: this one replaces the one at {old_source}",
+                f"duplicate {rep.kind} {_display(key)}: {rep.source()} replaces {old_source}",
             )
         store[key] = item
 

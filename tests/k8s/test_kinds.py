@@ -216,9 +216,8 @@ def test_a_duplicate_object_replaces_the_earlier_one_with_a_warning_naming_both(
     assert endpoint.replicas == 5
     (warning,) = cluster.warnings
     assert warning.source.doc == 2
-    assert (
-        "duplicate Deployment shop/web" in warning.message
-        and "m.yaml:1 (document 1)" in warning.message
+    assert warning.message == (
+        "duplicate Deployment shop/web: m.yaml:26 (document 2) replaces m.yaml:1 (document 1)"
     )
 
 
