@@ -26,7 +26,7 @@ from bench.patterns import (  # noqa: E402
 )
 
 # Bump when the output changes, so cached clusters from an older generator are not reused.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 DEFAULT_SEED = 20240611
 
 
@@ -120,10 +120,16 @@ class _Generator:
         self.rng = random.Random(seed)
         rng = self.rng
         # Partner / SaaS ranges for ipBlock egress; the pool grows slowly with the cluster.
-        self.partner_cidrs = []
-        for _ in range(max(8, spec.namespaces // 4)):
+        # Namespaces share an organisation's list of partner ranges, which grows slowly with size;
+        # every distinct CIDR splits the outside world into more external ranges.
+        self.partner_cidrs: list[tuple[str, str]] = []
+        for _ in range(max(8, round(2 * spec.namespaces**0.5))):
             a = rng.choice([n for n in range(20, 224) if n not in (100, 127, 169, 172, 192)])
-            self.partner_cidrs.append(f"{a}.{rng.randrange(256)}.{rng.randrange(256)}.0/24")
+            prefix = f"{a}.{rng.randrange(256)}.{rng.randrange(256)}"
+            self.partner_cidrs.append(
+                (f"{prefix}.0/24", f"{prefix}.{rng.choice((0, 64, 128, 192))}/26")
+            )
+        self.partner_cidrs += [(f"2001:db8:{n:x}::/48", f"2001:db8:{n:x}:ff::/64") for n in (1, 2)]
         self.app_namespaces: list[tuple[str, dict]] = []
         used: set[str] = set()
         for i in range(spec.namespaces - 3):

@@ -128,13 +128,14 @@ def egress_internet(rng: random.Random, ns: str) -> dict:
     )
 
 
-def egress_partner(rng: random.Random, ns: str, partner_cidrs: list[str]) -> dict:
-    cidr = rng.choice(partner_cidrs)
-    prefix = cidr.rsplit(".", 1)[0]
-    block = {"cidr": cidr, "except": [f"{prefix}.{rng.choice((0, 64, 128, 192))}/26"]}
-    to = [{"ipBlock": block}]
-    if rng.random() < 0.15:
-        to.append({"ipBlock": {"cidr": f"2001:db8:{rng.randrange(1, 0xFFFF):x}::/48"}})
+def egress_partner(rng: random.Random, ns: str, partner_cidrs: list[tuple[str, str]]) -> dict:
+    v4 = [c for c in partner_cidrs if ":" not in c[0]]
+    v6 = [c for c in partner_cidrs if ":" in c[0]]
+    cidr, excluded = rng.choice(v4)
+    to = [{"ipBlock": {"cidr": cidr, "except": [excluded]}}]
+    if v6 and rng.random() < 0.15:
+        cidr, excluded = rng.choice(v6)
+        to.append({"ipBlock": {"cidr": cidr, "except": [excluded]}})
     start = rng.choice((8000, 9000, 30000))
     ports = [{"protocol": "TCP", "port": start, "endPort": start + rng.choice((10, 100, 767))}]
     return policy(
@@ -242,7 +243,7 @@ def namespace_policies(
     app_names: list[str],
     count: int,
     idx: int,
-    partner_cidrs: list[str],
+    partner_cidrs: list[tuple[str, str]],
 ) -> list[dict]:
     """`count` policies for application namespace number `idx`: default deny first, then the rest."""
     team, env = labels["team"], labels["env"]
