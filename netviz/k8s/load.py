@@ -185,9 +185,9 @@ class _Reader:
         self.total_bytes += size
         if self.full:
             return
-        text, reason = decode(data)
+        text, reason, line = decode(data)
         if text is None:
-            self.file_problem(name, 0, f"not read: {reason}")
+            self.file_problem(name, line, f"not read: {reason}")
             return
         if not HAVE_LIBYAML and not self.warned_parser:
             self.warned_parser = True

@@ -144,8 +144,8 @@ def _resolve_json(ev: ScalarEvent) -> object:
         return ev.value
 
 
-def decode(data: bytes | str) -> tuple[str | None, str]:
-    """Bytes → text, or (None, reason). Accepts UTF-8 (with or without BOM) and BOM-marked UTF-16/32."""
+def decode(data: bytes | str) -> tuple[str | None, str, int]:
+    """(text, "", 0), or (None, reason, line). UTF-8 with or without BOM, BOM-marked UTF-16/32."""
     if isinstance(data, str):
         text = data
     else:
@@ -158,16 +158,16 @@ def decode(data: bytes | str) -> tuple[str | None, str]:
                 text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
-            return None, f"line {line}: not UTF-8 text (is this a binary file?)"
+            return None, "not UTF-8 text (is this a binary file?)", line
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, f"line {line}: contains NUL characters (is this a binary file?)"
+        return None, "contains NUL characters (is this a binary file?)", line
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
         line = text.count("\n", 0, exc.start) + 1
-        return None, f"line {line}: contains characters that cannot be encoded (lone surrogates)"
-    return text, ""
+        return None, "contains characters that cannot be encoded (lone surrogates)", line
+    return text, "", 0
 
 
 class _Frame:
