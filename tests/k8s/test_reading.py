@@ -171,7 +171,7 @@ def test_binary_and_non_utf8_files_are_errors_not_exceptions():
         ]
     )
     assert [e.source.file for e in cluster.errors] == ["bin.yaml", "latin1.yaml", "nul.yaml"]
-    assert [(e.source.doc, e.source.line) for e in cluster.errors] == [(0, 1), (0, 2), (0, 1)]
+    assert [(e.source.doc, e.source.line) for e in cluster.errors] == [(0, 2), (0, 2), (0, 1)]
     assert "not UTF-8" in cluster.errors[1].message
     assert [e.name for e in cluster.endpoints] == ["a"]
 
