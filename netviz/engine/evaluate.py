@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 from functools import cached_property
 
 import networkx
@@ -17,6 +18,10 @@ from netviz.engine.peers import Compiled, all_blocks
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, Explanation, ExternalRange
 from netviz.k8s.model import Cluster, Endpoint
+
+
+def _first(item: tuple) -> int:
+    return item[0]
 
 
 class UnknownEndpoint(LookupError):
@@ -84,32 +89,43 @@ class Evaluator:
         return out
 
     def _connections(self) -> list[Connection]:
+        # Millions of small objects, no cycles among them: the cyclic GC would only rescan them.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._build_connections()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _build_connections(self) -> list[Connection]:
         m = self.matrix
         granter = Granter(m)
         ordered = self._node_ids()
-        members: dict[int, list[str]] = {}
-        for node_id, cls, _ in ordered:
-            members.setdefault(cls, []).append(node_id)
-        rank = {node_id: i for i, (node_id, _, _) in enumerate(ordered)}
-        masks: dict[bytes, int] = {}
-        rows: dict[int, list[tuple[str, PortSet, tuple]]] = {}
+        members: dict[int, list[tuple[int, str]]] = {}
+        for rank, (node_id, cls, _) in enumerate(ordered):
+            members.setdefault(cls, []).append((rank, node_id))
+        # (ports, grants) per (egress cell, ingress cell): equivalent pairs share both objects.
+        cells: dict[tuple[int, int], tuple[PortSet, tuple]] = {}
+        rows: dict[int, list[tuple[int, str, tuple[PortSet, tuple]]]] = {}
         out: list[Connection] = []
         for src_id, cls, bare_pod in ordered:
             row = rows.get(cls)
             if row is None:
-                targets = []
-                dst_classes, words = m.allowed_from(cls)
-                for dst_cls, w in zip(dst_classes.tolist(), words, strict=True):
-                    raw = w.tobytes()
-                    mask = masks.get(raw)
-                    if mask is None:
-                        mask = masks[raw] = m.atoms.from_words(w)
-                    ports = m.atoms.portset(mask)
-                    grants = granter.grants(cls, dst_cls, mask)
-                    targets.extend((d, ports, grants) for d in members.get(dst_cls, ()))
-                targets.sort(key=lambda t: rank[t[0]])
-                row = rows[cls] = targets
-            for dst_id, ports, grants in row:
+                row = []
+                dst_classes, words, eg_keys, in_keys = m.allowed_from(cls)
+                for i, (dst_cls, eg_key, in_key) in enumerate(
+                    zip(dst_classes.tolist(), eg_keys.tolist(), in_keys.tolist(), strict=True)
+                ):
+                    cell = cells.get((eg_key, in_key))
+                    if cell is None:
+                        mask = m.atoms.from_words(words[i])
+                        grants = granter.grants(eg_key, in_key, mask)
+                        cell = cells[eg_key, in_key] = (m.atoms.portset(mask), grants)
+                    row.extend((rank, d, cell) for rank, d in members.get(dst_cls, ()))
+                row.sort(key=_first)
+                rows[cls] = row
+            for _, dst_id, (ports, grants) in row:
                 if bare_pod and dst_id == src_id:
                     continue  # a bare pod reaching itself is loopback, never listed
                 out.append(Connection(src_id, dst_id, ports, grants))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from netviz.engine.matrix import Matrix
 from netviz.engine.result import Grant, RuleRef
 
@@ -40,7 +38,7 @@ def side_refs(rules, other: int, named, atoms) -> list[tuple[RuleRef, int]]:
             continue
         for port_index, mask in r.port_masks(atoms, named):
             if mask:
-                out.append((replace(r.ref, peer_index=peer, port_index=port_index), mask))
+                out.append((r.ref_at(peer, port_index), mask))
     return out
 
 
@@ -51,7 +49,6 @@ class Granter:
         self.m = matrix
         self._egress: dict[tuple[int, int], Parts | None] = {}
         self._ingress: dict[tuple[int, int], Parts | None] = {}
-        self._grants: dict[tuple, tuple[Grant, ...]] = {}
 
     def egress_parts(self, es: int, ed: int) -> Parts | None:
         key = (es, ed)
@@ -79,26 +76,21 @@ class Granter:
             )
         return self._ingress[key]
 
-    def grants(self, src_class: int, dst_class: int, mask: int) -> tuple[Grant, ...]:
+    def grants(self, eg_key: int, in_key: int, mask: int) -> tuple[Grant, ...]:
+        """Grants of one (egress cell, ingress cell) pair; -1 where that side does not apply."""
         m = self.m
-        src, dst = int(m.class_rep[src_class]), int(m.class_rep[dst_class])
-        src_pod, dst_pod = bool(m.class_is_pod[src_class]), bool(m.class_is_pod[dst_class])
-        eg_key = (int(m.es[src]), int(m.ed[dst])) if src_pod else None
-        in_key = (int(m.is_[src]), int(m.id[dst])) if dst_pod else None
-        key = (eg_key, in_key, mask)
-        found = self._grants.get(key)
-        if found is not None:
-            return found
+        n_ed, n_id = len(m.ed_rep), len(m.id_rep)
         everything = ((m.atoms.all_mask, None),)
-        eg = self.egress_parts(*eg_key) if eg_key else None
-        inn = self.ingress_parts(*in_key) if in_key else None
+        eg = self.egress_parts(*divmod(eg_key, n_ed)) if eg_key >= 0 else None
+        inn = self.ingress_parts(*divmod(in_key, n_id)) if in_key >= 0 else None
         eg = everything if eg is None else eg
         inn = everything if inn is None else inn
+        if len(eg) == 1 and len(inn) == 1:
+            return (Grant(m.atoms.portset(mask), eg[0][1], inn[0][1]),)
         out = []
         for m1, refs1 in eg:
             for m2, refs2 in inn:
                 part = m1 & m2 & mask
                 if part:
                     out.append((part & -part, Grant(m.atoms.portset(part), refs1, refs2)))
-        found = self._grants[key] = tuple(g for _, g in sorted(out, key=lambda x: x[0]))
-        return found
+        return tuple(g for _, g in sorted(out, key=lambda x: x[0]))

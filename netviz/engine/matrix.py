@@ -68,10 +68,12 @@ class Matrix:
         self.id_rep = _first(self.id, int(self.id.max(initial=-1)) + 1)
         self.ed_rep = _first(self.ed, int(self.ed.max(initial=-1)) + 1)
         self.is_rep = _first(self.is_, int(self.is_.max(initial=-1)) + 1)
-        self.es_policies = [self._selecting(self.egress_policies, node) for node in self.es_rep]
-        self.id_policies = [self._selecting(self.ingress_policies, node) for node in self.id_rep]
+        self.es_policies = _selecting(self.egress_policies, self.es_rep, ext)
+        self.id_policies = _selecting(self.ingress_policies, self.id_rep, ext)
         self.egress = self._egress_matrix()
         self.ingress = self._ingress_matrix()
+        self.egress_any = self.egress.any(axis=2)
+        self.ingress_any = self.ingress.any(axis=2)
 
         keys = np.stack([self.es, self.ed, self.is_, self.id], axis=1)
         _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
@@ -82,11 +84,10 @@ class Matrix:
         self.classes = len(order)
         self.class_rep = first[order]
         self.class_is_pod = self.class_rep < pods
-
-    def _selecting(self, policies, node: int) -> list:
-        if node >= self.compiled.nodes.pods:
-            return []
-        return [p for p in policies if p.selects[node]]
+        self.class_es = self.es[self.class_rep]
+        self.class_ed = self.ed[self.class_rep]
+        self.class_is = self.is_[self.class_rep]
+        self.class_id = self.id[self.class_rep]
 
     def words(self, mask: int) -> np.ndarray:
         found = self._words.get(mask)
@@ -133,21 +134,34 @@ class Matrix:
                     out[np.ix_(rows, cols)] |= self._rule_words(r, reps[cols])[None, :, :]
         return out
 
-    def allowed_from(self, src_class: int) -> tuple[np.ndarray, np.ndarray]:
-        """(destination classes, their allowed atom words) with something allowed from a class."""
-        rep = self.class_rep[src_class]
-        dst_rep = self.class_rep
+    def allowed_from(self, src: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Destination classes with something allowed from class `src`: (classes, allowed atom
+        words, egress cell key, ingress cell key); a key is -1 where that side does not apply."""
         dst_pod = self.class_is_pod
-        if self.class_is_pod[src_class]:
-            eg = self.egress[self.es[rep]]
-            inn = self.ingress[self.is_[rep]]
-            eg_words = eg[self.ed[dst_rep]]
-            in_words = np.where(dst_pod[:, None], inn[self.id[dst_rep]], self.all_words[None, :])
-            cand = np.flatnonzero(eg_words.any(axis=1) & in_words.any(axis=1))
-            words = eg_words[cand] & in_words[cand]
+        n_ed, n_id = len(self.ed_rep), len(self.id_rep)
+        inn = self.ingress[self.class_is[src]]
+        in_ok = np.where(dst_pod, self.ingress_any[self.class_is[src]][self.class_id], True)
+        if self.class_is_pod[src]:
+            eg = self.egress[self.class_es[src]]
+            cand = np.flatnonzero(self.egress_any[self.class_es[src]][self.class_ed] & in_ok)
+            words = eg[self.class_ed[cand]]
+            pod = dst_pod[cand]
+            words[pod] &= inn[self.class_id[cand[pod]]]
+            eg_key = self.class_es[src] * n_ed + self.class_ed[cand]
         else:
-            inn = self.ingress[self.is_[rep]]
-            cand = np.flatnonzero(dst_pod)
-            words = inn[self.id[dst_rep[cand]]]
+            cand = np.flatnonzero(dst_pod & in_ok)
+            words = inn[self.class_id[cand]]
+            eg_key = np.full(len(cand), -1, dtype=np.int64)
+        in_key = np.where(dst_pod[cand], self.class_is[src] * n_id + self.class_id[cand], -1)
         keep = words.any(axis=1)
-        return cand[keep], words[keep]
+        return cand[keep], words[keep], eg_key[keep], in_key[keep]
+
+
+def _selecting(policies, reps: np.ndarray, ext: np.ndarray) -> list[list]:
+    """For each representative node, the policies (in order) that select it."""
+    out: list[list] = [[] for _ in range(len(reps))]
+    if policies and len(reps):
+        selected = np.stack([np.concatenate([p.selects, ext])[reps] for p in policies])
+        for pi, g in zip(*np.nonzero(selected), strict=True):
+            out[g].append(policies[pi])
+    return out

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -32,6 +32,18 @@ class CompiledRule:
     match: np.ndarray  # nodes matched by some peer
     const: int = 0  # atoms of the numeric and whole-protocol port entries
     named: tuple[PortSpec, ...] = ()
+    _refs: dict = field(default_factory=dict, repr=False)
+    _port_masks: list | None = field(default=None, repr=False)
+
+    def ref_at(self, peer_index: int | None, port_index: int | None) -> RuleRef:
+        """The RuleRef naming one (peer, port) entry of this rule; shared, built once."""
+        key = (peer_index, port_index)
+        found = self._refs.get(key)
+        if found is None:
+            found = self._refs[key] = replace(
+                self.ref, peer_index=peer_index, port_index=port_index
+            )
+        return found
 
     def first_peer(self, node: int) -> int | None | bool:
         """Index of the first peer matching a node, None for a rule without peers, False if none."""
@@ -48,7 +60,12 @@ class CompiledRule:
         """(port_index, atoms) of each port entry at a destination; (None, all) without ports."""
         if not self.rule.ports:
             return [(None, atoms.all_mask)]
-        return [(i, atoms.spec_mask(s, named)) for i, s in enumerate(self.rule.ports)]
+        if not self.named and self._port_masks is not None:
+            return self._port_masks
+        out = [(i, atoms.spec_mask(s, named)) for i, s in enumerate(self.rule.ports)]
+        if not self.named:
+            self._port_masks = out
+        return out
 
     def mask_at(self, atoms: PortAtoms, named: dict[tuple[str, str], int] | None) -> int:
         out = self.const
