@@ -124,8 +124,8 @@ def _redundant_rule(d: D) -> str:
 
 def _redundant_policy(d: D) -> str:
     return (
-        f"Policy {d['policy']} changes nothing in this input: its rules are covered by others "
-        f"and its pods are isolated by {listing(list(d['isolated_by']))} anyway."
+        f"Policy {d['policy']} changes nothing in this input: its rules allow nothing that other "
+        f"rules do not, and {listing(list(d['isolated_by']))} isolate its pods anyway."
     )
 
 

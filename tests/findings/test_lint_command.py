@@ -1,0 +1,74 @@
+"""`manage.py lint` as CI runs it: a real subprocess, its exit status and its streams."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOP = ROOT / "tests" / "findings" / "golden" / "shop" / "input"
+QUIET = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: empty\n"
+
+
+def manage(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "lint", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+def test_it_exits_0_when_nothing_reaches_the_default_threshold(tmp_path):
+    path = tmp_path / "ns.yaml"
+    path.write_text(QUIET)
+    done = manage(str(path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("2 findings: 2 warning.\n")
+    assert done.stderr == ""
+
+
+def test_it_exits_1_when_a_finding_reaches_the_threshold(tmp_path):
+    path = tmp_path / "ns.yaml"
+    path.write_text(QUIET)
+    done = manage(str(path), "--fail-on", "warning")
+    assert done.returncode == 1
+    assert done.stderr == "manage.py lint: 2 findings at or above warning\n"
+
+
+def test_it_exits_1_on_a_danger_finding_and_gives_json_with_counts():
+    done = manage(str(SHOP), "--format", "json")
+    assert done.returncode == 1
+    data = json.loads(done.stdout)
+    assert data["counts"] == {"info": 3, "warning": 16, "danger": 1}
+    assert data["findings"][0]["id"] == "egress-blocks-dns:shop"
+
+
+def test_it_lints_the_valid_documents_and_exits_1_when_some_had_errors(tmp_path):
+    path = tmp_path / "mixed.yaml"
+    path.write_text(QUIET + "---\nkind: NetworkPolicy\nspec: [\n")
+    done = manage(str(path), "--format", "json")
+    assert done.returncode == 1
+    data = json.loads(done.stdout)
+    assert [f["check"] for f in data["findings"]] == [
+        "namespace-without-default-deny-ingress",
+        "namespace-without-default-deny-egress",
+    ]
+    assert len(data["errors"]) == 1
+    assert "the result covers the valid documents only" in done.stderr
+
+
+def test_it_exits_2_for_an_unknown_threshold():
+    done = manage(str(SHOP), "--fail-on", "critical")
+    assert done.returncode == 2
+    assert "invalid choice: 'critical'" in done.stderr
+    assert done.stdout == ""
+
+
+def test_it_exits_2_for_a_path_that_does_not_exist():
+    done = manage("no/such/dir")
+    assert done.returncode == 2
+    assert done.stderr == "manage.py lint: error: no such file or directory: no/such/dir\n"
