@@ -49,9 +49,10 @@ format: setup
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Rewrite tests/golden/*/expected.* from the current analyze/explain output; review the diff.
+# Rewrite tests/golden/*/expected.* (analyze/explain) and tests/findings/golden/*/expected.*
+# (lint) from the current output; review the diff.
 golden: setup
-	NETVIZ_REGEN_GOLDEN=1 $(PY) -m pytest -q tests/golden
+	NETVIZ_REGEN_GOLDEN=1 $(PY) -m pytest -q tests/golden tests/findings/test_golden.py
 
 # Refresh vendored front-end libraries (static/vendor/) from the npm registry.
 vendor:
