@@ -7,6 +7,7 @@ not failures: the exit status is 0 unless a run crashed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -63,12 +64,14 @@ def measure(yaml_dir: Path, out_file: Path, extras: bool) -> dict:
     """Runs in the worker subprocess: the pipeline once, timed stage by stage."""
     from netviz.engine import Evaluator
     from netviz.formats import render_connections
-    from netviz.k8s import load_paths
+    from netviz.k8s import Limits, load_paths
 
+    # The default limits suit uploads; XL is bigger than they allow (25,500 documents).
+    limits = dataclasses.replace(Limits(), max_total_bytes=1 << 30, max_documents=1_000_000)
     clock = time.perf_counter
     fig: dict = {"baseline_mib": round(_peak_mib(), 1)}
     t0 = clock()
-    cluster = load_paths([str(yaml_dir)])
+    cluster = load_paths([str(yaml_dir)], limits)
     t1 = clock()
     evaluator = Evaluator(cluster)
     analysis = evaluator.analysis()
@@ -91,6 +94,8 @@ def measure(yaml_dir: Path, out_file: Path, extras: bool) -> dict:
         warnings=len(cluster.warnings),
         json_bytes=len(text.encode()),
     )
+    if cluster.errors:
+        fig["first_error"] = f"{cluster.errors[0].source}: {cluster.errors[0].message}"
     del text
     if extras:
         fig.update(_extras(evaluator, analysis))
@@ -235,6 +240,7 @@ def format_extras(row: dict) -> str | None:
         )
     if row.get("errors") or row.get("warnings"):
         text += f"; reader: {row['errors']} errors, {row['warnings']} warnings"
+        text += f" ({row['first_error']})" if "first_error" in row else ""
     return text
 
 
