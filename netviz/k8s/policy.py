@@ -53,6 +53,13 @@ def build_policy(obj: dict, rep: Reporter, text: str = "") -> Policy | None:
     ingress = _rules(spec, "ingress", rep, sline)
     egress = _rules(spec, "egress", rep, sline)
     policy_types = _policy_types(spec, rep, sline)
+    for direction, rules in (("ingress", ingress), ("egress", egress)):
+        if rules and direction not in policy_types:
+            rep.warning(
+                line_of(spec, direction, sline),
+                f"spec.{direction} has rules but spec.policyTypes does not list "
+                f"{direction.capitalize()}: they never take effect",
+            )
     if meta is None or rep.errors:
         return None
     return Policy(

@@ -101,10 +101,13 @@ def test_empty_egress_list_does_not_add_egress_to_policy_types():
     assert one_policy("podSelector: {}\negress: []").policy_types == {"ingress"}
 
 
-def test_explicit_policy_types_are_used_as_given():
-    policy = one_policy("podSelector: {}\npolicyTypes: [Egress]\ningress:\n- {}")
+def test_explicit_policy_types_are_used_as_given_and_rules_they_leave_out_are_warned_about():
+    cluster = load(policy_doc("podSelector: {}\npolicyTypes: [Egress]\ningress:\n- {}"))
+    (policy,) = cluster.policies
     assert policy.policy_types == {"egress"}
     assert len(policy.ingress) == 1  # kept as written, the engine ignores it
+    (warning,) = cluster.warnings
+    assert warning.source.line == 9 and "never take effect" in warning.message
 
 
 @pytest.mark.parametrize(
