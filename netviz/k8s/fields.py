@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from netviz.k8s.model import Problem, Source
 
+MAX_PROBLEMS_PER_OBJECT = 50
+
 
 class Reporter:
     """Collects the problems of one object (one document or List item)."""
@@ -25,6 +27,12 @@ class Reporter:
         return Source(self.file, self.doc, line or self.line)
 
     def _add(self, severity: str, line: int, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS_PER_OBJECT:
+            # A hostile document could otherwise make one Problem per value.
+            if len(self.problems) == MAX_PROBLEMS_PER_OBJECT:
+                severity, message = "warning", "more problems in this object are not listed"
+            else:
+                return
         self.problems.append(
             Problem(severity, message, self.source(line), self.kind, self.namespace, self.name)  # type: ignore[arg-type]
         )

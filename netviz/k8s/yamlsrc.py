@@ -95,6 +95,7 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _BOOLS = yaml.constructor.SafeConstructor.bool_values
 _TAG = "tag:yaml.org,2002:"
 _MAX_SYNTAX_ERRORS = 100
+_MAX_DOC_PROBLEMS = 50
 # Line breaks as libyaml counts them, so that our line numbers and its marks agree.
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _DOC_SEPARATOR = re.compile("(?:^|(?<=[\r\n\x85\u2028\u2029]))---(?=[ \t\r\n\x85\u2028\u2029]|\\Z)")
@@ -364,7 +365,7 @@ class _Builder:
         if key is _MERGE:
             frame.merges.append((value, frame.key_line))
             return
-        if key in container:
+        if key in container and len(doc.problems) < _MAX_DOC_PROBLEMS:
             doc.problems.append(
                 (
                     "warning",

@@ -348,3 +348,11 @@ def test_millions_of_empty_documents_stop_at_the_document_limit_quickly():
     assert time.perf_counter() - started < 5
     (error,) = cluster.errors
     assert "more than 20000 documents" in error.message and error.source.doc == 20001
+
+
+def test_problems_per_object_are_capped_so_hostile_input_cannot_flood_the_report():
+    text = policy_doc("podSelector: {}\ningress:\n" + "- ports: [{port: 0}]\n" * 1000)
+    cluster = load(text)
+    assert cluster.policies == ()
+    assert len(cluster.problems) == 51
+    assert cluster.problems[-1].message == "more problems in this object are not listed"
