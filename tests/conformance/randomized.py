@@ -134,10 +134,23 @@ def pods(draw, ns: str, name: str) -> dict:
     spec: dict = {"containers": [{"name": "main", "image": "agnhost", "ports": ports}]}
     if draw(st.integers(0, 7)) == 0:
         spec["hostNetwork"] = True
+    labels = draw(_labels(POD_LABELS))
+    if draw(st.integers(0, 3)) == 0:
+        # A workload: its replicas are distinct pods, so it also talks to itself by policy.
+        return {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": name, "namespace": ns},
+            "spec": {
+                "replicas": draw(st.integers(2, 3)),
+                "selector": {"matchLabels": {"workload": name}},
+                "template": {"metadata": {"labels": {**labels, "workload": name}}, "spec": spec},
+            },
+        }
     pod = {
         "apiVersion": "v1",
         "kind": "Pod",
-        "metadata": {"name": name, "namespace": ns, "labels": draw(_labels(POD_LABELS))},
+        "metadata": {"name": name, "namespace": ns, "labels": labels},
         "spec": spec,
     }
     if draw(st.booleans()):
@@ -156,6 +169,7 @@ def clusters(draw, max_policies: int = 4) -> dict:
             "metadata": {"name": ns, "labels": draw(_labels(NS_LABELS))},
         }
         for ns in names
+        if draw(st.integers(0, 4))  # now and then a namespace is only referenced
     ]
     pod_docs = []
     for ns in names:
@@ -167,7 +181,8 @@ def clusters(draw, max_policies: int = 4) -> dict:
 
 
 def to_yaml(docs: list[dict]) -> str:
-    return yaml.safe_dump_all(docs, sort_keys=False)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: pure Python is the bottleneck
+    return yaml.dump_all(docs, Dumper=dumper, sort_keys=False)
 
 
 def cluster_files(c: Mapping[str, list[dict]]) -> list[tuple[str, str]]:
@@ -178,14 +193,23 @@ def cluster_files(c: Mapping[str, list[dict]]) -> list[tuple[str, str]]:
 
 
 def pod_id(pod: Mapping) -> str:
-    return f"{pod['metadata']['namespace']}/{pod['metadata']['name']}[Pod]"
+    return f"{pod['metadata']['namespace']}/{pod['metadata']['name']}[{pod['kind']}]"
+
+
+def pod_labels(doc: Mapping) -> Mapping[str, str]:
+    meta = doc["metadata"] if doc["kind"] == "Pod" else doc["spec"]["template"]["metadata"]
+    return meta.get("labels") or {}
+
+
+def pod_spec(doc: Mapping) -> Mapping:
+    return doc["spec"] if doc["kind"] == "Pod" else doc["spec"]["template"]["spec"]
 
 
 # ---- the reference evaluator --------------------------------------------------------------
 
 
 class Reference:
-    """Answers "may src open (proto, port) on dst?" for bare pods by reading the API text literally.
+    """Answers "may src open (proto, port) on dst?" by reading the API text literally.
 
     Project rules on top of the API: ipBlock never matches a pod; a hostNetwork pod is never
     isolated and never matched by a selector.
@@ -209,14 +233,14 @@ class Reference:
         return {"ingress", "egress"} if spec.get("egress") else {"ingress"}
 
     def selecting(self, pod: Mapping, direction: str) -> list[Mapping]:
-        if pod["spec"].get("hostNetwork"):
+        if pod_spec(pod).get("hostNetwork"):
             return []
         return [
             p
             for p in self.policies
             if p["metadata"]["namespace"] == pod["metadata"]["namespace"]
             and direction in self.policy_types(p)
-            and matches(p["spec"]["podSelector"], pod["metadata"].get("labels", {}))
+            and matches(p["spec"]["podSelector"], pod_labels(pod))
         ]
 
     def isolated(self, pod: Mapping, direction: str) -> bool:
@@ -246,7 +270,7 @@ class Reference:
         return False
 
     def _peer(self, peer: Mapping, policy_ns: str, pod: Mapping) -> bool:
-        if "ipBlock" in peer or pod["spec"].get("hostNetwork"):
+        if "ipBlock" in peer or pod_spec(pod).get("hostNetwork"):
             return False
         pod_ns = pod["metadata"]["namespace"]
         nss = peer.get("namespaceSelector")
@@ -257,7 +281,7 @@ class Reference:
                 nss, self.ns_labels.get(pod_ns, {"kubernetes.io/metadata.name": pod_ns})
             )
         ps = peer.get("podSelector")
-        return ns_ok and (ps is None or matches(ps, pod["metadata"].get("labels", {})))
+        return ns_ok and (ps is None or matches(ps, pod_labels(pod)))
 
 
 def matches(selector: Mapping, labels: Mapping[str, str]) -> bool:
@@ -289,6 +313,6 @@ def _port(spec: Mapping, dst: Mapping, proto: str, port: int) -> bool:
         cp.get("name") == want
         and cp.get("protocol", "TCP") == proto
         and cp["containerPort"] == port
-        for container in dst["spec"]["containers"]
+        for container in pod_spec(dst)["containers"]
         for cp in container.get("ports", [])
     )
