@@ -83,7 +83,7 @@ def test_json_input_is_read_with_lines():
 def test_json_that_yaml_cannot_read_is_still_read_on_line_one():
     text = '{\n\t"apiVersion": "v1",\n\t"kind": "Pod",\n\t"metadata": {"name": "a"}\n}'
     cluster = load_texts([("pod.json", text)])
-    assert [(e.name, e.source.line) for e in cluster.endpoints] in ([("a", 1)], [("a", 3)])
+    assert [(e.name, e.source.line) for e in cluster.endpoints] == [("a", 1)]
 
 
 def test_broken_json_is_an_error_with_its_line():
