@@ -19,7 +19,7 @@ from netviz.k8s.fields import (
 from netviz.k8s.model import PROTOCOLS, ContainerPort, Endpoint
 from netviz.k8s.validate import ip_error, parse_labels, parse_meta, port_name_error
 
-# Where each kind keeps its pod template, and which field counts its pods (None: not fixed).
+# Where each kind keeps its pod template.
 _TEMPLATE_PATH = {
     "Deployment": ("spec", "template"),
     "ReplicaSet": ("spec", "template"),
@@ -29,6 +29,7 @@ _TEMPLATE_PATH = {
     "Job": ("spec", "template"),
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
+# The field counting a kind's pods (default 1); kinds not listed have no fixed count.
 _REPLICAS_FIELD = {
     "Deployment": "replicas",
     "ReplicaSet": "replicas",
