@@ -70,6 +70,7 @@ def measure(yaml_dir: Path, out_file: Path, extras: bool) -> dict:
     limits = dataclasses.replace(Limits(), max_total_bytes=1 << 30, max_documents=1_000_000)
     clock = time.perf_counter
     fig: dict = {"baseline_mib": round(_peak_mib(), 1)}
+    cpu0 = time.process_time()
     t0 = clock()
     cluster = load_paths([str(yaml_dir)], limits)
     t1 = clock()
@@ -79,6 +80,8 @@ def measure(yaml_dir: Path, out_file: Path, extras: bool) -> dict:
     text = render_connections(analysis, cluster.problems, "json")
     out_file.write_text(text)
     t3 = clock()
+    # CPU seconds tell contention on a shared machine apart from a slow pipeline.
+    fig["cpu_s"] = time.process_time() - cpu0
     fig.update(
         parse_s=t1 - t0,
         evaluate_s=t2 - t1,
@@ -202,6 +205,7 @@ COLUMNS = (
     ("eval s", "{:>7}"),
     ("output s", "{:>8}"),
     ("total s", "{:>7}"),
+    ("cpu s", "{:>6}"),
     ("peak MiB", "{:>8}"),
     ("target", "{:>6}"),
     ("result", "{}"),
@@ -221,10 +225,11 @@ def format_row(row: dict) -> str:
             str(row["connections"]),
             str(row["externals"]),
             *(f"{row[k]:.2f}" for k in ("parse_s", "evaluate_s", "output_s", "total_s")),
+            f"{row['cpu_s']:.1f}",
             f"{row['peak_mib']:.0f}",
         ]
     else:
-        cells += ["-"] * 8
+        cells += ["-"] * 9
     cells += [f"<{target:g}s" if target else "-", row["status"]]
     return "  ".join(fmt.format(c) for (_, fmt), c in zip(COLUMNS, cells, strict=True))
 
