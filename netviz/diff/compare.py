@@ -11,6 +11,7 @@ import ipaddress
 from collections import defaultdict
 from typing import NamedTuple
 
+from netviz.diff.snapshot import port_set
 from netviz.engine.ports import PortSet
 
 
@@ -52,7 +53,7 @@ def _connections(snap: dict, bounds: dict[int, list[int]]) -> dict[tuple[_Side, 
     externals = {x["id"]: _interval(x) for x in snap.get("externals", ())}
     out: dict[tuple[_Side, _Side], PortSet] = {}
     for c in snap["connections"]:
-        ports = PortSet.from_json(c["ports"])
+        ports = port_set(c["ports"])
         src, dst = c["src"], c["dst"]
         if src in externals:
             for p in _cut(externals[src], bounds[externals[src].version]):

@@ -12,11 +12,10 @@ def endpoint_labels(snap: dict) -> dict[str, str]:
     return labels
 
 
-def _ports_match(ranges: list[dict], protocol: str | None, port: int | None) -> bool:
+def _ports_match(rows: list[list], protocol: str | None, port: int | None) -> bool:
     return any(
-        (not protocol or r["protocol"] == protocol)
-        and (port is None or r["port"] <= port <= r["end_port"])
-        for r in ranges
+        (not protocol or proto == protocol) and (port is None or start <= port <= end)
+        for proto, start, end in rows
     )
 
 

@@ -57,6 +57,10 @@ class Review(models.Model):
     def latest_revision(self) -> Revision:
         return self.revisions.order_by("-number").first()
 
+    def latest_number(self) -> int:
+        """The latest revision's number, without loading any revision."""
+        return self.revisions.aggregate(models.Max("number"))["number__max"] or 0
+
 
 class Revision(models.Model):
     """One upload of a review, with the parse report and analysis computed once at upload."""
@@ -80,10 +84,6 @@ class Revision(models.Model):
     snapshot = models.JSONField(
         default=dict,
         help_text="netviz.diff.snapshot of the analysis: what the pages and diffs read.",
-    )
-    exports = models.JSONField(
-        default=dict,
-        help_text="Connectivity rendered once per download format (json, csv, md, dot, text).",
     )
     summary = models.JSONField(
         default=dict,
@@ -137,3 +137,24 @@ class UploadedFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Export(models.Model):
+    """A revision's connectivity rendered once in one download format, served as stored."""
+
+    revision = models.ForeignKey(
+        Revision,
+        on_delete=models.CASCADE,
+        related_name="exports",
+        help_text="The revision whose connectivity this is.",
+    )
+    format = models.CharField(max_length=8, help_text="json, csv, md, dot or text (the CLI's).")
+    content = models.TextField(help_text="The rendered text, exactly as the CLI prints it.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "format"], name="netviz_export_format")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision} as {self.format}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
+from netviz.diff.snapshot import ports_json
 from netviz.formats import CONNECTION_FORMATS
 from netviz.web import links
 from netviz.web.filters import endpoint_labels, filter_connections
@@ -66,29 +67,43 @@ def connection_rows(revision: Revision, params) -> tuple[ConnectionFilter, dict,
     return form, values, filter_connections(snap, values)
 
 
+def _rows(snap: dict, connections: list[dict]) -> list[dict]:
+    """Connections as the table shows them: display names, and rules resolved from their index."""
+    labels = endpoint_labels(snap)
+    rules = snap.get("rules", [])
+
+    def resolve(indexes: list[int] | None) -> list[dict] | None:
+        return None if indexes is None else [rules[i] for i in indexes]
+
+    return [
+        {
+            **c,
+            "src_label": labels.get(c["src"], c["src"]),
+            "dst_label": labels.get(c["dst"], c["dst"]),
+            "grants": [
+                {**g, "egress": resolve(g["egress"]), "ingress": resolve(g["ingress"])}
+                for g in c["grants"]
+            ],
+        }
+        for c in connections
+    ]
+
+
 def review_context(
     request: HttpRequest, review: Review, revision: Revision, *, edit_token: str | None = None
 ) -> dict:
     """Everything review.html needs; the page itself only lays it out."""
     form, values, rows = connection_rows(revision, request.GET)
     page = Paginator(rows, PAGE_SIZE).get_page(values.get("page") or 1)
-    labels = endpoint_labels(revision.snapshot)
-    page.object_list = [
-        {
-            **c,
-            "src_label": labels.get(c["src"], c["src"]),
-            "dst_label": labels.get(c["dst"], c["dst"]),
-        }
-        for c in page.object_list
-    ]
+    page.object_list = _rows(revision.snapshot, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    latest = review.latest_revision()
+    latest = review.latest_number()
     snap = revision.snapshot
     return {
         "review": review,
         "revision": revision,
-        "is_latest": latest.number == revision.number,
+        "is_latest": latest == revision.number,
         "latest": latest,
         "summary": revision.summary,
         "report": revision.report,
@@ -119,7 +134,7 @@ def review_payload(
         "view_url": links.absolute(request, links.review(review)),
         "json_url": links.absolute(request, links.review_json(review)),
         "revision": revision.number,
-        "latest_revision": review.latest_revision().number,
+        "latest_revision": review.latest_number(),
         "summary": revision.summary,
         "filters": {k: values.get(k) for k in ("ns", "q", "protocol", "port") if values.get(k)},
         "errors": revision.report.get("errors", []),
@@ -128,7 +143,12 @@ def review_payload(
         "caveats": revision.snapshot.get("caveats", []),
         "namespaces": revision.snapshot.get("namespaces", []),
         "connections": [
-            {"src": c["src"], "dst": c["dst"], "ports": c["ports"], "ports_text": c["ports_text"]}
+            {
+                "src": c["src"],
+                "dst": c["dst"],
+                "ports": ports_json(c["ports"]),
+                "ports_text": c["ports_text"],
+            }
             for c in rows
         ],
         "files": _files(review, revision, request),

@@ -16,7 +16,7 @@ from netviz.diff import compare, snapshot
 from netviz.engine import Evaluator
 from netviz.formats import analysis_to_json, render_connections
 from netviz.k8s import Limits, load_texts
-from netviz.web.models import Review, Revision, UploadedFile
+from netviz.web.models import Export, Review, Revision, UploadedFile
 
 # Formats rendered once at upload; JSON is kept as text too so downloads match the CLI byte for byte.
 EXPORT_FORMATS = ("json", "csv", "md", "dot", "text")
@@ -115,8 +115,11 @@ def _store(review: Review, number: int, files: list[Upload], computed: _Computed
         report=computed.report,
         analysis=computed.analysis,
         snapshot=computed.snapshot,
-        exports=computed.exports,
         summary=Revision.count(computed.report, computed.snapshot),
+    )
+    Export.objects.bulk_create(
+        Export(revision=revision, format=fmt, content=text)
+        for fmt, text in computed.exports.items()
     )
     UploadedFile.objects.bulk_create(
         UploadedFile(
@@ -162,7 +165,7 @@ def add_revision(
     with transaction.atomic():
         # Lock the review so two uploads at once cannot both take the same number.
         locked = Review.objects.select_for_update().get(pk=review.pk)
-        latest = locked.latest_revision()
+        latest = locked.revisions.defer("analysis").order_by("-number").first()
         if mode == "add" and latest is not None:
             files = merge_files(previous_files(latest), files)
         computed = analyse(files)

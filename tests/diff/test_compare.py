@@ -23,7 +23,13 @@ def ext(start: str, end: str, cidrs: list[str]) -> dict:
     return {"id": f"{start}-{end}", "version": 4, "start": start, "end": end, "cidrs": cidrs}
 
 
-def tcp(*ports: int) -> list[dict]:
+def tcp(*ports: int) -> list[list]:
+    """Port rows as a snapshot stores them."""
+    return [["TCP", p, p] for p in ports]
+
+
+def tcp_json(*ports: int) -> list[dict]:
+    """The same ports as the diff reports them."""
     return [{"protocol": "TCP", "port": p, "end_port": p} for p in ports]
 
 
@@ -41,7 +47,7 @@ def test_it_finds_added_removed_and_changed_connections():
     new = snap([("a/x[Pod]", "a/y[Pod]", tcp(80, 443)), ("a/x[Pod]", "a/x[Pod]", tcp(1))])
     d = compare(old, new)
     assert d["connections"]["added"] == [
-        {"src": "a/x[Pod]", "dst": "a/x[Pod]", "ports": tcp(1), "ports_text": "TCP 1"}
+        {"src": "a/x[Pod]", "dst": "a/x[Pod]", "ports": tcp_json(1), "ports_text": "TCP 1"}
     ]
     assert [(c["src"], c["dst"]) for c in d["connections"]["removed"]] == [("a/y[Pod]", "a/x[Pod]")]
     changed = d["connections"]["changed"][0]
@@ -75,7 +81,7 @@ def test_a_new_cidr_cut_does_not_show_unchanged_external_traffic_as_changed():
             "src": "a/x[Pod]",
             "dst": "10.0.0.0-10.255.255.255",
             "dst_cidrs": ["10.0.0.0/8"],
-            "ports": tcp(443),
+            "ports": tcp_json(443),
             "ports_text": "TCP 443",
         }
     ]
@@ -131,6 +137,14 @@ def test_a_snapshot_records_which_endpoints_a_policy_selects():
     s = analysed(POD, POLICY)
     assert [(p["id"], p["selects"]) for p in s["policies"]] == [("a/web", ["a/web[Pod]"])]
     assert s["namespaces"] == ["a"]
+
+
+def test_a_snapshot_lists_each_rule_once_and_grants_refer_to_it():
+    s = analysed(POD, POLICY)
+    assert [r["text"] for r in s["rules"]] == ["a/web ingress rule 0, ports[0] (f1.yaml:6)"]
+    into_web = [c for c in s["connections"] if c["dst"] == "a/web[Pod]"]
+    assert into_web and all(c["grants"][0]["ingress"] == [0] for c in into_web)
+    assert all(c["ports"] == [["TCP", 80, 80]] for c in into_web)
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "md"])

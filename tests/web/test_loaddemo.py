@@ -73,3 +73,14 @@ class LoadDemoTestCase(TestCase):
             [(c["src"], c.get("dst_cidrs")) for c in diff["connections"]["added"]],
             [("shop/backend[Deployment]", ["203.0.113.0/25"])],
         )
+
+    def test_a_demo_stored_by_an_older_netviz_is_replaced(self):
+        run()
+        old = Review.objects.get()
+        latest = old.latest_revision()
+        latest.snapshot = {**latest.snapshot, "version": 1}
+        latest.save()
+        out = run()
+        self.assertIn("Created the demo review", out)
+        self.assertFalse(Review.objects.filter(pk=old.pk).exists())
+        self.assertEqual(Review.objects.count(), 1)

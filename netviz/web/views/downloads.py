@@ -7,7 +7,8 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from netviz.web.access import get_review, get_revision
+from netviz.web.access import get_review
+from netviz.web.models import Export, UploadedFile
 
 # Extension and media type per export format (the same formats as the CLI).
 EXPORTS = {
@@ -29,8 +30,11 @@ def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse
 
 @require_safe
 def original(request: HttpRequest, token: str, number: int, position: int, name: str):
-    revision = get_revision(get_review(token), number)
-    f = revision.files.filter(position=position).first()
+    # Straight to the file: the revision's stored analysis is not needed here.
+    review = get_review(token)
+    f = UploadedFile.objects.filter(
+        revision__review=review, revision__number=number, position=position
+    ).first()
     if f is None:
         raise Http404("No such file")
     return attachment(bytes(f.content), f.name, "application/octet-stream")
@@ -39,11 +43,11 @@ def original(request: HttpRequest, token: str, number: int, position: int, name:
 @require_safe
 def export(request: HttpRequest, token: str, number: int, fmt: str) -> HttpResponse:
     review = get_review(token)
-    revision = get_revision(review, number)
-    if fmt not in EXPORTS or fmt not in revision.exports:
+    export = Export.objects.filter(
+        revision__review=review, revision__number=number, format=fmt
+    ).first()
+    if export is None or fmt not in EXPORTS:
         raise Http404("No such format")
     ext, content_type = EXPORTS[fmt]
     stem = slugify(review.title) or "netviz"
-    return attachment(
-        revision.exports[fmt].encode("utf-8"), f"{stem}-rev{number}.{ext}", content_type
-    )
+    return attachment(export.content.encode("utf-8"), f"{stem}-rev{number}.{ext}", content_type)

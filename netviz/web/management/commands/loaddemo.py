@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
+from netviz.diff import SNAPSHOT_VERSION
 from netviz.web.models import Review
 from netviz.web.services import Upload, add_revision, create_review
 
@@ -33,6 +34,10 @@ class Command(BaseCommand):
     def handle(self, *args, base_url: str, **options):
         base = base_url.rstrip("/")
         review = Review.objects.filter(title=DEMO_TITLE).order_by("created").first()
+        if review and review.latest_revision().snapshot.get("version") != SNAPSHOT_VERSION:
+            # Stored by an older netviz whose pages this one cannot read: load it afresh.
+            review.delete()
+            review = None
         if review is None:
             files = demo_files()
             first = [f for f in files if f.name != SECOND_REVISION_FILE]
