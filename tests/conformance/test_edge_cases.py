@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from netviz.engine import Evaluator
 from netviz.engine.ports import PortSet
 from netviz.k8s import load_texts
 
@@ -313,6 +314,8 @@ REJECTED = {
     "unknown-protocol": ("ingress: [{ports: [{protocol: ICMP, port: 80}]}]", "protocol"),
     "empty-peer": ("ingress: [{from: [{}]}]", "from[0]"),
     "port-out-of-range": ("ingress: [{ports: [{port: 70000}]}]", "port"),
+    "lowercase-protocol": ("ingress: [{ports: [{protocol: tcp, port: 80}]}]", "protocol"),
+    "lowercase-policy-type": ("policyTypes: [ingress]", "policyTypes"),
 }
 
 
@@ -334,3 +337,68 @@ def test_a_policy_the_api_server_rejects_is_reported_as_an_error(case):
     assert all(p.source.file == "policy.yaml" for p in errors), [p.as_dict() for p in errors]
     assert all(1 <= p.source.line <= text.count("\n") + 1 for p in errors)
     assert any(REJECTED[case][1] in p.message for p in errors), [p.message for p in errors]
+
+
+def test_selectors_never_match_a_host_network_destination():
+    model = e2e_model() + "---\n" + pod_yaml("x", "h", host_network=True)
+    ev = run(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: to-own-namespace, namespace: x}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+          policyTypes: [Egress]
+          egress:
+          - to:
+            - podSelector: {}
+        """,
+        model,
+    )
+    assert _ports(ev, "x/a[Pod]", "x/b[Pod]").is_all()
+    assert _ports(ev, "x/a[Pod]", "x/h[Pod]").is_empty()
+    assert _ports(ev, "x/h[Pod]", "x/a[Pod]").is_all()
+
+
+def test_objects_without_a_namespace_live_in_default():
+    pods = manifest(
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: a, labels: {pod: a}}
+        spec:
+          containers: [{name: c}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: b, labels: {pod: b}}
+        spec:
+          containers: [{name: c}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: deny-a}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+        """
+    )
+    ev = evaluate(("default.yaml", pods))
+    assert _ports(ev, "default/b[Pod]", "default/a[Pod]").is_empty()
+    assert _ports(ev, "default/a[Pod]", "default/b[Pod]").is_all()
+
+
+def test_a_policy_without_pod_selector_selects_every_pod_of_its_namespace():
+    # podSelector is a struct, not a pointer, in the Go API: left out, it is the empty selector.
+    text = manifest(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: no-selector, namespace: x}
+        spec:
+          policyTypes: [Ingress]
+        """
+    )
+    cluster = load_texts([("model.yaml", e2e_model()), ("policy.yaml", text)])
+    assert not cluster.errors, [p.as_dict() for p in cluster.errors]
+    ev = Evaluator(cluster)
+    assert_reachability(ev, "TCP", 80, T(("*", "x/*", False)))
