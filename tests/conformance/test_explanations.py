@@ -6,6 +6,9 @@ Indexes are 0-based positions in the YAML lists; lines are 1-based lines of the 
 
 from __future__ import annotations
 
+import pytest
+
+from netviz.engine import UnknownEndpoint
 from netviz.engine.ports import PortSet
 from netviz.engine.result import RuleMiss, RuleRef
 
@@ -144,3 +147,57 @@ def test_asked_ports_restrict_the_answer():
     exp = ev.explain("x/b[Pod]", "x/a[Pod]", None)
     assert exp.allowed == PortSet.single("TCP", 80) | PortSet.single("UDP", 53)
     assert exp.asked.is_all()
+
+
+BOTH_SIDES = """
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: out, namespace: y}
+    spec:
+      podSelector: {matchLabels: {pod: a}}
+      policyTypes: [Egress]
+      egress:
+      - ports:
+        - {port: 80, endPort: 90}
+    ---
+    apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: in, namespace: z}
+    spec:
+      podSelector: {matchLabels: {pod: c}}
+      ingress:
+      - from:
+        - namespaceSelector: {matchLabels: {ns: "y"}}
+        ports:
+        - port: 85
+        - {port: 88, endPort: 100}
+    """
+
+
+def test_a_grant_names_both_sides_when_both_are_isolated():
+    ev = run(BOTH_SIDES)
+    [conn] = [c for c in ev.analysis().connections if (c.src, c.dst) == ("y/a[Pod]", "z/c[Pod]")]
+    assert conn.ports == PortSet.single("TCP", 85) | PortSet.single("TCP", 88, 90)
+    covered = PortSet.empty()
+    for grant in conn.grants:
+        covered = covered | grant.ports
+        assert [(r.policy_id, r.rule_index, r.port_index) for r in grant.egress] == [
+            ("y/out", 0, 0)
+        ]
+        ingress = {(r.policy_id, r.rule_index, r.peer_index, r.port_index) for r in grant.ingress}
+        if ("TCP", 85) in grant.ports:
+            assert ingress == {("z/in", 0, 0, 0)}
+        else:
+            assert ingress == {("z/in", 0, 0, 1)}
+    assert covered == conn.ports
+    exp = ev.explain("y/a[Pod]", "z/c[Pod]", None)
+    assert exp.egress.isolated and exp.ingress.isolated
+    assert exp.egress.allowed == PortSet.single("TCP", 80, 90)
+    assert exp.ingress.allowed == PortSet.single("TCP", 85) | PortSet.single("TCP", 88, 100)
+    assert exp.allowed == conn.ports
+
+
+def test_explaining_an_unknown_endpoint_raises():
+    ev = run("")
+    with pytest.raises(UnknownEndpoint):
+        ev.explain("x/nobody[Pod]", "x/a[Pod]", None)
