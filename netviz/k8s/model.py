@@ -1,6 +1,6 @@
 """Typed, immutable Kubernetes objects as the engine sees them, each with where it came from.
 
-Everything here is plain data: no YAML, no evaluation, no Django. `netviz.k8s.build` makes these
+Everything here is plain data: no YAML, no evaluation, no Django. `netviz.k8s.load` makes these
 from documents; `netviz.engine` evaluates them.
 """
 
