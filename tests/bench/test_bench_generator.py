@@ -19,8 +19,11 @@ def size_s(tmp_path_factory) -> Path:
     return out
 
 
-def _docs(out: Path) -> list[dict]:
-    return [d for f in sorted(out.glob("*.yaml")) for d in yaml.safe_load_all(f.read_text())]
+@pytest.fixture(scope="module")
+def docs_s(size_s) -> list[dict]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    files = sorted(size_s.glob("*.yaml"))
+    return [d for f in files for d in yaml.load_all(f.read_text(), Loader=loader)]
 
 
 def test_it_generates_identical_files_for_the_same_seed():
@@ -31,8 +34,8 @@ def test_it_generates_a_different_cluster_for_another_seed():
     assert generate(SIZES["S"], seed=7) != generate(SIZES["S"], seed=8)
 
 
-def test_it_writes_exactly_the_requested_counts(size_s):
-    kinds = Counter(d["kind"] for d in _docs(size_s))
+def test_it_writes_exactly_the_requested_counts(size_s, docs_s):
+    kinds = Counter(d["kind"] for d in docs_s)
     workloads = sum(n for k, n in kinds.items() if k not in ("Namespace", "NetworkPolicy"))
     assert (kinds["Namespace"], workloads, kinds["NetworkPolicy"]) == (10, 100, 50)
     assert len(list(size_s.glob("*.yaml"))) == 10
@@ -55,9 +58,9 @@ def test_the_reader_parses_size_s_without_problems(size_s):
     assert len(cluster.policies) == 50
 
 
-def test_size_s_uses_every_policy_pattern_the_issue_names(size_s):
+def test_size_s_uses_every_policy_pattern_the_issue_names(size_s, docs_s):
     text = "\n".join(f.read_text() for f in sorted(size_s.glob("*.yaml")))
-    policies = [d for d in _docs(size_s) if d["kind"] == "NetworkPolicy"]
+    policies = [d for d in docs_s if d["kind"] == "NetworkPolicy"]
     specs = [p["spec"] for p in policies]
     assert any(s["podSelector"] == {} and not s.get("ingress") for s in specs)  # default deny
     assert any(p["metadata"]["name"] == "allow-dns" for p in policies)
@@ -71,9 +74,9 @@ def test_size_s_uses_every_policy_pattern_the_issue_names(size_s):
     assert "port: http\n" in text  # a named port in a policy
 
 
-def test_named_ports_have_different_numbers_in_different_workloads(size_s):
+def test_named_ports_have_different_numbers_in_different_workloads(docs_s):
     numbers: dict[str, set[int]] = {}
-    for d in _docs(size_s):
+    for d in docs_s:
         if d["kind"] in ("Deployment", "StatefulSet", "DaemonSet"):
             for c in d["spec"]["template"]["spec"]["containers"]:
                 for p in c.get("ports", []):
