@@ -95,7 +95,7 @@ def measure(yaml_dir: Path, out_file: Path, extras: bool) -> dict:
         caveats=len(analysis.caveats),
         errors=len(cluster.errors),
         warnings=len(cluster.warnings),
-        json_bytes=len(text.encode()),
+        json_bytes=out_file.stat().st_size,
     )
     if cluster.errors:
         fig["first_error"] = f"{cluster.errors[0].source}: {cluster.errors[0].message}"
