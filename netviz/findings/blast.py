@@ -6,11 +6,23 @@ neither follows traffic out through the internet and back in, nor treats them as
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 import networkx
 
 from netviz.engine import Evaluator
 from netviz.engine.result import ExternalRange
 from netviz.findings.model import BlastRadius, Reach
+
+# Evaluator.graph() builds a new graph on every call; the web app asks per endpoint.
+_GRAPHS: WeakKeyDictionary[Evaluator, networkx.DiGraph] = WeakKeyDictionary()
+
+
+def _graph(evaluator: Evaluator) -> networkx.DiGraph:
+    found = _GRAPHS.get(evaluator)
+    if found is None:
+        found = _GRAPHS[evaluator] = evaluator.graph()
+    return found
 
 
 def _bfs(graph: networkx.DiGraph, origin: str, reverse: bool) -> dict[str, str | None]:
@@ -39,7 +51,7 @@ def blast_radius(evaluator: Evaluator, endpoint_id: str, reverse: bool = False) 
     `endpoint_id` may be any reference Evaluator.resolve accepts; UnknownEndpoint if none.
     """
     origin = evaluator.resolve(endpoint_id)
-    graph = evaluator.graph()
+    graph = _graph(evaluator)
     parent = _bfs(graph, origin, reverse)
     reached = []
     for node in parent:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from netviz.engine import Evaluator
 from netviz.engine.ports import PortSet
 from netviz.findings.facts import (
@@ -14,26 +16,43 @@ from netviz.findings.model import Exposure, ExposureLevel
 from netviz.k8s.model import Endpoint
 
 
-def _future_ports(facts: Facts, e: Endpoint, cls: int, taken: set[str]) -> PortSet:
-    """What a pod in a namespace created later (only its name label) may reach on `e`.
+class _Future:
+    """What a pod in a namespace created later (only its name label) may reach on an endpoint.
 
-    Its own egress is not isolated (no policy exists there yet), so only `e`'s ingress counts.
+    Its own egress is not isolated (no policy exists there yet), so only the endpoint's ingress
+    counts: rules without `from`, and peers whose namespaceSelector would match the new namespace.
     """
-    if e.host_network or not facts.isolated["ingress"][cls]:
-        return PortSet.all()
-    out = PortSet.empty()
-    named = named_ports(e)
-    for cp in facts.compiled.isolating("ingress"):
-        if not cp.selects[cls]:
-            continue
-        for rule in cp.policy.ingress:
-            if not rule.peers or any(
-                q.namespace_selector is not None
-                and is_open_namespace_selector(q.namespace_selector, taken)
-                for q in rule.peers
-            ):
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        taken = set(facts.ns_labels)
+        policies = facts.compiled.isolating("ingress")
+        self.selects = np.array([cp.selects for cp in policies], dtype=bool).reshape(
+            len(policies), facts.pods
+        )
+        self.open_rules = [
+            [
+                rule
+                for rule in cp.policy.ingress
+                if not rule.peers
+                or any(
+                    q.namespace_selector is not None
+                    and is_open_namespace_selector(q.namespace_selector, taken)
+                    for q in rule.peers
+                )
+            ]
+            for cp in policies
+        ]
+
+    def ports(self, e: Endpoint, cls: int) -> PortSet:
+        if e.host_network or not self.facts.isolated["ingress"][cls]:
+            return PortSet.all()
+        named = named_ports(e)
+        out = PortSet.empty()
+        for i in np.flatnonzero(self.selects[:, cls]).tolist():
+            for rule in self.open_rules[i]:
                 out = out | rule_portset(rule.ports, named)
-    return out
+        return out
 
 
 def _level(e: Endpoint, namespaces: list[str], sources: int, future: PortSet, ext) -> ExposureLevel:
@@ -48,16 +67,16 @@ def _level(e: Endpoint, namespaces: list[str], sources: int, future: PortSet, ex
 
 def exposure(evaluator: Evaluator) -> list[Exposure]:
     """One Exposure per endpoint, most exposed first (then by endpoint id)."""
-    facts = Facts(evaluator.cluster, evaluator)
+    facts = Facts.of(evaluator.cluster, evaluator)
     order = {x.id: i for i, x in enumerate(evaluator.externals)}
-    taken = set(facts.ns_labels)
+    future_of = _Future(facts)
     cls_of = {e.id: c for c, members in enumerate(facts.class_members) for e in members}
     out = []
     for e in facts.endpoints:
         cls = cls_of[e.id]
         t = facts.traffic[e.id]
         namespaces = sorted({p.split("/", 1)[0] for p in t.in_pods})
-        future = _future_ports(facts, e, cls, taken)
+        future = future_of.ports(e, cls)
         ext_in = tuple(sorted(t.in_external, key=order.__getitem__))
         out.append(
             Exposure(

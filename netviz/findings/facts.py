@@ -10,6 +10,7 @@ import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -181,6 +182,14 @@ class RuleView:
 class Facts:
     """One input as the checks see it: endpoints per class, policies with their matchers."""
 
+    @classmethod
+    def of(cls, cluster: Cluster, evaluator: Evaluator) -> Facts:
+        """The Facts of an evaluator, built once: checks and exposure share the traffic counts."""
+        found = _FACTS.get(evaluator)
+        if found is None or found.cluster is not cluster:
+            found = _FACTS[evaluator] = cls(cluster, evaluator)
+        return found
+
     def __init__(self, cluster: Cluster, evaluator: Evaluator) -> None:
         self.cluster = cluster
         self.ev = evaluator
@@ -193,6 +202,7 @@ class Facts:
         ]
         self.declared: dict[str, Namespace] = {n.name: n for n in cluster.namespaces}
         self.ns_labels = self.nodes.ns_labels
+        self._members: dict[bytes, list[Endpoint]] = {}
         self.by_namespace: dict[str, list[Endpoint]] = {}
         for e in self.endpoints:
             self.by_namespace.setdefault(e.namespace, []).append(e)
@@ -214,11 +224,20 @@ class Facts:
         return self.members(cp.selects)
 
     def members(self, class_mask: np.ndarray) -> list[Endpoint]:
-        """Endpoints of the pod classes set in a mask over nodes (external nodes are ignored)."""
-        out: list[Endpoint] = []
-        for c in np.flatnonzero(class_mask[: self.pods]).tolist():
-            out.extend(self.class_members[c])
-        return sorted(out, key=lambda e: e.id)
+        """Endpoints of the pod classes set in a mask over nodes (external nodes are ignored).
+
+        Do not modify the result: masks recur (peers are shared), so answers are cached.
+        """
+        classes = class_mask[: self.pods]
+        key = np.packbits(classes).tobytes()
+        found = self._members.get(key)
+        if found is None:
+            found = []
+            for c in np.flatnonzero(classes).tolist():
+                found.extend(self.class_members[c])
+            found.sort(key=lambda e: e.id)
+            self._members[key] = found
+        return found
 
     def host_peer_mask(self, policy: Policy, peer: Peer) -> np.ndarray:
         """Pod classes a peer would match if hostNetwork pods were matched like ordinary pods."""
@@ -261,24 +280,30 @@ class Facts:
         """Per endpoint id, who may connect to it and whom it may connect to (itself left out)."""
         out = {e.id: Traffic() for e in self.endpoints}
         ext = self.external_ids
+        in_ports: dict[str, set[PortSet]] = {}
+        out_ports: dict[str, set[PortSet]] = {}
+        # One pass, no PortSet arithmetic inside: this runs once per allowed connection.
         for c in self.ev.analysis().connections:
-            if c.src == c.dst:
+            src, dst = c.src, c.dst
+            if src == dst:
                 continue
-            if c.dst in out:
-                t = out[c.dst]
-                if c.src in ext:
-                    t.in_external.add(c.src)
-                    t.in_external_ports = t.in_external_ports | c.ports
-                else:
-                    t.in_pods.add(c.src)
-            if c.src in out:
-                t = out[c.src]
-                if c.dst in ext:
-                    t.out_external.add(c.dst)
-                    t.out_external_ports = t.out_external_ports | c.ports
-                else:
-                    t.out_pods.add(c.dst)
+            if src in ext:
+                out[dst].in_external.add(src)
+                in_ports.setdefault(dst, set()).add(c.ports)
+            elif dst in ext:
+                out[src].out_external.add(dst)
+                out_ports.setdefault(src, set()).add(c.ports)
+            else:
+                out[dst].in_pods.add(src)
+                out[src].out_pods.add(dst)
+        for key, sets in in_ports.items():
+            out[key].in_external_ports = PortSet(r for ps in sets for r in ps.ranges())
+        for key, sets in out_ports.items():
+            out[key].out_external_ports = PortSet(r for ps in sets for r in ps.ranges())
         return out
+
+
+_FACTS: WeakKeyDictionary[Evaluator, Facts] = WeakKeyDictionary()
 
 
 @dataclass

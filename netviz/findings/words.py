@@ -123,9 +123,11 @@ def _redundant_rule(d: D) -> str:
 
 
 def _redundant_policy(d: D) -> str:
+    by = list(d["isolated_by"])
     return (
         f"Policy {d['policy']} changes nothing in this input: its rules allow nothing that other "
-        f"rules do not, and {listing(list(d['isolated_by']))} isolate its pods anyway."
+        f"rules do not, and {listing(by)} {'isolates' if len(by) == 1 else 'isolate'} its pods "
+        "anyway."
     )
 
 

@@ -121,7 +121,7 @@ def run_checks(
     cluster: Cluster, evaluator: Evaluator, only: Sequence[str] | None = None
 ) -> list[Finding]:
     """Every finding of every check (or of the checks named in `only`), sorted by finding_key."""
-    facts = Facts(cluster, evaluator)
+    facts = Facts.of(cluster, evaluator)
     out: dict[str, Finding] = {}
     for check in CHECKS:
         if only is not None and check.name not in only and not set(check.checks) & set(only):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+
 from netviz.engine.ports import PortSet
 from netviz.engine.selectors import matches
 from netviz.findings import fixes
@@ -127,23 +129,35 @@ def _dns_targets(facts: Facts) -> list[Endpoint]:
     return real or [DNS_STAND_IN]
 
 
+def _blocked(facts: Facts, policies: list[Policy], targets: list[Endpoint]) -> list[str]:
+    """Which of DNS_NEEDS the egress rules of `policies` allow to none of the DNS targets."""
+    reachable = PortSet.empty()
+    for t in targets:
+        for p in policies:
+            for rule in p.egress:
+                if not rule.peers or any(_peer_matches_pod(facts, p, q, t) for q in rule.peers):
+                    reachable = reachable | rule_portset(rule.ports, named_ports(t))
+    return [f"{proto} {port}" for proto, port in DNS_NEEDS if (proto, port) not in reachable]
+
+
 def check_dns(facts: Facts) -> Iterator[Finding]:
     """Egress-isolated pods that cannot send UDP and TCP 53 to the cluster DNS, per namespace."""
     targets = _dns_targets(facts)
     target_ids = {t.id for t in targets}
     isolating = facts.compiled.isolating("egress")
     affected: dict[str, dict] = {}
+    selects = np.array([cp.selects for cp in isolating], dtype=bool).reshape(
+        len(isolating), facts.pods
+    )
+    verdicts: dict[tuple[int, ...], list[str]] = {}  # many classes share one set of policies
     for c in range(facts.pods):
-        policies = [cp.policy for cp in isolating if cp.selects[c]]
-        if not policies:
+        which = tuple(np.flatnonzero(selects[:, c]).tolist())
+        if not which:
             continue
-        reachable = PortSet.empty()
-        for t in targets:
-            for p in policies:
-                for rule in p.egress:
-                    if not rule.peers or any(_peer_matches_pod(facts, p, q, t) for q in rule.peers):
-                        reachable = reachable | rule_portset(rule.ports, named_ports(t))
-        blocked = [f"{proto} {port}" for proto, port in DNS_NEEDS if (proto, port) not in reachable]
+        policies = [isolating[i].policy for i in which]
+        blocked = verdicts.get(which)
+        if blocked is None:
+            blocked = verdicts[which] = _blocked(facts, policies, targets)
         if not blocked:
             continue
         for e in facts.class_members[c]:

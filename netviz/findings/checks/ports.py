@@ -37,21 +37,20 @@ def check_named_ports(facts: Facts) -> Iterator[Finding]:
         for qi, spec in enumerate(view.rule.ports):
             if not isinstance(spec.port, str):
                 continue
-            have = [
-                e
+            missing = [
+                e.id
                 for e in dests
-                if any(p.name == spec.port and p.protocol == spec.protocol for p in e.ports)
+                if not any(p.name == spec.port and p.protocol == spec.protocol for p in e.ports)
             ]
-            if len(have) == len(dests):
+            if not missing:
                 continue
-            missing = [e.id for e in dests if e not in have]
             data = {
                 "port": spec.port,
                 "protocol": spec.protocol,
                 "destinations": len(dests),
                 "missing": missing,
             }
-            severity = "warning" if not have else "info"
+            severity = "warning" if len(missing) == len(dests) else "info"
             yield _emit("named-port-undefined", severity, view, qi, data)
 
 

@@ -134,6 +134,9 @@ def _redundant_policies(facts: Facts, gone_rules: set[int]) -> dict[str, list[st
     """Policy id → the policies that isolate its pods instead, for removable policies."""
     out: dict[str, list[str]] = {}
     cps = facts.compiled_policies
+    by_namespace: dict[str, list[CompiledPolicy]] = {}
+    for cp in cps:  # a policy only ever selects pods of its own namespace
+        by_namespace.setdefault(cp.policy.namespace, []).append(cp)
     for cp in reversed(cps):
         p = cp.policy
         if not cp.rules or not cp.selects.any():
@@ -143,15 +146,13 @@ def _redundant_policies(facts: Facts, gone_rules: set[int]) -> dict[str, list[st
         by: set[str] = set()
         for direction in cp.rules:
             isolating = np.zeros_like(cp.selects)
-            for other in cps:
+            for other in by_namespace[p.namespace]:
                 q = other.policy
                 if other is cp or q.id in out or direction not in other.rules:
                     continue
                 # A namespace-wide guard also isolates pods created later: only another one can
                 # stand in for it.
-                if p.pod_selector.is_empty and not (
-                    q.pod_selector.is_empty and q.namespace == p.namespace
-                ):
+                if p.pod_selector.is_empty and not q.pod_selector.is_empty:
                     continue
                 if (other.selects & cp.selects).any():
                     isolating |= other.selects
