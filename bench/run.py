@@ -50,7 +50,10 @@ def ensure_cluster(size: str, seed: int, root: Path) -> tuple[Path, dict]:
         stats["generate_s"] = round(time.perf_counter() - started, 3)
         (tmp / "stats.json").write_text(json.dumps(stats, indent=2))
         shutil.rmtree(final, ignore_errors=True)
-        tmp.rename(final)
+        try:
+            tmp.rename(final)
+        except OSError:  # another run finished the same cluster first
+            shutil.rmtree(tmp, ignore_errors=True)
     return final / "yaml", json.loads((final / "stats.json").read_text())
 
 
