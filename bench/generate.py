@@ -26,7 +26,7 @@ from bench.patterns import (  # noqa: E402
 )
 
 # Bump when the output changes, so cached clusters from an older generator are not reused.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 DEFAULT_SEED = 20240611
 
 
@@ -91,6 +91,24 @@ def _workload(
     }
 
 
+def _bare_pod(ns: str, name: str, labels: dict, ports: list, number: int) -> dict:
+    """A Pod started by hand (kubectl run), with the IPs a cluster dump would show."""
+    pod = _workload("Deployment", ns, name, labels, ports, 1)["spec"]["template"]
+    pod_ip = f"10.244.{number // 250 % 256}.{number % 250 + 2}"
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": ns, "labels": pod["metadata"]["labels"]},
+        "spec": pod["spec"],
+        "status": {
+            "phase": "Running",
+            "hostIP": f"10.0.{number % 16}.{number % 200 + 10}",
+            "podIP": pod_ip,
+            "podIPs": [{"ip": pod_ip}],
+        },
+    }
+
+
 def _namespace(name: str, labels: dict) -> dict:
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
 
@@ -130,6 +148,7 @@ class _Generator:
                 (f"{prefix}.0/24", f"{prefix}.{rng.choice((0, 64, 128, 192))}/26")
             )
         self.partner_cidrs += [(f"2001:db8:{n:x}::/48", f"2001:db8:{n:x}:ff::/64") for n in (1, 2)]
+        self.bare_pods = 0
         self.app_namespaces: list[tuple[str, dict]] = []
         used: set[str] = set()
         for i in range(spec.namespaces - 3):
@@ -297,7 +316,11 @@ class _Generator:
                     kind = "DaemonSet"
             if rng.random() < 0.1:
                 ports.append(("statsd", 8125, "UDP"))
-            docs.append(_workload(kind, ns, name, pod_labels, ports, replicas))
+            if rng.random() < 0.02:
+                self.bare_pods += 1
+                docs.append(_bare_pod(ns, name, pod_labels, ports, self.bare_pods))
+            else:
+                docs.append(_workload(kind, ns, name, pod_labels, ports, replicas))
         return docs
 
     def files(self) -> list[tuple[str, list[dict]]]:
