@@ -106,6 +106,12 @@ def _peer_nothing(d: D) -> str:
 
 
 def _never(d: D) -> str:
+    if d["reason"] == "empty-rule-list":
+        direction = d["direction"]
+        return (
+            f"Policy {d['policy']} writes `{direction}: []`, which allows no {direction} at all: "
+            f"if every {direction} was meant to be allowed, write `{direction}: [{{}}]`."
+        )
     if d["reason"] == "direction-not-in-policy-types":
         types = listing([str(t).capitalize() for t in d["policy_types"]])
         return (

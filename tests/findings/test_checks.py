@@ -106,6 +106,26 @@ CASES = [
         ],
     ),
     (
+        "rule-never-matches:shop/web:ingress",
+        [web_ingress("  []\n")],
+        [web_ingress("  - {}\n")],
+    ),
+    (
+        "redundant-rule:shop/web-out:egress[0]",
+        [
+            web_egress(
+                "  - to: [{podSelector: {matchLabels: {app: api}}}]\n    ports: [{port: api}]\n"
+                "  - to: [{podSelector: {}}]\n    ports: [{port: 9000}]\n"
+            )
+        ],
+        [
+            web_egress(
+                "  - to: [{podSelector: {matchLabels: {app: api}}}]\n    ports: [{port: metrics}]\n"
+                "  - to: [{podSelector: {}}]\n    ports: [{port: 9000}]\n"
+            )
+        ],
+    ),
+    (
         "redundant-rule:shop/api:ingress[0]",
         [
             policy(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+import yaml
+
 from netviz.findings.checks.base import finding, rule_key
 from netviz.findings.facts import (
     PEER_FIELD,
@@ -16,7 +18,7 @@ from netviz.findings.facts import (
     selector_unsatisfiable,
 )
 from netviz.findings.model import Finding
-from netviz.k8s.model import LabelSelector, Peer
+from netviz.k8s.model import LabelSelector, Peer, Policy
 
 
 def _suggest(selector: LabelSelector | None, known: set[str]) -> list[str]:
@@ -70,8 +72,32 @@ def _static_reason(peer: Peer) -> str | None:
     return None
 
 
+def _written_empty(policy: Policy) -> list[str]:
+    """Directions whose rule list is written out as `[]` (the model reads it like a missing one)."""
+    try:
+        doc = yaml.safe_load(policy.text) if policy.text else None
+    except yaml.YAMLError:
+        return []
+    spec = doc.get("spec") if isinstance(doc, dict) else None
+    if not isinstance(spec, dict):
+        return []
+    return [d for d in ("ingress", "egress") if d in policy.policy_types and spec.get(d) == []]
+
+
 def check_rule_never_matches(facts: Facts) -> Iterator[Finding]:
     """Rules that cannot allow anything whatever the cluster holds."""
+    for p in facts.cluster.policies:
+        # `ingress: []` allows nothing; often `[{}]` (allow all) was meant.
+        for direction in _written_empty(p):
+            data = {
+                "policy": p.id,
+                "direction": direction,
+                "rule": None,
+                "reason": "empty-rule-list",
+                "policy_types": sorted(p.policy_types),
+            }
+            subject = policy_subject(p, f"spec.{direction}")
+            yield finding("rule-never-matches", "info", f"{p.id}:{direction}", [subject], data)
     for view in facts.rules():
         p, rule = view.policy, view.rule
         reason = None
