@@ -32,8 +32,13 @@ def summary(findings: Sequence[Finding]) -> str:
     return f"{total} finding{'s' if total != 1 else ''}: {parts}."
 
 
-def render_text(findings: Sequence[Finding]) -> str:
-    lines = [f"{where(f)}: {f.severity}: {f.message} [{f.id}]" for f in findings]
+def render_text(findings: Sequence[Finding], fixes: bool = False) -> str:
+    """One line per finding; with `fixes`, each suggested fix follows, indented."""
+    lines = []
+    for f in findings:
+        lines.append(f"{where(f)}: {f.severity}: {f.message} [{f.id}]")
+        if fixes and f.fix_yaml:
+            lines += ["    " + ln if ln else ln for ln in f.fix_yaml.rstrip("\n").split("\n")]
     return "\n".join([*lines, summary(findings)]) + "\n"
 
 

@@ -62,6 +62,15 @@ spec:
 """
 AGENT_POLICY = policy("agent", "podSelector: {matchLabels: {app: agent}}\ningress: []")
 
+NODE_POD = """
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: probe, namespace: shop, labels: {app: probe}}
+spec: {containers: [{name: c, image: i}]}
+status: {podIP: 10.244.1.5, hostIP: %s}
+"""
+
 CASES = [
     # (finding id, trigger documents, near-miss documents)
     ("namespace-without-default-deny-ingress:shop", [], [DENY_IN]),
@@ -213,6 +222,11 @@ CASES = [
         "network-plugin-dependent:shop/agent:podSelector:host-network-pod",
         [HOST_POD % "true", AGENT_POLICY],
         [HOST_POD % "false", AGENT_POLICY],
+    ),
+    (
+        "network-plugin-dependent:shop/web:ingress[0].from[0]:ipblock-matches-node-ip",
+        [NODE_POD % "192.168.0.7", web_ingress("  - from: [{ipBlock: {cidr: 192.168.0.0/16}}]\n")],
+        [NODE_POD % "172.16.0.7", web_ingress("  - from: [{ipBlock: {cidr: 192.168.0.0/16}}]\n")],
     ),
 ]
 

@@ -72,3 +72,32 @@ def test_it_exits_2_for_a_path_that_does_not_exist():
     done = manage("no/such/dir")
     assert done.returncode == 2
     assert done.stderr == "manage.py lint: error: no such file or directory: no/such/dir\n"
+
+
+def test_it_leaves_out_skipped_checks_and_prints_fixes_at_verbosity_2(tmp_path):
+    path = tmp_path / "ns.yaml"
+    path.write_text(QUIET)
+    done = manage(str(path), "--skip", "default-deny-egress", "-v", "2", "--fail-on", "warning")
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0].endswith("[namespace-without-default-deny-ingress:empty]")
+    assert lines[1:4] == [
+        "    apiVersion: networking.k8s.io/v1",
+        "    kind: NetworkPolicy",
+        "    metadata:",
+    ]
+    assert lines[-1] == "1 finding: 1 warning."
+
+
+def test_it_exits_2_for_an_unknown_check_to_skip():
+    done = manage(str(SHOP), "--skip", "no-such-check")
+    assert done.returncode == 2
+    assert "invalid choice: 'no-such-check'" in done.stderr
+
+
+def test_the_findings_package_imports_without_django():
+    code = "import sys, netviz.findings; assert 'django' not in sys.modules, 'django imported'"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0, done.stderr

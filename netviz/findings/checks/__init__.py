@@ -118,15 +118,28 @@ def finding_key(f: Finding) -> tuple:
 
 
 def run_checks(
-    cluster: Cluster, evaluator: Evaluator, only: Sequence[str] | None = None
+    cluster: Cluster,
+    evaluator: Evaluator,
+    only: Sequence[str] | None = None,
+    skip: Sequence[str] = (),
 ) -> list[Finding]:
-    """Every finding of every check (or of the checks named in `only`), sorted by finding_key."""
+    """Every finding, sorted by finding_key; `only` / `skip` name checks (Check.name or a
+    finding's `check`) to keep or leave out."""
     facts = Facts.of(cluster, evaluator)
+
+    def wanted(*names: str) -> bool:
+        return (only is None or any(n in only for n in names)) and not any(n in skip for n in names)
+
     out: dict[str, Finding] = {}
     for check in CHECKS:
-        if only is not None and check.name not in only and not set(check.checks) & set(only):
+        if not any(wanted(check.name, c) for c in check.checks):
             continue
         for f in check.run(facts):
-            if only is None or f.check in only or check.name in only:
+            if wanted(check.name, f.check):
                 out.setdefault(f.id, f)
     return sorted(out.values(), key=finding_key)
+
+
+def check_names() -> list[str]:
+    """Every name `only` and `skip` accept."""
+    return sorted({c.name for c in CHECKS} | set(CHECK_IDS))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from netviz.engine.addresses import block_contains
 from netviz.findings.checks.base import finding, rule_key
 from netviz.findings.facts import (
     PEER_FIELD,
@@ -14,6 +15,8 @@ from netviz.findings.facts import (
     rule_path,
 )
 from netviz.findings.model import Finding
+
+NODE_IP = "ipblock-matches-node-ip"
 
 
 def check_plugin_dependent(facts: Facts) -> Iterator[Finding]:
@@ -30,6 +33,12 @@ def check_plugin_dependent(facts: Facts) -> Iterator[Finding]:
         group = groups.setdefault((c.policy, where, c.code), {"endpoints": set(), "details": set()})
         group["endpoints"].add(c.endpoint)
         group["details"].add(c.detail)
+    for policy_id, where, endpoint, ip in _node_ip_matches(facts):
+        group = groups.setdefault(
+            (policy_id, where, NODE_IP), {"endpoints": set(), "details": set()}
+        )
+        group["endpoints"].add(endpoint)
+        group["details"].add(ip)
     for (policy_id, where, code), group in sorted(groups.items(), key=_key):
         p = policies[policy_id]
         if where is None:
@@ -54,6 +63,23 @@ def check_plugin_dependent(facts: Facts) -> Iterator[Finding]:
         }
         subjects = [subject] + [endpoint_subject(endpoints[i]) for i in ids if i in endpoints]
         yield finding("network-plugin-dependent", "warning", f"{key}:{code}", subjects, data)
+
+
+def _node_ip_matches(facts: Facts) -> Iterator[tuple[str, tuple, str, str]]:
+    """ipBlocks that contain the node address of an ordinary pod: traffic from the node itself
+    (kubelet probes, NodePort and load-balancer hops) is matched or not depending on the plugin."""
+    nodes = [(e, e.host_ip) for e in facts.endpoints if e.host_ip and not e.host_network]
+    if not nodes:
+        return
+    for view in facts.rules():
+        if not view.effective:
+            continue
+        for qi, peer in enumerate(view.rule.peers):
+            if peer.ip_block is None:
+                continue
+            for e, ip in nodes:
+                if block_contains(peer.ip_block, ip):
+                    yield view.policy.id, (view.direction, view.index, qi), e.id, ip
 
 
 def _key(item) -> tuple:

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 
 from netviz.engine import Evaluator
 from netviz.findings import SEVERITIES, at_or_above, run_checks
+from netviz.findings.checks import check_names
 from netviz.findings.render import FORMATS, render_json, render_markdown, render_text
 from netviz.formats import describe_problem
 from netviz.web.management.commands import NetvizCommand
@@ -25,7 +26,8 @@ class Command(NetvizCommand):
     help = (
         "Report what a reviewer should worry about in the NetworkPolicies in PATH. "
         "Exit status: 0 nothing at or above --fail-on, 1 findings at or above it or documents "
-        "with errors (the valid ones are still linted), 2 usage error."
+        "with errors (the valid ones are still linted), 2 usage error. "
+        "--verbosity 2 prints each suggested fix under its finding."
     )
 
     def add_arguments(self, parser):
@@ -39,11 +41,19 @@ class Command(NetvizCommand):
             default="danger",
             help="exit 1 when a finding of this severity or above exists (default: danger)",
         )
+        parser.add_argument(
+            "--skip",
+            action="append",
+            default=[],
+            choices=check_names(),
+            metavar="CHECK",
+            help="leave out a check (repeatable); e.g. --skip unprotected-egress",
+        )
         self.add_output_argument(parser)
 
-    def handle(self, *args, paths, format, fail_on, output, verbosity, **options):
+    def handle(self, *args, paths, format, fail_on, skip, output, verbosity, **options):
         cluster = self.load(paths)
-        findings = run_checks(cluster, Evaluator(cluster))
+        findings = run_checks(cluster, Evaluator(cluster), skip=skip)
         if format == "json":
             text = render_json(findings, cluster.problems)
         elif format == "md":
@@ -51,7 +61,7 @@ class Command(NetvizCommand):
             text = render_markdown(findings, [describe_problem(p) for p in problems])
         else:
             self.report_problems(cluster, verbosity)
-            text = render_text(findings)
+            text = render_text(findings, fixes=verbosity > 1)
         self.emit(text, output)
         failing = [f for f in findings if at_or_above(f.severity, fail_on)]
         if failing:
