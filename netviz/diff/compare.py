@@ -12,7 +12,6 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from netviz.diff.snapshot import port_set
-from netviz.engine.ports import PortSet
 
 
 class _Piece(NamedTuple):
@@ -49,11 +48,16 @@ def _cut(piece: _Piece, bounds: list[int]) -> list[_Piece]:
     return out
 
 
-def _connections(snap: dict, bounds: dict[int, list[int]]) -> dict[tuple[_Side, _Side], PortSet]:
+# Port rows straight from a snapshot: already sorted and merged, so equal rows mean equal sets,
+# and no PortSet need be built for the (many) connections that did not change.
+_Rows = tuple[tuple[str, int, int], ...]
+
+
+def _connections(snap: dict, bounds: dict[int, list[int]]) -> dict[tuple[_Side, _Side], _Rows]:
     externals = {x["id"]: _interval(x) for x in snap.get("externals", ())}
-    out: dict[tuple[_Side, _Side], PortSet] = {}
+    out: dict[tuple[_Side, _Side], _Rows] = {}
     for c in snap["connections"]:
-        ports = port_set(c["ports"])
+        ports = tuple(tuple(r) for r in c["ports"])
         src, dst = c["src"], c["dst"]
         if src in externals:
             for p in _cut(externals[src], bounds[externals[src].version]):
@@ -118,11 +122,13 @@ def _entries(raw: list[tuple[_Side, _Side, tuple]], shape) -> list[dict]:
     return out
 
 
-def _ports(ps: PortSet) -> dict:
+def _ports(rows: _Rows) -> dict:
+    ps = port_set(rows)
     return {"ports": ps.as_json(), "ports_text": str(ps)}
 
 
-def _changed(before: PortSet, after: PortSet) -> dict:
+def _changed(before_rows: _Rows, after_rows: _Rows) -> dict:
+    before, after = port_set(before_rows), port_set(after_rows)
     return {
         "before": before.as_json(),
         "before_text": str(before),

@@ -31,7 +31,7 @@ def get_review_for_edit(token: str) -> Review:
 def get_revision(review: Review, number: int | None = None) -> Revision:
     """Revision `number` of the review, its latest when None, or 404."""
     # The JSON export of the analysis is the largest field and no page reads it.
-    qs = review.revisions.defer("analysis")
+    qs = review.revisions.defer("analysis", "previous_diff")
     revision = (
         qs.order_by("-number").first() if number is None else qs.filter(number=number).first()
     )

@@ -1,6 +1,16 @@
-"""Filter a stored snapshot's connections by namespace, text and protocol/port."""
+"""Filter a revision's stored connection lines by namespace, text and protocol/port.
+
+Lines are decoded only when a cheap substring test cannot rule them out, so an unfiltered page of
+a large cluster decodes just the rows it shows.
+"""
 
 from __future__ import annotations
+
+import json
+
+from netviz.web.models import decode_connection
+
+FILTER_KEYS = ("ns", "q", "protocol", "port")
 
 
 def endpoint_labels(snap: dict) -> dict[str, str]:
@@ -19,16 +29,31 @@ def _ports_match(rows: list[list], protocol: str | None, port: int | None) -> bo
     )
 
 
-def filter_connections(snap: dict, values: dict) -> list[dict]:
-    """Connections matching every given filter; an empty filter keeps everything."""
+def _raw(text: str) -> str:
+    """`text` as it appears inside a JSON string of a stored line."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def filter_lines(snap: dict, lines: list[str], values: dict) -> list[str]:
+    """The stored lines whose connection matches every given filter; none given keeps all."""
     namespace = values.get("ns") or ""
     text = (values.get("q") or "").strip().lower()
     protocol = values.get("protocol") or None
     port = values.get("port")
+    if not (namespace or text or protocol or port is not None):
+        return lines
     ns_of = {e["id"]: e["namespace"] for e in snap.get("endpoints", ())}
     labels = endpoint_labels(snap)
+    # External ranges are stored by address range but searched by CIDR too.
+    externals_hit = [x["id"] for x in snap.get("externals", ()) if text and text in labels[x["id"]]]
+    raw_ns, raw_text = '"' + _raw(namespace + "/"), _raw(text)
     out = []
-    for c in snap.get("connections", ()):
+    for line in lines:
+        if namespace and raw_ns not in line:
+            continue
+        if text and raw_text not in line.lower() and not any(i in line for i in externals_hit):
+            continue
+        c = decode_connection(line)
         if namespace and namespace not in (ns_of.get(c["src"]), ns_of.get(c["dst"])):
             continue
         if text and not any(
@@ -38,5 +63,5 @@ def filter_connections(snap: dict, values: dict) -> list[dict]:
             continue
         if (protocol or port is not None) and not _ports_match(c["ports"], protocol, port):
             continue
-        out.append(c)
+        out.append(line)
     return out

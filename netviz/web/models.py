@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 
 from django.db import models
@@ -83,7 +84,20 @@ class Revision(models.Model):
     )
     snapshot = models.JSONField(
         default=dict,
-        help_text="netviz.diff.snapshot of the analysis: what the pages and diffs read.",
+        help_text="netviz.diff.snapshot of the analysis without its connections: endpoints, "
+        "policies, rules, caveats.",
+    )
+    connections = models.TextField(
+        default="",
+        blank=True,
+        help_text="The snapshot's connections, one JSON array per line (see encode_connection), "
+        "so a page decodes only the rows it shows.",
+    )
+    previous_diff = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="netviz.diff.compare from the previous revision, computed at upload "
+        "(null for revision 1), so the usual diff page is read, not recomputed.",
     )
     summary = models.JSONField(
         default=dict,
@@ -100,6 +114,13 @@ class Revision(models.Model):
     def __str__(self) -> str:
         return f"revision {self.number}"
 
+    def connection_lines(self) -> list[str]:
+        return self.connections.splitlines()
+
+    def full_snapshot(self) -> dict:
+        """The snapshot with its connections, as netviz.diff.compare takes it."""
+        return {**self.snapshot, "connections": decode_connections(self.connection_lines())}
+
     @staticmethod
     def count(report: dict, snapshot: dict) -> dict:
         """The counts headings, revision lists and the API show, kept in `summary`."""
@@ -112,6 +133,26 @@ class Revision(models.Model):
             "warnings": len(report.get("warnings", ())),
             "caveats": len(snapshot.get("caveats", ())),
         }
+
+
+def encode_connection(c: dict) -> str:
+    """One snapshot connection as one line: `[src, dst, port rows, ports text, grants]`."""
+    row = [c["src"], c["dst"], c["ports"], c["ports_text"], c["grants"]]
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+def _as_dict(row: list) -> dict:
+    src, dst, ports, ports_text, grants = row
+    return {"src": src, "dst": dst, "ports": ports, "ports_text": ports_text, "grants": grants}
+
+
+def decode_connection(line: str) -> dict:
+    return _as_dict(json.loads(line))
+
+
+def decode_connections(lines: list[str]) -> list[dict]:
+    """Many lines at once: one JSON parse of them all is several times faster than one each."""
+    return [_as_dict(row) for row in json.loads("[" + ",".join(lines) + "]")]
 
 
 class UploadedFile(models.Model):

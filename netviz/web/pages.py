@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from netviz.diff.snapshot import ports_json
 from netviz.formats import CONNECTION_FORMATS
 from netviz.web import links
-from netviz.web.filters import endpoint_labels, filter_connections
+from netviz.web.filters import FILTER_KEYS, endpoint_labels, filter_lines
 from netviz.web.forms import ConnectionFilter
-from netviz.web.models import Review, Revision
+from netviz.web.models import Review, Revision, decode_connections
 
 PAGE_SIZE = 200
 
@@ -59,12 +59,12 @@ def downloads(review: Review, revision: Revision) -> list[dict]:
     ]
 
 
-def connection_rows(revision: Revision, params) -> tuple[ConnectionFilter, dict, list[dict]]:
-    """The filter form bound to the query string, its values, and the matching connections."""
+def connection_lines(revision: Revision, params) -> tuple[ConnectionFilter, dict, list[str]]:
+    """The filter form bound to the query string, its values, and the matching stored lines."""
     snap = revision.snapshot
     form = ConnectionFilter(params, snap.get("namespaces", []))
     values = form.values()
-    return form, values, filter_connections(snap, values)
+    return form, values, filter_lines(snap, revision.connection_lines(), values)
 
 
 def _rows(snap: dict, connections: list[dict]) -> list[dict]:
@@ -93,9 +93,9 @@ def review_context(
     request: HttpRequest, review: Review, revision: Revision, *, edit_token: str | None = None
 ) -> dict:
     """Everything review.html needs; the page itself only lays it out."""
-    form, values, rows = connection_rows(revision, request.GET)
-    page = Paginator(rows, PAGE_SIZE).get_page(values.get("page") or 1)
-    page.object_list = _rows(revision.snapshot, page.object_list)
+    form, values, lines = connection_lines(revision, request.GET)
+    page = Paginator(lines, PAGE_SIZE).get_page(values.get("page") or 1)
+    page.object_list = _rows(revision.snapshot, decode_connections(list(page.object_list)))
     query = request.GET.copy()
     query.pop("page", None)
     latest = review.latest_number()
@@ -110,7 +110,7 @@ def review_context(
         "problems": revision.report.get("errors", []) + revision.report.get("warnings", []),
         "snapshot": snap,
         "filter_form": form,
-        "filtered": any(values.get(k) not in (None, "") for k in ("ns", "q", "protocol", "port")),
+        "filtered": any(values.get(k) not in (None, "") for k in FILTER_KEYS),
         "page": page,
         "query": query.urlencode(),
         "files": _files(review, revision, None),
@@ -127,7 +127,8 @@ def review_payload(
     request: HttpRequest, review: Review, revision: Revision, *, edit_token: str | None = None
 ) -> dict:
     """The JSON twin of a review or revision page: same filters, same connections."""
-    _form, values, rows = connection_rows(revision, request.GET)
+    _form, values, lines = connection_lines(revision, request.GET)
+    rows = decode_connections(lines)
     payload = {
         "title": review.title,
         "created": review.created.isoformat(),
@@ -136,7 +137,7 @@ def review_payload(
         "revision": revision.number,
         "latest_revision": review.latest_number(),
         "summary": revision.summary,
-        "filters": {k: values.get(k) for k in ("ns", "q", "protocol", "port") if values.get(k)},
+        "filters": {k: values[k] for k in FILTER_KEYS if values.get(k) not in (None, "")},
         "errors": revision.report.get("errors", []),
         "warnings": revision.report.get("warnings", []),
         "ignored": revision.report.get("ignored", []),

@@ -16,7 +16,7 @@ from netviz.diff import compare, snapshot
 from netviz.engine import Evaluator
 from netviz.formats import analysis_to_json, render_connections
 from netviz.k8s import Limits, load_texts
-from netviz.web.models import Export, Review, Revision, UploadedFile
+from netviz.web.models import Export, Review, Revision, UploadedFile, encode_connection
 
 # Formats rendered once at upload; JSON is kept as text too so downloads match the CLI byte for byte.
 EXPORT_FORMATS = ("json", "csv", "md", "dot", "text")
@@ -114,7 +114,8 @@ def _store(review: Review, number: int, files: list[Upload], computed: _Computed
         number=number,
         report=computed.report,
         analysis=computed.analysis,
-        snapshot=computed.snapshot,
+        snapshot={k: v for k, v in computed.snapshot.items() if k != "connections"},
+        connections="\n".join(encode_connection(c) for c in computed.snapshot["connections"]),
         summary=Revision.count(computed.report, computed.snapshot),
     )
     Export.objects.bulk_create(
@@ -170,5 +171,7 @@ def add_revision(
             files = merge_files(previous_files(latest), files)
         computed = analyse(files)
         revision = _store(locked, (latest.number if latest else 0) + 1, files, computed)
-    diff = compare(latest.snapshot, revision.snapshot) if latest else None
-    return revision, diff
+        if latest is not None:
+            revision.previous_diff = compare(latest.full_snapshot(), computed.snapshot)
+            revision.save(update_fields=["previous_diff"])
+    return revision, revision.previous_diff

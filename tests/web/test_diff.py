@@ -75,6 +75,17 @@ class DiffTestCase(BaseTestCase):
             },
         )
 
+    def test_the_diff_from_the_previous_revision_is_stored_at_upload(self):
+        from netviz.diff import compare
+
+        old, new = self.review.revisions.order_by("number")
+        self.assertIsNone(old.previous_diff)
+        self.assertEqual(new.previous_diff, compare(old.full_snapshot(), new.full_snapshot()))
+        self.assertEqual(
+            self.client.get(self.view_url("/diff/1..2.json")).json()["summary"],
+            new.previous_diff["summary"],
+        )
+
     def test_the_reverse_diff_swaps_added_and_removed(self):
         data = self.client.get(self.view_url("/diff/2..1.json")).json()
         self.assertEqual(data["summary"]["connections_added"], 3)

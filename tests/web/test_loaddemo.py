@@ -34,7 +34,7 @@ class LoadDemoTestCase(TestCase):
         self.assertEqual(review.revisions.count(), 2)
         latest = review.latest_revision()
         self.assertEqual(latest.report["errors"], [])
-        snap = latest.snapshot
+        snap = latest.full_snapshot()
         self.assertEqual(snap["namespaces"], ["kube-system", "monitoring", "shop"])
         ids = {e["id"] for e in snap["endpoints"]}
         self.assertEqual(

@@ -18,7 +18,10 @@ DIFF_EXPORTS = {"md": ("md", "text/markdown; charset=utf-8"), "text": ("txt", "t
 
 
 def _diff(review: Review, a: int, b: int) -> dict:
-    return compare(get_revision(review, a).snapshot, get_revision(review, b).snapshot)
+    old, new = get_revision(review, a), get_revision(review, b)
+    if b == a + 1 and new.previous_diff is not None:
+        return new.previous_diff
+    return compare(old.full_snapshot(), new.full_snapshot())
 
 
 @require_safe
