@@ -7,6 +7,7 @@ every peer non-empty, ipBlock never combined with selectors.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 
 import yaml
@@ -246,10 +247,11 @@ class Reference:
     def isolated(self, pod: Mapping, direction: str) -> bool:
         return bool(self.selecting(pod, direction))
 
-    def allowed(self, src: Mapping, dst: Mapping, proto: str, port: int) -> bool:
-        return self._side(src, dst, "egress", dst, proto, port) and self._side(
-            dst, src, "ingress", dst, proto, port
-        )
+    def allowed(self, src: Mapping | str, dst: Mapping | str, proto: str, port: int) -> bool:
+        """src/dst are pod docs or addresses outside the cluster (never isolated)."""
+        egress = isinstance(src, str) or self._side(src, dst, "egress", dst, proto, port)
+        ingress = isinstance(dst, str) or self._side(dst, src, "ingress", dst, proto, port)
+        return egress and ingress
 
     def _side(self, subject, other, direction, dst, proto, port) -> bool:
         chosen = self.selecting(subject, direction)
@@ -269,7 +271,9 @@ class Reference:
                     return True
         return False
 
-    def _peer(self, peer: Mapping, policy_ns: str, pod: Mapping) -> bool:
+    def _peer(self, peer: Mapping, policy_ns: str, pod: Mapping | str) -> bool:
+        if isinstance(pod, str):
+            return "ipBlock" in peer and _in_block(peer["ipBlock"], pod)
         if "ipBlock" in peer or pod_spec(pod).get("hostNetwork"):
             return False
         pod_ns = pod["metadata"]["namespace"]
@@ -301,7 +305,17 @@ def matches(selector: Mapping, labels: Mapping[str, str]) -> bool:
     return True
 
 
-def _port(spec: Mapping, dst: Mapping, proto: str, port: int) -> bool:
+def _in_block(block: Mapping, ip: str) -> bool:
+    addr = ipaddress.ip_address(ip)
+
+    def inside(cidr: str) -> bool:
+        net = ipaddress.ip_network(cidr, strict=False)
+        return net.version == addr.version and addr in net
+
+    return inside(block["cidr"]) and not any(inside(e) for e in block.get("except", []))
+
+
+def _port(spec: Mapping, dst: Mapping | str, proto: str, port: int) -> bool:
     if spec.get("protocol", "TCP") != proto:
         return False
     want = spec.get("port")
@@ -309,6 +323,8 @@ def _port(spec: Mapping, dst: Mapping, proto: str, port: int) -> bool:
         return True
     if isinstance(want, int):
         return want <= port <= spec.get("endPort", want)
+    if isinstance(dst, str):  # a name is looked up in a pod's containers; an address has none
+        return False
     return any(
         cp.get("name") == want
         and cp.get("protocol", "TCP") == proto

@@ -102,6 +102,14 @@ def test_engine_agrees_with_a_literal_reading_of_the_api(c):
                 f"{'allowed' if want else 'blocked'}, engine allows {got}"
             )
     for pod in c["pods"]:
+        for ip in SAMPLE_ADDRESSES:
+            for src, dst in ((pod, ip), (ip, pod)):
+                key = tuple(x if isinstance(x, str) else pod_id(x) for x in (src, dst))
+                got = conns.get(key, PortSet.empty())
+                for proto, port in PROBES:
+                    want = ref.allowed(src, dst, proto, port)
+                    assert ((proto, port) in got) == want, (key, proto, port, want, got)
+    for pod in c["pods"]:
         other = next((p for p in c["pods"] if p is not pod), None)
         if other is not None:
             out, into = pod_id(pod), pod_id(other)

@@ -145,6 +145,38 @@ def test_notin_on_absent_key():
     )
     assert_reachability(ev, TCP, 80, expected)
 
+    # The same reading applies to the policy's own podSelector and to namespace selectors.
+    model = e2e_model(
+        pod_labels={"x/b": {"tier": "frontend"}, "x/c": {"tier": "backend"}},
+        namespace_labels={"z": {"env": "prod"}},
+    )
+    ev = run(
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: isolate-all-but-frontend, namespace: x}
+        spec:
+          podSelector:
+            matchExpressions:
+            - {key: tier, operator: NotIn, values: [frontend]}
+          policyTypes: [Ingress]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: from-non-prod, namespace: y}
+        spec:
+          podSelector: {matchLabels: {pod: a}}
+          ingress:
+          - from:
+            - namespaceSelector:
+                matchExpressions:
+                - {key: env, operator: NotIn, values: [prod]}
+        """,
+        model,
+    )
+    expected = T(("*", "x/a", False), ("*", "x/c", False), ("z/*", "y/a", False))
+    assert_reachability(ev, TCP, 80, expected)
+
 
 NAMED_PORT_PODS = manifest(
     """
