@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from netviz.engine.result import Analysis, Explanation
-from netviz.formats.connections import (
-    analysis_to_json,
-    dump_json,
-    render_csv,
-    render_markdown,
-    render_text,
-)
+from netviz.formats.connections import render_csv, render_markdown, render_text
 from netviz.formats.dot import render_dot
 from netviz.formats.explain import explanation_to_json, render_explanation_text
+from netviz.formats.jsonout import analysis_to_json, dump_json, render_json
 from netviz.formats.words import describe_caveat, describe_problem, describe_rule
 from netviz.k8s.model import Problem
 
@@ -26,7 +21,7 @@ def render_connections(analysis: Analysis, problems: Sequence[Problem], fmt: str
     if fmt == "text":
         return render_text(analysis, problems)
     if fmt == "json":
-        return dump_json(analysis_to_json(analysis, problems))
+        return render_json(analysis, problems)
     if fmt == "csv":
         return render_csv(analysis)
     if fmt == "md":
@@ -40,7 +35,7 @@ def render_explanation(explanation: Explanation, fmt: str) -> str:
     if fmt == "text":
         return render_explanation_text(explanation)
     if fmt == "json":
-        return dump_json(explanation_to_json(explanation))
+        return dump_json(explanation_to_json(explanation), depth=3)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(EXPLANATION_FORMATS)}")
 
 

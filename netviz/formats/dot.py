@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from netviz.engine.result import Analysis, ExternalRange
-from netviz.formats.connections import ordered_connections, ordered_endpoints
+from netviz.formats.connections import Memo, ordered_connections, ordered_endpoints
 from netviz.k8s.model import Endpoint
 
 
@@ -42,7 +42,11 @@ def render_dot(analysis: Analysis) -> str:
     for e in endpoints:
         if isinstance(e, ExternalRange):
             lines.append(f"  {quote(e.id)} [label={quote(_label(e))}, shape=ellipse];")
-    for c in ordered_connections(analysis):
-        lines.append(f"  {quote(c.src)} -> {quote(c.dst)} [label={quote(str(c.ports))}];")
+    ids = Memo(quote)  # names and port sets repeat across many edges
+    words = Memo(lambda ports: quote(str(ports)))
+    lines += [
+        f"  {ids[c.src]} -> {ids[c.dst]} [label={words[c.ports]}];"
+        for c in ordered_connections(analysis)
+    ]
     lines.append("}")
     return "\n".join(lines) + "\n"

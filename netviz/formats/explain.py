@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from netviz.engine.ports import PortSet
 from netviz.engine.result import DirectionVerdict, Explanation
-from netviz.formats.connections import dump_json, ordered_caveats
+from netviz.formats.connections import ordered_caveats
+from netviz.formats.jsonout import dump_json
 from netviz.formats.words import describe_caveat, describe_miss, describe_rule, location
 
 
@@ -129,4 +130,4 @@ def render_explanation_text(explanation: Explanation) -> str:
 
 
 def render_explanation_json(explanation: Explanation) -> str:
-    return dump_json(explanation_to_json(explanation))
+    return dump_json(explanation_to_json(explanation), depth=3)

@@ -10,7 +10,7 @@ import pytest
 
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection
-from netviz.formats import CONNECTION_FORMATS, analysis_to_json, render_connections
+from netviz.formats import CONNECTION_FORMATS, analysis_to_json, dump_json, render_connections
 from tests.formats.samples import API, DNS, ERROR, LOW, TEN, V6, WARNING, WEB, analysis
 
 
@@ -87,10 +87,27 @@ def test_json_grants_name_the_rules_on_each_side_and_null_where_not_isolated():
     assert "grants" not in analysis_to_json(analysis(), [])["connections"][0]
 
 
-def test_json_rendering_parses_back_to_the_same_dict():
+def test_json_rendering_is_the_dict_dumped_byte_for_byte():
     text = render_connections(analysis(), [ERROR], "json")
-    assert text.endswith("}\n")
+    assert text == dump_json(analysis_to_json(analysis(), [ERROR]))
     assert json.loads(text) == analysis_to_json(analysis(), [ERROR])
+
+
+def test_json_layout_puts_each_item_of_a_top_level_list_on_its_own_line():
+    data = {"endpoints": [{"id": "a", "labels": {"x": "1"}}, {"id": "b"}], "errors": [], "n": 2}
+    assert dump_json(data) == (
+        "{\n"
+        '  "endpoints": [\n'
+        '    {"id": "a", "labels": {"x": "1"}},\n'
+        '    {"id": "b"}\n'
+        "  ],\n"
+        '  "errors": [],\n'
+        '  "n": 2\n'
+        "}\n"
+    )
+    assert dump_json({"a": {"b": [1, "é"]}}, depth=3) == (
+        '{\n  "a": {\n    "b": [\n      1,\n      "é"\n    ]\n  }\n}\n'
+    )
 
 
 def test_text_lists_one_line_per_connection_then_caveats_errors_and_warnings():

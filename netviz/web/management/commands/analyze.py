@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from netviz.engine import Evaluator
 from netviz.formats import CONNECTION_FORMATS, render_connections
 from netviz.web.management.commands import NetvizCommand
@@ -28,6 +30,10 @@ class Command(NetvizCommand):
     def handle(self, *args, paths, format, output, verbosity, **options):
         cluster = self.load(paths)
         analysis = Evaluator(cluster).analysis()
+        if self._called_from_command_line:
+            # Millions of long-lived objects now: keep the collector from rescanning them while
+            # the output is built. Only in a process of our own (freezing is process-wide).
+            gc.freeze()
         if format in ("json", "md"):
             # Documents of their own: the problems travel inside them.
             text = render_connections(analysis, cluster.problems, format)

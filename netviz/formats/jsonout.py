@@ -1,0 +1,145 @@
+"""The analysis as JSON: the documented shape CI pipelines read, and its text layout."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from netviz.engine.ports import PortSet
+from netviz.engine.result import Analysis, Connection, ExternalRange
+from netviz.formats.connections import (
+    Memo,
+    ordered_caveats,
+    ordered_connections,
+    ordered_endpoints,
+    ordered_problems,
+)
+from netviz.k8s.model import Endpoint, Problem
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+class EncodedItems(list):
+    """A list whose items are JSON texts already encoded: dump_json puts one per line as is.
+
+    The fast path for a million connections (plain str items: a str subclass per item would be
+    tracked by the garbage collector and slow everything down).
+    """
+
+
+def _layout(value: object, depth: int, indent: str, out: list[str]) -> None:
+    # Appends parts to `out`, joined once at the end: concatenating a 150 MB document level by
+    # level would copy it at every level.
+    if isinstance(value, EncodedItems) and value:
+        inner = indent + "  "
+        out += ["[\n", inner, (",\n" + inner).join(value), "\n", indent, "]"]
+        return
+    if depth <= 0 or not value or not isinstance(value, dict | list):
+        out.append(_encode(value))
+        return
+    inner = indent + "  "
+    out.append("{\n" if isinstance(value, dict) else "[\n")
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for i, (key, item) in enumerate(items):
+        out.append(",\n" + inner if i else inner)
+        if isinstance(value, dict):
+            out += [_encode(key), ": "]
+        _layout(item, depth - 1, inner, out)
+    out += ["\n", indent, "}" if isinstance(value, dict) else "]"]
+
+
+def dump_json(data: object, depth: int = 2) -> str:
+    """The layout of every netviz JSON output: containers nested less than `depth` deep get one
+    entry per line, deeper ones stay on that line. So each endpoint and each connection is one
+    line: readable, diffable and grep-able, and encoded by the C encoder (json's indent is not)."""
+    out: list[str] = []
+    _layout(data, depth, "", out)
+    out.append("\n")
+    return "".join(out)
+
+
+def endpoint_to_json(endpoint: Endpoint | ExternalRange) -> dict:
+    if isinstance(endpoint, ExternalRange):
+        return {"id": endpoint.id, "kind": "External", "cidrs": list(endpoint.cidrs)}
+    return {
+        "id": endpoint.id,
+        "kind": endpoint.kind,
+        "namespace": endpoint.namespace,
+        "name": endpoint.name,
+        "labels": dict(sorted(endpoint.labels.items())),
+        "replicas": endpoint.replicas,
+    }
+
+
+def grants_to_json(connection: Connection) -> list[dict]:
+    """Which rules allow which part of a connection; null on a side that is not isolated."""
+
+    def refs(side: tuple | None) -> list[dict] | None:
+        return None if side is None else [r.as_dict() for r in sorted(side)]
+
+    return [
+        {"ports": g.ports.as_json(), "egress": refs(g.egress), "ingress": refs(g.ingress)}
+        for g in connection.grants
+    ]
+
+
+def _document(analysis: Analysis, problems: Sequence[Problem], connections: list) -> dict:
+    errors = ordered_problems(problems, "error")
+    warnings = ordered_problems(problems, "warning")
+    caveats = ordered_caveats(analysis.caveats)
+    policies = sorted(analysis.policies, key=lambda p: p.id)
+    return {
+        "endpoints": [endpoint_to_json(e) for e in ordered_endpoints(analysis)],
+        "connections": connections,
+        "errors": [p.as_dict() for p in errors],
+        "warnings": [p.as_dict() for p in warnings],
+        "caveats": [c.as_dict() for c in caveats],
+        "policies": [
+            {
+                "id": p.id,
+                "namespace": p.namespace,
+                "name": p.name,
+                "policy_types": sorted(p.policy_types),
+                "file": p.source.file if p.source else "",
+                "line": p.source.line if p.source else 0,
+            }
+            for p in policies
+        ],
+        "summary": {
+            "endpoints": len(analysis.endpoints),
+            "externals": len(analysis.externals),
+            "policies": len(policies),
+            "connections": len(connections),
+            "errors": len(errors),
+            "warnings": len(warnings),
+            "caveats": len(caveats),
+        },
+    }
+
+
+def analysis_to_json(
+    analysis: Analysis, problems: Sequence[Problem], *, grants: bool = False
+) -> dict:
+    """The documented JSON shape; `grants=True` adds each connection's responsible rules.
+
+    Connections with equal port sets share one `ports` list: treat the result as read-only.
+    """
+    ports = Memo(PortSet.as_json)
+    connections = []
+    for c in ordered_connections(analysis):
+        item = {"src": c.src, "dst": c.dst, "ports": ports[c.ports]}
+        if grants:
+            item["grants"] = grants_to_json(c)
+        connections.append(item)
+    return _document(analysis, problems, connections)
+
+
+def render_json(analysis: Analysis, problems: Sequence[Problem]) -> str:
+    """dump_json(analysis_to_json(...)), byte for byte, without building a dict per connection."""
+    ids = Memo(_encode)
+    ports = Memo(lambda p: _encode(p.as_json()))
+    connections = EncodedItems(
+        f'{{"src": {ids[c.src]}, "dst": {ids[c.dst]}, "ports": {ports[c.ports]}}}'
+        for c in ordered_connections(analysis)
+    )
+    return dump_json(_document(analysis, problems, connections))
