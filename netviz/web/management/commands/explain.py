@@ -67,7 +67,7 @@ class Command(NetvizCommand):
             data = explanation_to_json(explanation)
             data["errors"] = [p.as_dict() for p in ordered_problems(cluster.problems, "error")]
             data["warnings"] = [p.as_dict() for p in ordered_problems(cluster.problems, "warning")]
-            text = dump_json(data)
+            text = dump_json(data, depth=3)
         else:
             self.report_problems(cluster, verbosity)
             text = render_explanation(explanation, format)
