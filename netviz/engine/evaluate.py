@@ -7,6 +7,7 @@ import gc
 from functools import cached_property
 
 import networkx
+import numpy as np
 
 from netviz.engine.addresses import parse_address, parse_network
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
@@ -18,10 +19,6 @@ from netviz.engine.peers import Compiled, all_blocks
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, Explanation, ExternalRange
 from netviz.k8s.model import Cluster, Endpoint
-
-
-def _first(item: tuple) -> int:
-    return item[0]
 
 
 class UnknownEndpoint(LookupError):
@@ -102,33 +99,42 @@ class Evaluator:
         m = self.matrix
         granter = Granter(m)
         ordered = self._node_ids()
-        members: dict[int, list[tuple[int, str]]] = {}
-        for rank, (node_id, cls, _) in enumerate(ordered):
-            members.setdefault(cls, []).append((rank, node_id))
+        ids = [node_id for node_id, _, _ in ordered]
+        node_class = np.array([cls for _, cls, _ in ordered], dtype=np.int64)
+        # Members of each class as ranks (CSR): by_class[start[c]:start[c + 1]].
+        by_class = np.argsort(node_class, kind="stable")
+        start = np.searchsorted(node_class[by_class], np.arange(m.classes + 1))
         # (ports, grants) per (egress cell, ingress cell): equivalent pairs share both objects.
-        cells: dict[tuple[int, int], tuple[PortSet, tuple]] = {}
-        rows: dict[int, list[tuple[int, str, tuple[PortSet, tuple]]]] = {}
+        cells: dict[tuple[int, int], int] = {}
+        cell_ports: list[PortSet] = []
+        cell_grants: list[tuple] = []
+        rows: dict[int, tuple[list[int], list[int]]] = {}
         out: list[Connection] = []
-        for src_id, cls, bare_pod in ordered:
+        for rank, (src_id, cls, bare_pod) in enumerate(ordered):
             row = rows.get(cls)
             if row is None:
-                row = []
                 dst_classes, words, eg_keys, in_keys = m.allowed_from(cls)
-                for i, (dst_cls, eg_key, in_key) in enumerate(
-                    zip(dst_classes.tolist(), eg_keys.tolist(), in_keys.tolist(), strict=True)
-                ):
-                    cell = cells.get((eg_key, in_key))
-                    if cell is None:
+                cell_of = []
+                for i, key in enumerate(zip(eg_keys.tolist(), in_keys.tolist(), strict=True)):
+                    c = cells.get(key)
+                    if c is None:
                         mask = m.atoms.from_words(words[i])
-                        grants = granter.grants(eg_key, in_key, mask)
-                        cell = cells[eg_key, in_key] = (m.atoms.portset(mask), grants)
-                    row.extend((rank, d, cell) for rank, d in members.get(dst_cls, ()))
-                row.sort(key=_first)
-                rows[cls] = row
-            for _, dst_id, (ports, grants) in row:
-                if bare_pod and dst_id == src_id:
-                    continue  # a bare pod reaching itself is loopback, never listed
-                out.append(Connection(src_id, dst_id, ports, grants))
+                        c = cells[key] = len(cell_ports)
+                        cell_ports.append(m.atoms.portset(mask))
+                        cell_grants.append(granter.grants(*key, mask))
+                    cell_of.append(c)
+                sizes = start[dst_classes + 1] - start[dst_classes]
+                offsets = np.repeat(start[dst_classes] - np.cumsum(sizes) + sizes, sizes)
+                dst_ranks = by_class[offsets + np.arange(int(sizes.sum()))]
+                dst_cells = np.repeat(np.array(cell_of, dtype=np.int64), sizes)
+                order = np.argsort(dst_ranks, kind="stable")
+                row = rows[cls] = (dst_ranks[order].tolist(), dst_cells[order].tolist())
+            skip = rank if bare_pod else -1  # a bare pod reaching itself is loopback, not listed
+            out += [
+                Connection(src_id, ids[d], cell_ports[c], cell_grants[c])
+                for d, c in zip(*row, strict=True)
+                if d != skip
+            ]
         return out
 
     # --- one pair -------------------------------------------------------------------------
