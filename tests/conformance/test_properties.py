@@ -22,6 +22,7 @@ from .randomized import (
     rules,
     to_yaml,
 )
+from .randomized import _port as _port_spec_matches
 
 SAMPLE_ADDRESSES = (
     "8.8.8.8",
@@ -158,3 +159,74 @@ def test_a_new_policy_narrows_open_pairs_and_widens_isolated_ones(c, data):
 def test_document_order_does_not_matter(c):
     reordered = {k: list(reversed(v)) for k, v in c.items()}
     assert _connections(_evaluate(c)) == _connections(_evaluate(reordered))
+
+
+def _rule(c, ref):
+    [policy] = [
+        p
+        for p in c["policies"]
+        if (p["metadata"]["namespace"], p["metadata"]["name"])
+        == (ref.policy_namespace, ref.policy_name)
+    ]
+    return policy, (policy["spec"].get(ref.direction) or [])[ref.rule_index]
+
+
+@SETTINGS
+@given(clusters())
+def test_grants_and_denials_name_rules_that_really_decide(c):
+    ev = _evaluate(c)
+    ref = Reference(c)
+    by_id = {pod_id(p): p for p in c["pods"]}
+    for conn in ev.analysis().connections:
+        if conn.src not in by_id or conn.dst not in by_id:
+            continue
+        src, dst = by_id[conn.src], by_id[conn.dst]
+        covered = PortSet.empty()
+        for grant in conn.grants:
+            covered = covered | grant.ports
+            probes = [(pr, po) for pr, po in PROBES if (pr, po) in grant.ports]
+            for side, subject, other, refs in (
+                ("egress", src, dst, grant.egress),
+                ("ingress", dst, src, grant.ingress),
+            ):
+                assert (refs is None) == (not ref.isolated(subject, side)), (conn, side)
+                for rr in refs or ():
+                    policy, rule = _rule(c, rr)
+                    assert rr.direction == side and policy in ref.selecting(subject, side)
+                    peers = rule.get("from" if side == "ingress" else "to") or []
+                    assert (rr.peer_index is None) == (not peers), rr
+                    if peers:
+                        assert ref._peer(
+                            peers[rr.peer_index], policy["metadata"]["namespace"], other
+                        )
+                    specs = rule.get("ports") or []
+                    assert (rr.port_index is None) == (not specs), rr
+                    for proto, port in probes if specs else ():
+                        assert _port_spec_matches(specs[rr.port_index], dst, proto, port), rr
+        assert covered == conn.ports, conn
+    asked = PortSet.single("TCP", 80)
+    for s, d in _pod_pairs(c):
+        if ref.allowed(s, d, "TCP", 80):
+            continue
+        exp = ev.explain(pod_id(s), pod_id(d), asked)
+        denials = [*exp.egress.denied_by, *exp.ingress.denied_by]
+        assert denials, (pod_id(s), pod_id(d))
+        for verdict, subject, other in ((exp.egress, s, d), (exp.ingress, d, s)):
+            for denial in verdict.denied_by:
+                ns, name = denial.policy.split("/")
+                policy = next(
+                    p
+                    for p in c["policies"]
+                    if (p["metadata"]["namespace"], p["metadata"]["name"]) == (ns, name)
+                )
+                assert policy in ref.selecting(subject, verdict.direction), denial
+                rules = policy["spec"].get(verdict.direction) or []
+                if not rules:
+                    assert [m.reason for m in denial.misses] == ["no-rules"], denial
+                    continue
+                assert [m.rule_index for m in denial.misses] == list(range(len(rules))), denial
+                for miss in denial.misses:
+                    rule = rules[miss.rule_index]
+                    peers = rule.get("from" if verdict.direction == "ingress" else "to") or []
+                    peer_ok = not peers or any(ref._peer(p, ns, other) for p in peers)
+                    assert miss.reason == ("port" if peer_ok else "peer"), (denial, miss)
