@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+from unittest import skipIf
 
 import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from netviz.web.models import Review
 from tests.web import manifests
 from tests.web.base import V1_FILES
 
 CHROMIUM = shutil.which("chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="needs Debian chromium (make system-deps)"),
-]
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls here are still
 # synchronous, so tell Django not to refuse them.
@@ -32,35 +29,65 @@ DROP = """
 """
 
 
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
+@pytest.mark.browser
+@skipIf(CHROMIUM is None, "needs Debian chromium (make system-deps)")
+class BrowserUploadTestCase(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser.new_page()
-        browser.close()
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox"]
+        )
 
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
 
-def test_dropped_files_are_listed_uploaded_and_land_on_the_review(live_server, page):
-    page.goto(live_server.url + "/")
-    page.fill("#id_title", "Dropped")
-    page.evaluate(DROP, ["[data-dropzone]", [list(f) for f in V1_FILES]])
-    chosen = page.locator("[data-testid=chosen-files] li")
-    assert chosen.count() == 3
-    assert chosen.first.inner_text().startswith("namespace.yaml")
-    page.click("[data-testid=upload-submit]")
-    page.wait_for_selector("[data-testid=created-notice]")
-    assert "/e/" in page.url
-    review = Review.objects.get()
-    assert review.title == "Dropped"
-    assert [f.name for f in review.latest_revision().files.all()] == [n for n, _c in V1_FILES]
-    assert page.locator("[data-testid=view-url]").input_value().endswith(f"/r/{review.view_token}/")
+    def setUp(self) -> None:
+        self.page = self.browser.new_page()
+        self.addCleanup(self.page.close)
 
+    def test_dropped_files_are_listed_uploaded_and_land_on_the_review(self):
+        page = self.page
+        page.goto(self.live_server_url + "/")
+        page.fill("#id_title", "Dropped")
+        page.evaluate(DROP, ["[data-dropzone]", [list(f) for f in V1_FILES]])
+        chosen = page.locator("[data-testid=chosen-files] li")
+        self.assertEqual(chosen.count(), 3)
+        self.assertTrue(chosen.first.inner_text().startswith("namespace.yaml"))
+        page.click("[data-testid=upload-submit]")
+        page.wait_for_selector("[data-testid=created-notice]")
+        self.assertIn("/e/", page.url)
+        review = Review.objects.get()
+        self.assertEqual(review.title, "Dropped")
+        names = [f.name for f in review.latest_revision().files.all()]
+        self.assertEqual(names, [n for n, _c in V1_FILES])
+        view_url = page.locator("[data-testid=view-url]").input_value()
+        self.assertTrue(view_url.endswith(f"/r/{review.view_token}/"))
 
-def test_a_refused_paste_keeps_the_text_in_the_browser(live_server, page):
-    page.goto(live_server.url + "/")
-    page.fill("#id_text", manifests.NOT_YAML)
-    page.click("[data-testid=upload-submit]")
-    page.wait_for_selector("[data-testid=refused]")
-    assert page.input_value("#id_text").strip() == manifests.NOT_YAML.strip()
+    def test_a_refused_paste_keeps_the_text_in_the_browser(self):
+        page = self.page
+        page.goto(self.live_server_url + "/")
+        page.fill("#id_text", manifests.NOT_YAML)
+        page.click("[data-testid=upload-submit]")
+        page.wait_for_selector("[data-testid=refused]")
+        self.assertEqual(page.input_value("#id_text").strip(), manifests.NOT_YAML.strip())
+
+    def test_the_owner_uploads_a_revision_from_the_edit_page(self):
+        page = self.page
+        page.goto(self.live_server_url + "/")
+        page.fill("#id_text", manifests.PODS + "---\n" + manifests.POLICY_V1)
+        page.click("[data-testid=upload-submit]")
+        page.wait_for_selector("[data-testid=created-notice]")
+        page.click("text=Upload a new revision")
+        page.fill(
+            "[data-testid=revision-form] textarea", manifests.PODS + "---\n" + manifests.POLICY_V2
+        )
+        page.click("[data-testid=revision-submit]")
+        page.wait_for_selector("[data-testid=diff-summary]")
+        self.assertEqual(page.inner_text("[data-testid=connections-changed]"), "1")
