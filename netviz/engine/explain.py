@@ -30,7 +30,12 @@ SELF_DETAIL = "a pod may always reach itself; policies do not apply"
 def named_ports(node: Node) -> dict[tuple[str, str], int] | None:
     if isinstance(node, ExternalRange):
         return None
-    return {(p.protocol, p.name): p.port for p in reversed(node.ports) if p.name}
+    # The first declaration of a name wins, as in the pod's own port list.
+    return {
+        (p.protocol, p.name): p.port
+        for p in reversed(node.ports)
+        if p.name and 1 <= p.port <= 65535
+    }
 
 
 class Explainer:

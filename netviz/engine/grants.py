@@ -9,12 +9,22 @@ Parts = tuple[tuple[int, tuple[RuleRef, ...]], ...]
 
 
 def partition(responsible: list[tuple[RuleRef, int]]) -> Parts:
-    """Split the union of masks into parts with the same set of responsible rule refs."""
+    """Split the union of masks into parts with the same set of responsible rule refs.
+
+    `responsible` comes in RuleRef order (policies sorted, rules and entries by index), which
+    keeps every part's refs sorted without sorting.
+    """
+    if len(responsible) == 1:
+        ref, mask = responsible[0]
+        return ((mask, (ref,)),)
     total = 0
     for _, mask in responsible:
         total |= mask
     parts: list[tuple[int, list[RuleRef]]] = [(total, [])] if total else []
-    for ref, mask in sorted(responsible):
+    for ref, mask in responsible:
+        if mask == total and len(parts) == 1:
+            parts[0][1].append(ref)
+            continue
         nxt: list[tuple[int, list[RuleRef]]] = []
         for part, refs in parts:
             inside, outside = part & mask, part & ~mask
