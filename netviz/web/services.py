@@ -108,7 +108,13 @@ def analyse(files: list[Upload]) -> _Computed:
     )
 
 
-def _store(review: Review, number: int, files: list[Upload], computed: _Computed) -> Revision:
+def _store(
+    review: Review,
+    number: int,
+    files: list[Upload],
+    computed: _Computed,
+    previous_diff: dict | None = None,
+) -> Revision:
     revision = Revision.objects.create(
         review=review,
         number=number,
@@ -117,6 +123,7 @@ def _store(review: Review, number: int, files: list[Upload], computed: _Computed
         snapshot={k: v for k, v in computed.snapshot.items() if k != "connections"},
         connections="\n".join(encode_connection(c) for c in computed.snapshot["connections"]),
         summary=Revision.count(computed.report, computed.snapshot),
+        previous_diff=previous_diff,
     )
     Export.objects.bulk_create(
         Export(revision=revision, format=fmt, content=text)
@@ -158,7 +165,7 @@ def merge_files(old: list[Upload], new: list[Upload]) -> list[Upload]:
 
 def add_revision(
     review: Review, files: list[Upload], mode: str = "replace"
-) -> tuple[Revision, dict]:
+) -> tuple[Revision, dict | None]:
     """Store a new revision (`replace`: these files only; `add`: merged into the latest files).
 
     Returns the revision and the diff from the previous one.
@@ -170,8 +177,7 @@ def add_revision(
         if mode == "add" and latest is not None:
             files = merge_files(previous_files(latest), files)
         computed = analyse(files)
-        revision = _store(locked, (latest.number if latest else 0) + 1, files, computed)
-        if latest is not None:
-            revision.previous_diff = compare(latest.full_snapshot(), computed.snapshot)
-            revision.save(update_fields=["previous_diff"])
-    return revision, revision.previous_diff
+        diff = compare(latest.full_snapshot(), computed.snapshot) if latest else None
+        number = (latest.number if latest else 0) + 1
+        revision = _store(locked, number, files, computed, previous_diff=diff)
+    return revision, diff
