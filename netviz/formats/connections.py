@@ -72,12 +72,18 @@ def ordered_problems(problems: Sequence[Problem], severity: str) -> list[Problem
     )
 
 
+def _nothing(analysis: Analysis) -> str:
+    if not analysis.endpoints:
+        return "No workloads in the input, so no connections."
+    return "No connections are allowed."
+
+
 def render_text(analysis: Analysis, problems: Sequence[Problem]) -> str:
     """`src => dst : ports` lines, then caveats, errors and warnings sections where there are any."""
     words = Memo(str)
     lines = [f"{c.src} => {c.dst} : {words[c.ports]}" for c in ordered_connections(analysis)]
     if not lines:
-        lines.append("No connections are allowed.")
+        lines.append(_nothing(analysis))
     caveats = ordered_caveats(analysis.caveats)
     sections = [
         ("Caveats", [describe_caveat(c) for c in caveats]),
@@ -121,7 +127,7 @@ def render_markdown(analysis: Analysis, problems: Sequence[Problem]) -> str:
     for c in ordered_connections(analysis):
         lines.append(f"| {cell[c.src]} | {cell[c.dst]} | {words[c.ports]} |")
     if not analysis.connections:
-        lines += ["", "No connections are allowed."]
+        lines += ["", _nothing(analysis)]
     sections = [
         ("Caveats", [describe_caveat(c) for c in ordered_caveats(analysis.caveats)]),
         ("Errors", [describe_problem(p) for p in ordered_problems(problems, "error")]),

@@ -122,3 +122,11 @@ def test_an_unknown_endpoint_is_a_usage_error_with_the_engines_message():
     _, err, status = run("explain", str(SHOP), "--src", "shop/frontend", "--dst", "nowhere/x")
     assert status == 2
     assert err.startswith("error: ") and "nowhere/x" in err
+
+
+def test_an_input_with_nothing_in_it_warns_on_stderr_but_is_not_an_error(tmp_path):
+    (tmp_path / "notes.yaml").write_text("# nothing here yet\n")
+    stdout, stderr, status = run("analyze", str(tmp_path))
+    assert status == 0
+    assert stdout == "No workloads in the input, so no connections.\n"
+    assert "no workloads or NetworkPolicies found" in stderr

@@ -135,7 +135,12 @@ def test_text_lists_one_line_per_connection_then_caveats_errors_and_warnings():
 
 
 def test_text_says_so_when_nothing_is_allowed():
-    assert render_connections(Analysis(), [], "text") == "No connections are allowed.\n"
+    assert render_connections(Analysis(endpoints=[WEB]), [], "text") == (
+        "No connections are allowed.\n"
+    )
+    assert render_connections(Analysis(), [], "text") == (
+        "No workloads in the input, so no connections.\n"
+    )
 
 
 def test_csv_has_a_header_and_quotes_port_lists_with_commas():

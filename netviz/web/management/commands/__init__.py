@@ -102,7 +102,13 @@ class NetvizCommand(BaseCommand):
         for path in paths:
             if path != "-" and not os.path.exists(path):
                 raise UsageError(f"no such file or directory: {path}")
-        return load_paths(list(paths))
+        cluster = load_paths(list(paths))
+        if not cluster.endpoints and not cluster.policies and not cluster.errors:
+            # Most likely a wrong path or glob in a pipeline: say so rather than pass silently.
+            self.stderr.write(
+                f"warning: no workloads or NetworkPolicies found in {', '.join(paths)}"
+            )
+        return cluster
 
     def report_problems(self, cluster: Cluster, verbosity: int) -> None:
         """Problems on stderr, one line each; warnings are left out at --verbosity 0."""
