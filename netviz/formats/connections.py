@@ -38,10 +38,11 @@ def ordered_connections(analysis: Analysis) -> list[Connection]:
     """Connections by source then destination, in endpoint order (ids unknown to it go last)."""
     rank = {e.id: i for i, e in enumerate(ordered_endpoints(analysis))}.get
     conns = analysis.connections
-    n = len(analysis.endpoints) + len(analysis.externals) + 1
+    unknown = len(analysis.endpoints) + len(analysis.externals)
+    n = unknown + 1  # ranks run 0..unknown, so rank(src) * n + rank(dst) is one int per pair
     # One int per connection and a C-level key: three times faster than a tuple-making lambda
     # at a million connections. Ties (ids unknown to the analysis) keep the engine's order.
-    keys = [rank(c.src, n) * n + rank(c.dst, n) for c in conns]
+    keys = [rank(c.src, unknown) * n + rank(c.dst, unknown) for c in conns]
     return [conns[i] for i in sorted(range(len(conns)), key=keys.__getitem__)]
 
 
