@@ -74,6 +74,16 @@ class LoadDemoTestCase(TestCase):
             [("shop/backend[Deployment]", ["203.0.113.0/25"])],
         )
 
+    def test_external_ranges_can_be_searched_by_cidr(self):
+        run()
+        review = Review.objects.get()
+        r = self.client.get(f"/r/{review.view_token}/", {"q": "203.0.113.0/25", "port": "443"})
+        self.assertContains(
+            r, 'data-src="shop/backend[Deployment]" data-dst="203.0.113.0-203.0.113.127"'
+        )
+        self.assertContains(r, "<code>203.0.113.0/25</code>")
+        self.assertNotContains(r, 'data-dst="203.0.113.128-203.0.113.255"')
+
     def test_a_demo_stored_by_an_older_netviz_is_replaced(self):
         run()
         old = Review.objects.get()
