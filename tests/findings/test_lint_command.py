@@ -9,7 +9,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = ROOT / "tests" / "findings" / "golden" / "shop" / "input"
-QUIET = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: empty\n"
+# Warnings only: no default deny in `quiet`, and its one pod is not isolated.
+QUIET = """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: quiet}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: quiet, labels: {app: web}}
+spec: {containers: [{name: c, image: i}]}
+"""
 
 
 def manage(*args: str) -> subprocess.CompletedProcess:
@@ -27,7 +37,7 @@ def test_it_exits_0_when_nothing_reaches_the_default_threshold(tmp_path):
     path.write_text(QUIET)
     done = manage(str(path))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.endswith("2 findings: 2 warning.\n")
+    assert done.stdout.endswith("4 findings: 4 warning.\n")
     assert done.stderr == ""
 
 
@@ -36,7 +46,7 @@ def test_it_exits_1_when_a_finding_reaches_the_threshold(tmp_path):
     path.write_text(QUIET)
     done = manage(str(path), "--fail-on", "warning")
     assert done.returncode == 1
-    assert done.stderr == "manage.py lint: 2 findings at or above warning\n"
+    assert done.stderr == "manage.py lint: 4 findings at or above warning\n"
 
 
 def test_it_exits_1_on_a_danger_finding_and_gives_json_with_counts():
@@ -56,6 +66,8 @@ def test_it_lints_the_valid_documents_and_exits_1_when_some_had_errors(tmp_path)
     assert [f["check"] for f in data["findings"]] == [
         "namespace-without-default-deny-ingress",
         "namespace-without-default-deny-egress",
+        "unprotected-ingress",
+        "unprotected-egress",
     ]
     assert len(data["errors"]) == 1
     assert "the result covers the valid documents only" in done.stderr
@@ -80,13 +92,13 @@ def test_it_leaves_out_skipped_checks_and_prints_fixes_at_verbosity_2(tmp_path):
     done = manage(str(path), "--skip", "default-deny-egress", "-v", "2", "--fail-on", "warning")
     assert done.returncode == 1
     lines = done.stdout.splitlines()
-    assert lines[0].endswith("[namespace-without-default-deny-ingress:empty]")
+    assert lines[0].endswith("[namespace-without-default-deny-ingress:quiet]")
     assert lines[1:4] == [
         "    apiVersion: networking.k8s.io/v1",
         "    kind: NetworkPolicy",
         "    metadata:",
     ]
-    assert lines[-1] == "1 finding: 1 warning."
+    assert lines[-1] == "3 findings: 3 warning."
 
 
 def test_it_exits_2_for_an_unknown_check_to_skip():

@@ -74,8 +74,10 @@ def _static_reason(peer: Peer) -> str | None:
 
 def _written_empty(policy: Policy) -> list[str]:
     """Directions whose rule list is written out as `[]` (the model reads it like a missing one)."""
+    if "[]" not in policy.text:
+        return []  # the common case, without parsing the document again
     try:
-        doc = yaml.safe_load(policy.text) if policy.text else None
+        doc = yaml.safe_load(policy.text)
     except yaml.YAMLError:
         return []
     spec = doc.get("spec") if isinstance(doc, dict) else None
