@@ -7,6 +7,7 @@ public hooks for "endpoints a policy selects" or "nodes a peer matches", only th
 from __future__ import annotations
 
 import ipaddress
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -187,7 +188,10 @@ class Facts:
         """The Facts of an evaluator, built once: checks and exposure share the traffic counts."""
         found = _FACTS.get(evaluator)
         if found is None or found.cluster is not cluster:
-            found = _FACTS[evaluator] = cls(cluster, evaluator)
+            found = cls(cluster, evaluator)
+            # A strong reference back would keep the evaluator, and so this entry, alive forever.
+            found.ev = weakref.proxy(evaluator)
+            _FACTS[evaluator] = found
         return found
 
     def __init__(self, cluster: Cluster, evaluator: Evaluator) -> None:

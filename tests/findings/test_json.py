@@ -86,3 +86,21 @@ def test_it_gives_findings_as_exact_json():
         },
     ]
     assert count_by_severity(findings) == {"info": 0, "warning": 2, "danger": 0}
+
+
+def test_it_forgets_an_evaluator_once_nobody_holds_it():
+    import gc
+    import weakref
+
+    from netviz.findings import blast, exposure, facts
+
+    cluster = load_texts([("demo.yaml", DEMO)])
+    evaluator = Evaluator(cluster)
+    run_checks(cluster, evaluator)
+    exposure(evaluator)
+    blast.blast_radius(evaluator, "demo/web")
+    assert evaluator in facts._FACTS and evaluator in blast._GRAPHS
+    gone = weakref.ref(evaluator)
+    del evaluator
+    gc.collect()
+    assert gone() is None
