@@ -262,3 +262,16 @@ def _external(analysis: Analysis, ip: str, pick) -> PortSet:
         if pick(conn, holders[0].id):
             found = found | conn.ports
     return found
+
+
+def allowed_ports(ev: Evaluator, src: str, dst: str) -> PortSet:
+    """Allowed ports src -> dst from the connection list, insisting explain() says the same."""
+    from netviz.engine.ports import PortSet
+
+    listed = PortSet.empty()
+    for conn in ev.analysis().connections:
+        if conn.src == src and conn.dst == dst:
+            listed = listed | conn.ports
+    explained = ev.explain(src, dst, None).allowed
+    assert listed == explained, f"{src}->{dst}: connections say {listed}, explain says {explained}"
+    return listed
