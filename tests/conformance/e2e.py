@@ -1,8 +1,5 @@
-"""The upstream e2e model (namespaces x/y/z × pods a/b/c) as YAML text, and truth tables over it.
-
-Mirrors kubernetes/test/e2e/network/netpol (model.go, truthtable.go, reachability.go): "." allowed,
-"X" blocked, rows are sources, columns destinations.
-"""
+"""The upstream e2e model (namespaces x/y/z × pods a/b/c) as YAML text, and truth tables
+over it in upstream's layout ("." allowed, "X" blocked, rows are sources)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""Random small clusters as manifest dicts (hypothesis), and a pair-by-pair reference evaluator
-written straight from the networking.k8s.io/v1 API text, independent of netviz.engine.
-
-Only API-valid objects are generated: endPort only with a numeric port, values only for In/NotIn,
-every peer non-empty, ipBlock never combined with selectors.
-"""
+"""Random small, API-valid clusters as manifest dicts (hypothesis), and a reference evaluator
+written straight from the networking.k8s.io/v1 API text, independent of netviz.engine."""
 
 from __future__ import annotations
 

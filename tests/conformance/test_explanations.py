@@ -1,8 +1,5 @@
-"""Explanations name the rule that allows (policy, direction, rule/peer/port index, file, line)
-and the isolating policy that denies, with reason "peer", "port" or "no-rules".
-
-Indexes are 0-based positions in the YAML lists; lines are 1-based lines of the uploaded file.
-"""
+"""Explanations name the allowing rule (policy, direction, 0-based rule/peer/port index, file,
+line) and the denying policy with reason "peer", "port" or "no-rules"."""
 
 from __future__ import annotations
 

@@ -1,23 +1,22 @@
-"""Every nil/empty/set combination of a peer's selectors, and of a rule's from/ports, one row each.
-
-As in the cyclonus matcher's table: for a policy in namespace x,
-  podSelector   namespaceSelector   peers
-  absent        absent              (rejected by the API; see test_edge_cases)
-  {}            absent              every pod in x
-  absent        {}                  every pod in every namespace
-  {}            {}                  every pod in every namespace
-  set           absent              matching pods in x
-  absent        set                 every pod in matching namespaces
-  set           {}                  matching pods in every namespace
-  {}            set                 every pod in matching namespaces
-  set           set                 matching pods in matching namespaces
-"""
+"""Every nil/empty/set combination of a peer's selectors and of a rule's from/ports, a row each."""
 
 from __future__ import annotations
 
 import pytest
 
 from .e2e import TruthTable, assert_reachability, run
+
+# As in the cyclonus matcher's table: for a policy in namespace x,
+#   podSelector   namespaceSelector   peers
+#   absent        absent              (rejected by the API; see test_edge_cases)
+#   {}            absent              every pod in x
+#   absent        {}                  every pod in every namespace
+#   {}            {}                  every pod in every namespace
+#   set           absent              matching pods in x
+#   absent        set                 every pod in matching namespaces
+#   set           {}                  matching pods in every namespace
+#   {}            set                 every pod in matching namespaces
+#   set           set                 matching pods in matching namespaces
 
 T = TruthTable.expect
 POD_B = "podSelector: {matchLabels: {pod: b}}"

@@ -1,9 +1,5 @@
-"""Egress and ipBlock scenarios ported from kubernetes test/e2e/network/netpol/network_policy.go.
-
-Upstream's CIDR tests aim ipBlocks at pod IPs; in netviz an ipBlock never matches a pod (a caveat
-says so instead), so those are ported with that project rule and the CIDR semantics are tested
-against external addresses.
-"""
+"""Egress and ipBlock scenarios from upstream netpol e2e; ipBlocks aimed at pod IPs match no pod
+here (project rule, caveat instead), so CIDR semantics are checked on external addresses."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""Ingress scenarios ported from kubernetes test/e2e/network/netpol/network_policy.go.
-
-Upstream probes a subset of pods; here every scenario runs on all nine, expected cells written
-from the API for the pods upstream leaves out.
-"""
+"""Ingress scenarios from upstream netpol e2e (network_policy.go), run on all nine pods with the
+cells upstream leaves out written from the API."""
 
 from __future__ import annotations
 
