@@ -174,11 +174,14 @@ def _to_anywhere(d: D) -> str:
 def _named_port(d: D) -> str:
     missing = list(d["missing"])
     total = int(d["destinations"])
-    who = "none" if len(missing) == total else f"{len(missing)} of {total}"
-    return (
-        f"{rule_name(d)} names port {d['protocol']} {d['port']!s}, but {who} of the "
-        f"destinations define it ({listing(missing)}), so it allows nothing there."
-    )
+    port = f"{d['protocol']} {d['port']!s}"
+    if total == 1 and missing:
+        who = f"its only destination, {missing[0]}, does not define it"
+    elif len(missing) == total:
+        who = f"none of the {total} destinations define it"
+    else:
+        who = f"{len(missing)} of the {total} destinations do not define it ({listing(missing)})"
+    return f"{rule_name(d)} names port {port}, but {who}, so it allows nothing there."
 
 
 def _not_listening(d: D) -> str:

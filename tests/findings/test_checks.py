@@ -287,6 +287,24 @@ def test_it_does_not_call_a_namespace_default_deny_redundant_when_every_pod_has_
     assert "redundant-policy:shop/deny-in" not in by_id(found)
 
 
+def test_it_never_calls_a_plain_default_deny_redundant():
+    # Every pod is isolated by the other namespace-wide policies, yet the guard stays.
+    allow_all_in = policy("same-ns", "podSelector: {}\ningress: [{from: [{podSelector: {}}]}]")
+    found = by_id(lint(policy("deny", "podSelector: {}\npolicyTypes: [Ingress]"), allow_all_in))
+    assert "redundant-policy:shop/deny" not in found
+
+
+def test_it_names_the_destinations_missing_a_named_port():
+    found = by_id(lint(web_ingress("  - ports: [{port: http}, {port: api}]\n", name="both")))
+    assert "named-port-undefined:shop/both:ingress[0].ports[0]" not in found
+    missing = found["named-port-undefined:shop/both:ingress[0].ports[1]"]
+    assert missing.severity == "warning"
+    assert missing.message == (
+        "shop/both ingress rule 0 ports[1] names port TCP api, but its only destination, "
+        "shop/web[Deployment], does not define it, so it allows nothing there."
+    )
+
+
 def test_ids_stay_the_same_when_unrelated_policies_are_added():
     before = {f.id for f in lint(web_ingress(FROM_WEB % "aip"))}
     after = {f.id for f in lint(api_ingress("9000"), web_ingress(FROM_WEB % "aip"))}

@@ -141,6 +141,8 @@ def _redundant_policies(facts: Facts, gone_rules: set[int]) -> dict[str, list[st
         p = cp.policy
         if not cp.rules or not cp.selects.any():
             continue
+        if p.pod_selector.is_empty and not any(cp.rules.values()):
+            continue  # a plain default deny is the guard we recommend, even when others cover it
         if any(id(r) not in gone_rules for rules in cp.rules.values() for r in rules):
             continue
         by: set[str] = set()
