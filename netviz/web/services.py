@@ -58,7 +58,8 @@ def clean_name(name: str, fallback: str) -> str:
     """A file name without directories or control characters, at most 255 characters."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     base = "".join(ch for ch in base if ch.isprintable()).strip()
-    return (base or fallback)[:255]
+    # "." and ".." would be resolved away by the browser in the download link.
+    return (base if base.strip(".") else fallback)[:255]
 
 
 def check_size(files: list[Upload]) -> None:

@@ -37,6 +37,14 @@ class DownloadsTestCase(BaseTestCase):
             self.assertIn("attachment", response["Content-Disposition"])
             self.assertEqual(response["Content-Type"], "application/octet-stream")
 
+    def test_file_names_lose_directories_and_names_a_link_cannot_carry(self):
+        from netviz.web.services import clean_name
+
+        self.assertEqual(clean_name("C:\\k8s\\pods.yaml", "f"), "pods.yaml")
+        self.assertEqual(clean_name("../../etc/passwd", "f"), "passwd")
+        self.assertEqual(clean_name("..", "file-1.yaml"), "file-1.yaml")
+        self.assertEqual(clean_name("a\tb\n.yaml", "f"), "ab.yaml")
+
     def test_the_page_links_each_original_file(self):
         r = self.client.get(self.view_url())
         self.assertContains(r, f'href="/r/{self.view_token}/rev/1/files/1/pods.yaml"')
