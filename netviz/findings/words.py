@@ -180,7 +180,10 @@ def _named_port(d: D) -> str:
     elif len(missing) == total:
         who = f"none of the {total} destinations define it"
     else:
-        who = f"{len(missing)} of the {total} destinations do not define it ({listing(missing)})"
+        verb = "does" if len(missing) == 1 else "do"
+        who = (
+            f"{len(missing)} of the {total} destinations {verb} not define it ({listing(missing)})"
+        )
     return f"{rule_name(d)} names port {port}, but {who}, so it allows nothing there."
 
 
