@@ -47,7 +47,8 @@ def _default_deny(d: D) -> str:
     elif open_ == total:
         who = f"none of its {total} endpoints is isolated for {d['direction']}, and"
     else:
-        who = f"{open_} of its {total} endpoints are not isolated for {d['direction']}, and"
+        verb = "is" if open_ == 1 else "are"
+        who = f"{open_} of its {total} endpoints {verb} not isolated for {d['direction']}, and"
     return f"{text}: {who} pods added later will not be isolated."
 
 
