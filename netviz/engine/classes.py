@@ -73,7 +73,8 @@ class Nodes:
         for i, e in enumerate(self.endpoints):
             labels = tuple(sorted(e.labels.items()))
             host = e.host_ip if e.host_network else None
-            key = (e.namespace, labels, tuple(sorted(set(e.ports), key=repr)), e.host_network, host)
+            ports = tuple(sorted(set(e.ports), key=_port_key))
+            key = (e.namespace, labels, ports, e.host_network, host)
             c = keys.get(key)
             if c is None:
                 c = keys[key] = len(reps)
@@ -126,6 +127,10 @@ class Nodes:
         seen = self.host_interval >= 0
         pods[seen] = intervals[self.host_interval[seen]]
         return np.concatenate([pods, intervals[self.space.external_index]])
+
+
+def _port_key(p) -> tuple:
+    return (p.port, p.protocol, p.name or "")
 
 
 def _named_ports(e: Endpoint) -> dict[tuple[str, str], int]:
