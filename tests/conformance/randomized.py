@@ -156,7 +156,7 @@ def pods(draw, ns: str, name: str) -> dict:
 
 
 @st.composite
-def clusters(draw, max_policies: int = 4) -> dict:
+def clusters(draw, max_policies: int = 4, max_pods: int = 3) -> dict:
     """{"namespaces": [...], "pods": [...], "policies": [...]} of manifest dicts."""
     names = ("x", "y", "z")[: draw(st.integers(2, 3))]
     namespaces = [
@@ -170,7 +170,7 @@ def clusters(draw, max_policies: int = 4) -> dict:
     ]
     pod_docs = []
     for ns in names:
-        for i in range(draw(st.integers(0, 3))):
+        for i in range(draw(st.integers(0, max_pods))):
             pod_docs.append(draw(pods(ns, f"p{i}")))
     count = draw(st.integers(0, max_policies))
     pols = [draw(policies(names, f"np{i}")) for i in range(count)]

@@ -394,3 +394,61 @@ def test_a_policy_without_pod_selector_selects_every_pod_of_its_namespace():
     assert not cluster.errors, [p.as_dict() for p in cluster.errors]
     ev = Evaluator(cluster)
     assert_reachability(ev, "TCP", 80, T(("*", "x/*", False)))
+
+
+def test_named_ports_resolve_per_pod_even_when_labels_are_identical():
+    twins = manifest(
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: one, namespace: x, labels: {app: web}}
+        spec:
+          containers:
+          - {name: c, ports: [{name: http, containerPort: 8080}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: two, namespace: x, labels: {app: web}}
+        spec:
+          containers:
+          - {name: c, ports: [{name: http, containerPort: 9090}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: three, namespace: x, labels: {app: web}}
+        spec:
+          containers:
+          - {name: c, ports: [{name: http, containerPort: 8080, protocol: UDP}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: client, namespace: y, labels: {app: web}}
+        spec:
+          containers: [{name: c}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: http-in, namespace: x}
+        spec:
+          podSelector: {matchLabels: {app: web}}
+          ingress:
+          - ports: [{port: http}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: http-out, namespace: y}
+        spec:
+          podSelector: {}
+          policyTypes: [Egress]
+          egress:
+          - ports: [{port: http, protocol: UDP}, {port: http}]
+        """
+    )
+    ev = evaluate(("twins.yaml", twins))
+    client = "y/client[Pod]"
+    assert allowed_ports(ev, client, "x/one[Pod]") == PortSet.single("TCP", 8080)
+    assert allowed_ports(ev, client, "x/two[Pod]") == PortSet.single("TCP", 9090)
+    # three's http is UDP; the ingress rule names it with the default protocol TCP.
+    assert allowed_ports(ev, client, "x/three[Pod]").is_empty()
+    assert allowed_ports(ev, "x/one[Pod]", "x/two[Pod]") == PortSet.single("TCP", 9090)
+    assert allowed_ports(ev, "x/two[Pod]", "x/one[Pod]") == PortSet.single("TCP", 8080)

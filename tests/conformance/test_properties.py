@@ -91,6 +91,17 @@ def test_random_clusters_evaluate_and_explain_agrees_with_connections(c):
 @SETTINGS
 @given(clusters())
 def test_engine_agrees_with_a_literal_reading_of_the_api(c):
+    _check_against_reference(c)
+
+
+@settings(SETTINGS, max_examples=100)
+@given(clusters(max_policies=8, max_pods=6))
+def test_engine_agrees_with_the_reference_on_larger_clusters(c):
+    # More pods share labels here, which exercises the engine's equivalence classes.
+    _check_against_reference(c)
+
+
+def _check_against_reference(c):
     ev = _evaluate(c)
     ref = Reference(c)
     conns = _connections(ev)
