@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from netviz.web import api
 from netviz.web.converters import TokenConverter
-from netviz.web.views import diff, downloads, edit, home, review
+from netviz.web.views import diff, downloads, edit, explore, home, review
 
 register_converter(TokenConverter, "token")
 
@@ -31,6 +31,14 @@ urlpatterns = [
         downloads.export,
         name="netviz-export",
     ),
+    # One pair's explanation (ids as slugs, see netviz.web.edges.slug), and the policies tab.
+    path("r/<token:token>/edge/<str:src>/<str:dst>/", explore.edge, name="netviz-edge"),
+    path(
+        "r/<token:token>/rev/<int:number>/edge/<str:src>/<str:dst>/",
+        explore.revision_edge,
+        name="netviz-revision-edge",
+    ),
+    path("r/<token:token>/rev/<int:number>/policies/", explore.policies, name="netviz-policies"),
     path("r/<token:token>/diff/", diff.choose, name="netviz-diff-choose"),
     path("r/<token:token>/diff/<int:a>..<int:b>/", diff.diff_page, name="netviz-diff"),
     path("r/<token:token>/diff/<int:a>..<int:b>.json", diff.diff_json, name="netviz-diff-json"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
+from netviz.web.edges import slug
 from netviz.web.models import Review, Revision, UploadedFile
 
 
@@ -51,3 +52,14 @@ def edit(edit_token: str) -> str:
 
 def absolute(request: HttpRequest, url: str) -> str:
     return request.build_absolute_uri(url)
+
+
+def edge(r: Review, number: int | None, src_id: str, dst_id: str) -> str:
+    """One pair's explanation; `number` None for the latest revision (the link to paste)."""
+    if number is None:
+        return reverse("netviz-edge", args=[r.view_token, slug(src_id), slug(dst_id)])
+    return reverse("netviz-revision-edge", args=[r.view_token, number, slug(src_id), slug(dst_id)])
+
+
+def policies(r: Review, number: int) -> str:
+    return reverse("netviz-policies", args=[r.view_token, number])

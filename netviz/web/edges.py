@@ -1,0 +1,223 @@
+"""One pair's explanation for the edge page: URL slugs, a per-revision evaluator cache, YAML excerpts.
+
+The slug scheme lives here and in `edgeSlug` of static/js/review.js; keep the two alike.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from netviz.engine import Evaluator
+from netviz.engine.ports import MAX_PORT, MIN_PORT, PortRange, PortSet
+from netviz.engine.result import RuleRef
+from netviz.formats import describe_caveat, describe_rule, explanation_to_json
+from netviz.formats.words import describe_miss
+from netviz.k8s import load_texts
+from netviz.k8s.model import PROTOCOLS, Policy
+from netviz.web.models import Revision, decode_connection
+from netviz.web.services import reader_limits
+
+_WORKLOAD_ID = re.compile(r"^([^/]*)/(.*)\[([^\]]*)\]$")
+
+# Evaluators of the last few revisions looked at: compiling a big cluster takes a second or two.
+CACHE_SIZE = 4
+_cache: OrderedDict[tuple, Evaluator] = OrderedDict()
+_lock = threading.Lock()
+
+
+def cache_key(revision: Revision) -> tuple:
+    """The revision and its files' checksums: a primary key alone may be reused after a delete."""
+    return (revision.pk, revision.created, tuple(revision.files.values_list("sha256", flat=True)))
+
+
+def slug(endpoint_id: str) -> str:
+    """`ns/name[Kind]` → `ns~name~Kind`; address ranges (`start-end`) stay as they are."""
+    m = _WORKLOAD_ID.match(endpoint_id)
+    return f"{m.group(1)}~{m.group(2)}~{m.group(3)}" if m else endpoint_id
+
+
+def slugs(snapshot: dict) -> dict[str, str]:
+    """slug → endpoint id for every endpoint and external range of a stored snapshot."""
+    ids = [e["id"] for e in snapshot.get("endpoints", ())]
+    ids += [x["id"] for x in snapshot.get("externals", ())]
+    return {slug(i): i for i in ids}
+
+
+def evaluator(revision: Revision) -> Evaluator:
+    """The revision's files parsed and compiled again, kept for the next question about it."""
+    key = cache_key(revision)
+    with _lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    files = [(f.name, bytes(f.content)) for f in revision.files.all()]
+    made = Evaluator(load_texts(files, limits=reader_limits()))
+    with _lock:
+        _cache[key] = made
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return made
+
+
+def asked_ports(protocol: str | None, port: int | None) -> PortSet | None:
+    """The ports a question is about: one port, one protocol, or everything (None)."""
+    if port is not None:
+        return PortSet(PortRange(p, port, port) for p in ([protocol] if protocol else PROTOCOLS))
+    if protocol:
+        return PortSet.single(protocol, MIN_PORT, MAX_PORT)
+    return None
+
+
+def stored_connection(revision: Revision, src: str, dst: str) -> dict | None:
+    """The stored connection line of this pair, found by its prefix without decoding the rest."""
+    prefix = json.dumps([src, dst], ensure_ascii=False, separators=(",", ":"))[:-1] + ","
+    text = "\n" + revision.connections
+    at = text.find("\n" + prefix)
+    if at < 0:
+        return None
+    end = text.find("\n", at + 1)
+    return decode_connection(text[at + 1 : end if end >= 0 else None])
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A policy's YAML with some lines marked: `rule` for the whole rule, `hit` for the entry."""
+
+    policy: str
+    file: str
+    lines: list[tuple[int, str, str]]  # (file line, text, css class)
+
+    @property
+    def first(self) -> int:
+        """The first marked line, which the caption names."""
+        return next((no for no, _t, cls in self.lines if cls), 0)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def rule_span(text_lines: list[str], first: int) -> range:
+    """Indexes of the rule starting at `first`: the `- ` line and everything indented below it."""
+    if not 0 <= first < len(text_lines):
+        return range(0)
+    base = _indent(text_lines[first])
+    end = first + 1
+    while end < len(text_lines):
+        line = text_lines[end]
+        if line.strip() and _indent(line) <= base:
+            break
+        end += 1
+    while end > first + 1 and not text_lines[end - 1].strip():
+        end -= 1
+    return range(first, end)
+
+
+def excerpt(policy: Policy, rule_line: int, hits: set[int] = frozenset()) -> Excerpt:
+    """The policy's text, the rule at file line `rule_line` marked, and lines `hits` marked more."""
+    start = policy.source.line if policy.source else 1
+    lines = policy.text.splitlines()
+    span = rule_span(lines, rule_line - start) if rule_line else range(0)
+    marked = []
+    for i, text in enumerate(lines):
+        no = start + i
+        cls = "hit" if no in hits else ("rule" if i in span else "")
+        marked.append((no, text, cls))
+    return Excerpt(policy.id, policy.source.file if policy.source else "", marked)
+
+
+def _rule_hits(policy: Policy, ref: RuleRef) -> set[int]:
+    rules = policy.rules(ref.direction)
+    if not 0 <= ref.rule_index < len(rules):
+        return set()
+    rule = rules[ref.rule_index]
+    hits = set()
+    if ref.peer_index is not None and ref.peer_index < len(rule.peers):
+        hits.add(rule.peers[ref.peer_index].line)
+    if ref.port_index is not None and ref.port_index < len(rule.ports):
+        hits.add(rule.ports[ref.port_index].line)
+    return hits
+
+
+def _rule_line(policy: Policy, ref: RuleRef) -> int:
+    rules = policy.rules(ref.direction)
+    return rules[ref.rule_index].line if 0 <= ref.rule_index < len(rules) else ref.line
+
+
+def _side(ev: Evaluator, explanation, verdict, data: dict) -> dict:
+    """One direction of the explanation with each rule and denial shown in its policy's YAML."""
+    policies = {p.id: p for p in ev.policies}
+    other = explanation.src if verdict.direction == "ingress" else explanation.dst
+    asked = "all ports" if explanation.asked.is_all() else str(explanation.asked)
+    allows = []
+    for ref, ports in verdict.allowed_by:
+        policy = policies.get(ref.policy_id)
+        allows.append(
+            {
+                "text": describe_rule(ref),
+                "policy": ref.policy_id,
+                "ports": str(ports),
+                "excerpt": excerpt(policy, _rule_line(policy, ref), _rule_hits(policy, ref))
+                if policy
+                else None,
+            }
+        )
+    denials = []
+    for d in verdict.denied_by:
+        policy = policies.get(d.policy)
+        miss_lines = {m.line for m in d.misses if m.line}
+        denials.append(
+            {
+                "policy": d.policy,
+                "file": d.file,
+                "line": d.line,
+                "reasons": [describe_miss(m, verdict.direction, other, asked) for m in d.misses],
+                "excerpt": excerpt(policy, 0, miss_lines) if policy else None,
+            }
+        )
+    subject = explanation.src if verdict.direction == "egress" else explanation.dst
+    return {
+        **data,
+        "direction": verdict.direction,
+        "subject": subject,
+        "external": not subject.endswith("]"),
+        "self": any(c.code == "self" for c in verdict.caveats),
+        "allows": allows,
+        "denials": denials,
+        "caveat_texts": [describe_caveat(c) for c in verdict.caveats],
+    }
+
+
+def explanation_context(revision: Revision, src: str, dst: str, asked: PortSet | None) -> dict:
+    """Everything templates/review/_explanation.html shows for one ordered pair."""
+    ev = evaluator(revision)
+    explanation = ev.explain(src, dst, asked)
+    data = explanation_to_json(explanation)
+    stored = stored_connection(revision, src, dst)
+    rules = revision.snapshot.get("rules", [])
+
+    def resolve(indexes: list[int] | None) -> list[dict] | None:
+        return None if indexes is None else [rules[i] for i in indexes]
+
+    grants = [
+        {**g, "egress": resolve(g["egress"]), "ingress": resolve(g["ingress"])}
+        for g in (stored["grants"] if stored else [])
+    ]
+    return {
+        "explanation": data,
+        "src": src,
+        "dst": dst,
+        "asked_text": None if asked is None else str(asked),
+        "allowed_text": str(explanation.allowed),
+        "all_allowed": explanation.allowed.is_all(),
+        "grants": grants,
+        "sides": [
+            _side(ev, explanation, explanation.egress, data["egress"]),
+            _side(ev, explanation, explanation.ingress, data["ingress"]),
+        ],
+    }

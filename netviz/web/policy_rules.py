@@ -1,0 +1,142 @@
+"""The Policies tab: each policy, what it selects, its rules in plain words and what each permits."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+
+from netviz.k8s.model import IPBlock, LabelSelector, Peer, Policy, PortSpec, Rule
+from netviz.web import edges, links
+from netviz.web.models import Review, Revision, decode_connections
+
+# How many selected endpoints a policy lists before the rest go behind "more".
+SHOWN_SELECTED = 50
+
+_counts: OrderedDict[tuple, dict] = OrderedDict()
+_lock = threading.Lock()
+
+
+def selector_words(sel: LabelSelector) -> str:
+    """`app=web, tier in (a, b), !legacy`; the empty selector is `everything`."""
+    if sel.is_empty:
+        return "everything"
+    parts = [f"{k}={v}" for k, v in sel.match_labels]
+    for r in sel.match_expressions:
+        values = ", ".join(sorted(r.values))
+        parts.append(
+            {
+                "In": f"{r.key} in ({values})",
+                "NotIn": f"{r.key} not in ({values})",
+                "Exists": f"{r.key} exists",
+                "DoesNotExist": f"no {r.key} label",
+            }[r.operator]
+        )
+    return ", ".join(parts)
+
+
+def _block_words(block: IPBlock) -> str:
+    text = f"addresses in {block.cidr}"
+    return text + (f" except {', '.join(block.excepts)}" if block.excepts else "")
+
+
+def peer_words(peer: Peer, namespace: str) -> str:
+    if peer.ip_block is not None:
+        return _block_words(peer.ip_block)
+    pods, nss = peer.pod_selector, peer.namespace_selector
+    if nss is None:
+        who = "every pod" if pods is None or pods.is_empty else f"pods with {selector_words(pods)}"
+        return f"{who} in namespace {namespace}"
+    where = "every namespace" if nss.is_empty else f"namespaces with {selector_words(nss)}"
+    who = "every pod" if pods is None or pods.is_empty else f"pods with {selector_words(pods)}"
+    return f"{who} in {where}"
+
+
+def port_words(spec: PortSpec) -> str:
+    if spec.port is None:
+        return f"every {spec.protocol} port"
+    if isinstance(spec.port, str):
+        return f"{spec.protocol} port named {spec.port}"
+    if spec.end_port is not None and spec.end_port != spec.port:
+        return f"{spec.protocol} {spec.port}-{spec.end_port}"
+    return f"{spec.protocol} {spec.port}"
+
+
+def rule_words(rule: Rule, direction: str, namespace: str) -> str:
+    """e.g. `from pods with app=web in namespace shop, on TCP 8080`."""
+    word = "from" if direction == "ingress" else "to"
+    peers = (
+        " or ".join(peer_words(p, namespace) for p in rule.peers)
+        if rule.peers
+        else "anyone (every pod and address)"
+    )
+    ports = ", ".join(port_words(s) for s in rule.ports) if rule.ports else "every port"
+    return f"{word} {peers}, on {ports}"
+
+
+def rule_counts(revision: Revision) -> dict[tuple[str, str, int], int]:
+    """(policy id, direction, rule index) → how many stored connections name that rule."""
+    key = edges.cache_key(revision)
+    with _lock:
+        if key in _counts:
+            _counts.move_to_end(key)
+            return _counts[key]
+    rules = revision.snapshot.get("rules", [])
+    keys = [(r["policy"], r["direction"], r["rule_index"]) for r in rules]
+    counts: dict[tuple[str, str, int], int] = defaultdict(int)
+    for c in decode_connections(revision.connection_lines()):
+        named = set()
+        for g in c["grants"]:
+            named.update(g["egress"] or ())
+            named.update(g["ingress"] or ())
+        for key in {keys[i] for i in named}:
+            counts[key] += 1
+    with _lock:
+        _counts[key] = dict(counts)
+        while len(_counts) > edges.CACHE_SIZE:
+            _counts.popitem(last=False)
+    return dict(counts)
+
+
+def _policy(p: Policy, stored: dict, counts: dict) -> dict:
+    directions = []
+    for direction in ("ingress", "egress"):
+        effective = direction in p.policy_types
+        rules = []
+        for i, rule in enumerate(p.rules(direction)):
+            n = counts.get((p.id, direction, i), 0)
+            rules.append(
+                {
+                    "index": i,
+                    "line": rule.line,
+                    "words": rule_words(rule, direction, p.namespace),
+                    "connections": n,
+                    "dead": effective and n == 0,
+                }
+            )
+        if effective or rules:
+            directions.append({"direction": direction, "effective": effective, "rules": rules})
+    selects = stored.get("selects", [])
+    return {
+        "id": p.id,
+        "namespace": p.namespace,
+        "name": p.name,
+        "file": stored.get("file", ""),
+        "line": stored.get("line", 0),
+        "selector": selector_words(p.pod_selector),
+        "types": sorted(p.policy_types),
+        "selects": selects[:SHOWN_SELECTED],
+        "selects_more": max(0, len(selects) - SHOWN_SELECTED),
+        "selects_count": len(selects),
+        "directions": directions,
+    }
+
+
+def policies_context(review: Review, revision: Revision) -> dict:
+    """Every policy of the revision as templates/review/_policies.html lists them."""
+    stored = {p["id"]: p for p in revision.snapshot.get("policies", ())}
+    counts = rule_counts(revision)
+    parsed = edges.evaluator(revision).policies
+    return {
+        "policies": [_policy(p, stored.get(p.id, {}), counts) for p in parsed],
+        "policies_url": links.policies(review, revision.number),
+    }

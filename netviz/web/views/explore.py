@@ -1,0 +1,97 @@
+"""Pages behind the review's tabs: one edge's explanation, and the policies with their rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from netviz.engine import UnknownEndpoint
+from netviz.k8s.model import PROTOCOLS
+from netviz.web import edges, links
+from netviz.web.access import get_review, get_revision
+from netviz.web.filters import endpoint_labels
+from netviz.web.models import Review, Revision
+from netviz.web.policy_rules import policies_context
+
+
+class AskForm(forms.Form):
+    """Which ports the explanation is about; nothing given means every port."""
+
+    protocol = forms.ChoiceField(
+        required=False, choices=[("", "any")] + [(p, p) for p in PROTOCOLS]
+    )
+    port = forms.IntegerField(required=False, min_value=1, max_value=65535)
+
+    def values(self) -> tuple[str | None, int | None]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("protocol") or None, data.get("port")
+
+
+def _edge(request: HttpRequest, review: Review, revision: Revision, src: str, dst: str):
+    known = edges.slugs(revision.snapshot)
+    src_id, dst_id = known.get(src), known.get(dst)
+    if src_id is None or dst_id is None:
+        raise Http404("No such endpoint in this revision")
+    form = AskForm(request.GET)
+    protocol, port = form.values()
+    try:
+        context = edges.explanation_context(
+            revision, src_id, dst_id, edges.asked_ports(protocol, port)
+        )
+    except UnknownEndpoint:
+        # The stored snapshot and a fresh parse disagree only if the reader changed since upload.
+        raise Http404("This endpoint is not in the files any more") from None
+    labels = endpoint_labels(revision.snapshot)
+    latest = review.latest_number()
+    # The latest revision's links carry no number, so a pasted link follows later revisions.
+    number = None if latest == revision.number else revision.number
+    return render(
+        request,
+        "review/edge.html",
+        {
+            **context,
+            "review": review,
+            "revision": revision,
+            "is_latest": latest == revision.number,
+            "src_label": labels.get(src_id, src_id),
+            "dst_label": labels.get(dst_id, dst_id),
+            "ask_form": form,
+            "protocol": protocol,
+            "port": port,
+            "review_url": links.revision(review, revision.number),
+            "reverse_url": links.edge(review, number, dst_id, src_id),
+            "edge_url": links.edge(review, number, src_id, dst_id),
+        },
+    )
+
+
+@require_safe
+def edge(request: HttpRequest, token: str, src: str, dst: str) -> HttpResponse:
+    review = get_review(token)
+    return _edge(request, review, get_revision(review), src, dst)
+
+
+@require_safe
+def revision_edge(
+    request: HttpRequest, token: str, number: int, src: str, dst: str
+) -> HttpResponse:
+    review = get_review(token)
+    return _edge(request, review, get_revision(review, number), src, dst)
+
+
+@require_safe
+def policies(request: HttpRequest, token: str, number: int) -> HttpResponse:
+    review = get_review(token)
+    revision = get_revision(review, number)
+    return render(
+        request,
+        "review/policies.html",
+        {
+            "review": review,
+            "revision": revision,
+            "review_url": links.revision(review, revision.number),
+            **policies_context(review, revision),
+        },
+    )
