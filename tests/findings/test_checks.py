@@ -316,3 +316,29 @@ def test_findings_come_most_severe_first():
     ranks = [("info", "warning", "danger").index(f.severity) for f in found]
     assert ranks == sorted(ranks, reverse=True)
     assert found[0].severity == "danger"
+
+
+@pytest.mark.parametrize(
+    ("rules", "finding_id", "severity"),
+    [
+        ("  - {}\n", "ingress-from-anywhere:shop/web:ingress[0]", "danger"),
+        ("  - ports: [{port: 8080}]\n", "ingress-from-anywhere:shop/web:ingress[0]", "warning"),
+        (
+            "  - from: [{ipBlock: {cidr: 0.0.0.0/0}}]\n",
+            "ingress-from-internet:shop/web:ingress[0].from[0]",
+            "danger",
+        ),
+        (
+            "  - from: [{ipBlock: {cidr: 0.0.0.0/0}}]\n    ports: [{port: http}]\n",
+            "ingress-from-internet:shop/web:ingress[0].from[0]",
+            "warning",
+        ),
+    ],
+)
+def test_an_ingress_allow_for_everyone_is_danger_only_on_every_port(rules, finding_id, severity):
+    assert by_id(lint(web_ingress(rules)))[finding_id].severity == severity
+
+
+def test_egress_to_anywhere_on_chosen_ports_is_only_info():
+    found = by_id(lint(web_egress("  - ports: [{port: 443}]\n")))
+    assert found["egress-to-anywhere:shop/web-out:egress[0]"].severity == "info"
