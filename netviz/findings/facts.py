@@ -175,10 +175,6 @@ class RuleView:
     def effective(self) -> bool:
         return self.compiled is not None
 
-    @property
-    def key(self) -> str:
-        return f"{self.policy.id}:{self.direction}:{self.index}"
-
 
 class Facts:
     """One input as the checks see it: endpoints per class, policies with their matchers."""
