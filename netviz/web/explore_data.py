@@ -1,0 +1,106 @@
+"""The matrix and graph data a review page hands to its JavaScript, compact and cached per revision.
+
+Layout (everything by index, so 60,000 connections stay near a megabyte):
+    nodes      [[id, namespace index or -1 for addresses outside the cluster, label, search text]]
+    ports      [[ports text, [[protocol, start, end], ...]], ...]   each distinct port set once
+    edges      [[src node, dst node, 2 all ports / 1 some, ports index, policy-set index]]
+    policysets [[policy index, ...], ...]   the policies whose rules the grants name
+    policies   [[policy id, [selected node, ...]], ...]
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from netviz.web import edges, links
+from netviz.web.filters import endpoint_labels
+from netviz.web.models import Review, Revision, decode_connections
+
+# A connection allowed on every port of every protocol.
+_ALL_ROWS = [["TCP", 1, 65535], ["UDP", 1, 65535], ["SCTP", 1, 65535]]
+
+_cache: OrderedDict[tuple, dict] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _search_text(e: dict) -> str:
+    labels = " ".join(f"{k}={v}" for k, v in e.get("labels", {}).items())
+    return f"{e['id']} {labels}".lower()
+
+
+def build(snapshot: dict, lines: list[str]) -> dict:
+    """The payload from a stored snapshot and its connection lines."""
+    namespaces = list(snapshot.get("namespaces", []))
+    ns_index = {n: i for i, n in enumerate(namespaces)}
+    labels = endpoint_labels(snapshot)
+    nodes = [
+        [e["id"], ns_index.get(e["namespace"], -1), e["id"], _search_text(e)]
+        for e in snapshot.get("endpoints", ())
+    ]
+    nodes += [
+        [x["id"], -1, labels[x["id"]], f"{x['id']} {' '.join(x['cidrs'])}".lower()]
+        for x in snapshot.get("externals", ())
+    ]
+    node_index = {n[0]: i for i, n in enumerate(nodes)}
+    policies = snapshot.get("policies", [])
+    policy_index = {p["id"]: i for i, p in enumerate(policies)}
+    rule_policy = [policy_index.get(r["policy"], -1) for r in snapshot.get("rules", [])]
+
+    ports: list[list] = []
+    port_index: dict[str, int] = {}
+    sets: list[list[int]] = []
+    set_index: dict[tuple[int, ...], int] = {}
+    out_edges = []
+    for c in decode_connections(lines):
+        text = c["ports_text"]
+        pi = port_index.get(text)
+        if pi is None:
+            pi = port_index[text] = len(ports)
+            ports.append([text, c["ports"]])
+        named = set()
+        for g in c["grants"]:
+            named.update(g["egress"] or ())
+            named.update(g["ingress"] or ())
+        key = tuple(sorted({rule_policy[i] for i in named} - {-1}))
+        si = set_index.get(key)
+        if si is None:
+            si = set_index[key] = len(sets)
+            sets.append(list(key))
+        state = 2 if c["ports"] == _ALL_ROWS else 1
+        out_edges.append([node_index[c["src"]], node_index[c["dst"]], state, pi, si])
+    return {
+        "namespaces": namespaces,
+        "nodes": nodes,
+        "ports": ports,
+        "edges": out_edges,
+        "policysets": sets,
+        "policies": [
+            [p["id"], [node_index[i] for i in p.get("selects", ()) if i in node_index]]
+            for p in policies
+        ],
+    }
+
+
+def payload(review: Review, revision: Revision) -> dict:
+    """The page's data: the cached build plus the URLs the script needs."""
+    key = edges.cache_key(revision)
+    with _lock:
+        data = _cache.get(key)
+        if data is not None:
+            _cache.move_to_end(key)
+    if data is None:
+        data = build(revision.snapshot, revision.connection_lines())
+        with _lock:
+            _cache[key] = data
+            while len(_cache) > edges.CACHE_SIZE:
+                _cache.popitem(last=False)
+    latest = review.latest_number() == revision.number
+    # The edge URL of a pair is this base + slug(src) + "/" + slug(dst) + "/".
+    sample = links.edge(review, None if latest else revision.number, "x/y[Z]", "x/y[Z]")
+    return {
+        **data,
+        "revision": revision.number,
+        "edge_base": sample[: -len("x~y~Z/x~y~Z/")],
+        "policies_url": links.policies(review, revision.number),
+    }

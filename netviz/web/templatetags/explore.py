@@ -1,0 +1,48 @@
+"""`{% explore_context review revision %}`: the review page's tabs data and the filters from the URL."""
+
+from __future__ import annotations
+
+from django import template
+from django.http import QueryDict
+
+from netviz.k8s.model import PROTOCOLS
+from netviz.web import explore_data, links
+from netviz.web.models import Review, Revision
+
+register = template.Library()
+
+DIRECTIONS = (("both", "to and from"), ("out", "what it reaches"), ("in", "what reaches it"))
+TABS = (
+    ("matrix", "Matrix"),
+    ("graph", "Graph"),
+    ("policies", "Policies"),
+    ("findings", "Findings"),
+)
+
+
+@register.simple_tag
+def explore_context(review: Review, revision: Revision, query: QueryDict) -> dict:
+    data = explore_data.payload(review, revision)
+    chosen = set(query.getlist("ns"))
+    return {
+        "data": data,
+        "namespaces": [(n, n in chosen) for n in data["namespaces"]],
+        "q": query.get("q", ""),
+        "protocol": query.get("protocol", ""),
+        "protocols": PROTOCOLS,
+        "port": query.get("port", ""),
+        "focus": query.get("focus", ""),
+        "dir": query.get("dir", "both"),
+        "directions": DIRECTIONS,
+        "tabs": TABS,
+        "tab": query.get("tab", "matrix"),
+        "endpoint_ids": [n[0] for n in data["nodes"]],
+        "policies_url": links.policies(review, revision.number),
+        "filtered": any(query.get(k) for k in ("ns", "q", "protocol", "port", "focus")),
+    }
+
+
+@register.simple_tag
+def edge_url(review: Review, revision: Revision, is_latest: bool, src: str, dst: str) -> str:
+    """The explanation page of one connection (without a revision number when it is the latest)."""
+    return links.edge(review, None if is_latest else revision.number, src, dst)
