@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import gc
 from functools import cached_property
+from itertools import repeat
 
 import networkx
 import numpy as np
@@ -105,7 +106,9 @@ class Evaluator:
         by_class = np.argsort(node_class, kind="stable")
         start = np.searchsorted(node_class[by_class], np.arange(m.classes + 1))
         # (ports, grants) per (egress cell, ingress cell): equivalent pairs share both objects.
-        cells: dict[tuple[int, int], int] = {}
+        # A pair of cells is one int key: (egress key + 1) * span + ingress key + 1.
+        span = len(m.is_rep) * len(m.id_rep) + 1
+        cells: dict[int, int] = {}
         cell_ports: list[PortSet] = []
         cell_grants: list[tuple] = []
         rows: dict[int, tuple[list[int], list[int]]] = {}
@@ -114,19 +117,23 @@ class Evaluator:
             row = rows.get(cls)
             if row is None:
                 dst_classes, words, eg_keys, in_keys = m.allowed_from(cls)
-                cell_of = []
-                for i, key in enumerate(zip(eg_keys.tolist(), in_keys.tolist(), strict=True)):
-                    c = cells.get(key)
+                keys = ((eg_keys + 1) * span + in_keys + 1).tolist()
+                cell_of = np.fromiter(
+                    map(cells.get, keys, repeat(-1)), dtype=np.int64, count=len(keys)
+                )
+                for i in np.flatnonzero(cell_of < 0).tolist():
+                    c = cells.get(keys[i])
                     if c is None:
                         mask = m.atoms.from_words(words[i])
-                        c = cells[key] = len(cell_ports)
+                        c = cells[keys[i]] = len(cell_ports)
                         cell_ports.append(m.atoms.portset(mask))
-                        cell_grants.append(granter.grants(*key, mask))
-                    cell_of.append(c)
+                        grants = granter.grants(int(eg_keys[i]), int(in_keys[i]), mask)
+                        cell_grants.append(grants)
+                    cell_of[i] = c
                 sizes = start[dst_classes + 1] - start[dst_classes]
                 offsets = np.repeat(start[dst_classes] - np.cumsum(sizes) + sizes, sizes)
                 dst_ranks = by_class[offsets + np.arange(int(sizes.sum()))]
-                dst_cells = np.repeat(np.array(cell_of, dtype=np.int64), sizes)
+                dst_cells = np.repeat(cell_of, sizes)
                 order = np.argsort(dst_ranks, kind="stable")
                 row = rows[cls] = (dst_ranks[order].tolist(), dst_cells[order].tolist())
             skip = rank if bare_pod else -1  # a bare pod reaching itself is loopback, not listed

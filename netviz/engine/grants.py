@@ -59,6 +59,16 @@ class Granter:
         self.m = matrix
         self._egress: dict[tuple[int, int], Parts | None] = {}
         self._ingress: dict[tuple[int, int], Parts | None] = {}
+        self._policy_refs: dict[tuple, list] = {}
+
+    def _refs(self, policy, direction, other: int, dst: int, key: tuple) -> list:
+        """side_refs of one policy, cached: policies are shared by many signature pairs."""
+        found = self._policy_refs.get(key)
+        if found is None:
+            named = self.m.compiled.nodes.named[dst]
+            found = side_refs(policy.rules[direction], other, named, self.m.atoms)
+            self._policy_refs[key] = found
+        return found
 
     def egress_parts(self, es: int, ed: int) -> Parts | None:
         key = (es, ed)
@@ -66,11 +76,11 @@ class Granter:
             m = self.m
             policies = m.es_policies[es]
             dst = int(m.ed_rep[ed])
-            rules = [r for p in policies for r in p.rules["egress"]]
-            named = m.compiled.nodes.named[dst]
-            self._egress[key] = (
-                partition(side_refs(rules, dst, named, m.atoms)) if policies else None
-            )
+            refs = []
+            for p in policies:
+                # the ed signature holds the peers matching dst and its named ports
+                refs += self._refs(p, "egress", dst, dst, (id(p), "egress", ed))
+            self._egress[key] = partition(refs) if policies else None
         return self._egress[key]
 
     def ingress_parts(self, is_: int, id_: int) -> Parts | None:
@@ -79,11 +89,12 @@ class Granter:
             m = self.m
             policies = m.id_policies[id_]
             src, dst = int(m.is_rep[is_]), int(m.id_rep[id_])
-            rules = [r for p in policies for r in p.rules["ingress"]]
-            named = m.compiled.nodes.named[dst]
-            self._ingress[key] = (
-                partition(side_refs(rules, src, named, m.atoms)) if policies else None
-            )
+            refs = []
+            for p in policies:
+                named = any(r.named for r in p.rules["ingress"])
+                cache = (id(p), "ingress", is_, id_ if named else -1)
+                refs += self._refs(p, "ingress", src, dst, cache)
+            self._ingress[key] = partition(refs) if policies else None
         return self._ingress[key]
 
     def grants(self, eg_key: int, in_key: int, mask: int) -> tuple[Grant, ...]:
