@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+from contextlib import contextmanager
 from functools import cached_property
 from itertools import repeat
 
@@ -87,14 +88,8 @@ class Evaluator:
         return out
 
     def _connections(self) -> list[Connection]:
-        # Millions of small objects, no cycles among them: the cyclic GC would only rescan them.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with _no_gc():
             return self._build_connections()
-        finally:
-            if enabled:
-                gc.enable()
 
     def _build_connections(self) -> list[Connection]:
         m = self.matrix
@@ -214,6 +209,9 @@ class Evaluator:
 
     def _close(self, text: str) -> list[str]:
         names = list(self._short_names) + list(self._by_id)
+        ns = text.split("/", 1)[0] + "/" if "/" in text else None
+        if ns and any(n.startswith(ns) for n in names):
+            names = [n for n in names if n.startswith(ns)]  # difflib is slow on big clusters
         found = difflib.get_close_matches(text, names, n=5, cutoff=0.6)
         out: list[str] = []
         for name in found:
@@ -224,6 +222,21 @@ class Evaluator:
 
     # --- graph ----------------------------------------------------------------------------
     def graph(self) -> networkx.DiGraph:
+        """A new DiGraph of the analysis on each call (callers may change theirs)."""
         from netviz.engine.graph import build_graph
 
-        return build_graph(self.analysis())
+        analysis = self.analysis()
+        with _no_gc():
+            return build_graph(analysis)
+
+
+@contextmanager
+def _no_gc():
+    """Millions of small objects and no cycles among them: the cyclic GC would only rescan them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

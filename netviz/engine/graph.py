@@ -26,20 +26,44 @@ def _ref_key(r: RuleRef) -> tuple:
 
 def build_graph(analysis: Analysis) -> networkx.DiGraph:
     g = networkx.DiGraph()
-    for e in analysis.endpoints:
-        g.add_node(
+    g.add_nodes_from(
+        (
             e.id,
-            kind=e.kind,
-            namespace=e.namespace,
-            name=e.name,
-            labels=dict(e.labels),
-            replicas=e.replicas,
-            host_network=e.host_network,
+            {
+                "kind": e.kind,
+                "namespace": e.namespace,
+                "name": e.name,
+                "labels": dict(e.labels),
+                "replicas": e.replicas,
+                "host_network": e.host_network,
+            },
         )
-    for x in analysis.externals:
-        g.add_node(
-            x.id, kind="External", namespace=None, name=x.id, cidrs=x.cidrs, version=x.version
+        for e in analysis.endpoints
+    )
+    g.add_nodes_from(
+        (
+            x.id,
+            {
+                "kind": "External",
+                "namespace": None,
+                "name": x.id,
+                "cidrs": x.cidrs,
+                "version": x.version,
+            },
         )
-    for c in analysis.connections:
-        g.add_edge(c.src, c.dst, ports=c.ports, rules=connection_rules(c), grants=c.grants)
+        for x in analysis.externals
+    )
+    # Grants tuples are shared between equivalent pairs: derive their rule list once each.
+    rules: dict[int, tuple[RuleRef, ...]] = {}
+
+    def rules_of(c: Connection) -> tuple[RuleRef, ...]:
+        found = rules.get(id(c.grants))
+        if found is None:
+            found = rules[id(c.grants)] = connection_rules(c)
+        return found
+
+    g.add_edges_from(
+        (c.src, c.dst, {"ports": c.ports, "rules": rules_of(c), "grants": c.grants})
+        for c in analysis.connections
+    )
     return g
