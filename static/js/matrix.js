@@ -1,0 +1,443 @@
+// Matrix view: rows are sources, columns destinations, grouped by namespace with folding groups.
+// Up to DOM_LIMIT endpoints a table whose cells carry data-src/data-dst/data-state; above, a
+// canvas that draws only the cells in view and reports the cell under the pointer on a focus element.
+const DOM_LIMIT = 150;
+const STATES = ["none", "some", "all"];
+const SYMBOLS = ["·", "◐", "●"];
+const WORDS = ["denied", "allowed on some ports", "allowed on every port"];
+
+function groupsOf(model, members) {
+  const byGroup = new Map();
+  for (const i of members) {
+    const g = model.nodes[i][1];
+    if (!byGroup.has(g)) byGroup.set(g, []);
+    byGroup.get(g).push(i);
+  }
+  // Namespaces in their order, addresses outside the cluster last.
+  return [...byGroup.keys()].sort((a, b) => (a < 0) - (b < 0) || a - b).map((g) => ({ g, members: byGroup.get(g) }));
+}
+
+// One line per folded group, or a heading line then one per member.
+function itemsOf(groups, folded) {
+  const items = [];
+  for (const group of groups) {
+    if (folded.has(group.g)) items.push({ kind: "group", group, members: group.members });
+    else {
+      items.push({ kind: "head", group, members: [] });
+      for (const i of group.members) items.push({ kind: "node", group, members: [i], i });
+    }
+  }
+  return items;
+}
+
+function aggregate(model, rowMembers, colMembers) {
+  let any = false;
+  let every = true;
+  for (const s of rowMembers) {
+    for (const d of colMembers) {
+      const st = model.state(s, d);
+      if (st > 0) any = true;
+      if (st < 2) every = false;
+      if (any && !every) return 1;
+    }
+  }
+  return any ? (every ? 2 : 1) : 0;
+}
+
+function shortName(model, i) {
+  const [id, g] = model.nodes[i];
+  return g < 0 ? model.nodes[i][2] : id.slice(id.indexOf("/") + 1);
+}
+
+function describe(model, row, col) {
+  if (row.kind === "node" && col.kind === "node") {
+    const s = row.i;
+    const d = col.i;
+    return `${model.nodes[s][2]} → ${model.nodes[d][2]}: ${model.portsText(s, d)}`;
+  }
+  const name = (item) => (item.kind === "node" ? model.nodes[item.i][2] : `${model.groupName(item.group.g)} (${item.members.length})`);
+  const st = aggregate(model, row.members, col.members);
+  return `${name(row)} → ${name(col)}: ${WORDS[st]}${st === 1 ? " (some pairs or ports)" : ""}`;
+}
+
+function setFocus(focusEl, model, row, col) {
+  if (!row || !col || row.kind === "head" || col.kind === "head") {
+    focusEl.textContent = "";
+    for (const key of ["src", "dst", "state"]) delete focusEl.dataset[key];
+    return;
+  }
+  const st = row.kind === "node" && col.kind === "node" ? model.state(row.i, col.i) : aggregate(model, row.members, col.members);
+  focusEl.dataset.state = STATES[st];
+  focusEl.dataset.src = row.kind === "node" ? model.nodes[row.i][0] : `namespace:${model.groupName(row.group.g)}`;
+  focusEl.dataset.dst = col.kind === "node" ? model.nodes[col.i][0] : `namespace:${model.groupName(col.group.g)}`;
+  focusEl.textContent = describe(model, row, col);
+}
+
+export function mountMatrix(el, focusEl, model, view, hooks) {
+  const rowGroups = groupsOf(model, view.rows);
+  const colGroups = groupsOf(model, view.cols);
+  const big = Math.max(view.rows.length, view.cols.length) > DOM_LIMIT;
+  // Big reviews start folded when there are many groups, so the first screen shows the overview.
+  const folded = new Set();
+  if (big && rowGroups.length > 1 && view.rows.length > 1000) rowGroups.forEach((grp) => folded.add(grp.g));
+  const state = { folded, rowGroups, colGroups };
+  if (!view.rows.length || !view.cols.length) {
+    const p = document.createElement("p");
+    p.dataset.testid = "matrix-empty";
+    p.textContent = "No endpoint matches these filters.";
+    el.replaceChildren(p);
+    el.dataset.drawn = "true";
+    return;
+  }
+  const draw = big ? drawCanvas : drawTable;
+  const redraw = () => draw(el, focusEl, model, state, hooks, redraw);
+  redraw();
+}
+
+function pick(model, row, col, state, hooks, redraw) {
+  if (row.kind === "node" && col.kind === "node") {
+    hooks.pick(model.nodes[row.i][0], model.nodes[col.i][0]);
+    return;
+  }
+  // A folded cell opens its groups instead.
+  for (const item of [row, col]) if (item.kind === "group") state.folded.delete(item.group.g);
+  redraw();
+}
+
+function toggleButton(model, group, folded) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.dataset.toggle = String(group.g);
+  b.dataset.testid = "matrix-group";
+  b.setAttribute("aria-expanded", folded ? "false" : "true");
+  b.textContent = `${folded ? "▸" : "▾"} ${model.groupName(group.g)} (${group.members.length})`;
+  return b;
+}
+
+function drawTable(el, focusEl, model, state, hooks, redraw) {
+  const rows = itemsOf(state.rowGroups, state.folded);
+  const cols = itemsOf(state.colGroups, state.folded).filter((c) => c.kind !== "head");
+  const table = document.createElement("table");
+  table.className = "matrix";
+  table.setAttribute("role", "grid");
+  table.setAttribute("aria-label", "Connectivity matrix: rows are sources, columns destinations");
+  const head = table.createTHead();
+  const top = head.insertRow();
+  const corner = document.createElement("th");
+  corner.className = "corner";
+  corner.rowSpan = 2;
+  corner.textContent = "from ↓ to →";
+  top.append(corner);
+  for (const group of state.colGroups) {
+    const th = document.createElement("th");
+    th.className = "group";
+    th.colSpan = state.folded.has(group.g) ? 1 : group.members.length;
+    th.append(toggleButton(model, group, state.folded.has(group.g)));
+    top.append(th);
+  }
+  const names = head.insertRow();
+  for (const col of cols) {
+    const th = document.createElement("th");
+    th.className = "col";
+    th.scope = "col";
+    th.textContent = col.kind === "node" ? shortName(model, col.i) : `all ${col.members.length}`;
+    th.title = col.kind === "node" ? model.nodes[col.i][2] : model.groupName(col.group.g);
+    names.append(th);
+  }
+  const body = table.createTBody();
+  rows.forEach((row) => {
+    const tr = body.insertRow();
+    const th = document.createElement("th");
+    th.scope = "row";
+    if (row.kind === "node") {
+      th.textContent = shortName(model, row.i);
+      th.title = model.nodes[row.i][2];
+    } else {
+      th.className = "group";
+      th.append(toggleButton(model, row.group, row.kind === "group"));
+    }
+    tr.append(th);
+    if (row.kind === "head") {
+      const td = tr.insertCell();
+      td.colSpan = cols.length;
+      td.className = "groupfill";
+      td.tabIndex = -1;
+      return;
+    }
+    for (const col of cols) {
+      const td = tr.insertCell();
+      const single = row.kind === "node" && col.kind === "node";
+      const st = single ? model.state(row.i, col.i) : aggregate(model, row.members, col.members);
+      td.className = STATES[st] + (single && row.i === col.i ? " self" : "");
+      td.dataset.state = STATES[st];
+      if (single) {
+        td.dataset.src = model.nodes[row.i][0];
+        td.dataset.dst = model.nodes[col.i][0];
+      } else {
+        td.dataset.srcGroup = row.kind === "node" ? model.nodes[row.i][0] : model.groupName(row.group.g);
+        td.dataset.dstGroup = col.kind === "node" ? model.nodes[col.i][0] : model.groupName(col.group.g);
+      }
+      td.textContent = SYMBOLS[st];
+      td.title = describe(model, row, col);
+      td.tabIndex = -1;
+      td.setAttribute("role", "gridcell");
+      td.setAttribute("aria-label", td.title);
+      td._cell = [row, col];
+    }
+  });
+  const first = body.querySelector("td[role=gridcell]");
+  if (first) first.tabIndex = 0;
+  table.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-toggle]");
+    if (button) {
+      const g = Number(button.dataset.toggle);
+      if (state.folded.has(g)) state.folded.delete(g);
+      else state.folded.add(g);
+      redraw();
+      el.querySelector(`[data-toggle="${g}"]`)?.focus();
+      return;
+    }
+    const td = event.target.closest("td[role=gridcell]");
+    if (td) pick(model, td._cell[0], td._cell[1], state, hooks, redraw);
+  });
+  const hover = (event) => {
+    const td = event.target.closest("td[role=gridcell]");
+    if (td) setFocus(focusEl, model, td._cell[0], td._cell[1]);
+  };
+  table.addEventListener("mouseover", hover);
+  table.addEventListener("focusin", hover);
+  table.addEventListener("keydown", (event) => {
+    const td = event.target.closest("td[role=gridcell]");
+    if (!td) return;
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      pick(model, td._cell[0], td._cell[1], state, hooks, redraw);
+      return;
+    }
+    const move = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0] }[event.key];
+    if (!move) return;
+    event.preventDefault();
+    const tr = td.parentElement;
+    const trs = [...body.rows].filter((r) => r.querySelector("td[role=gridcell]"));
+    const r = trs.indexOf(tr) + move[0];
+    const c = td.cellIndex + move[1];
+    const next = trs[Math.max(0, Math.min(trs.length - 1, r))]?.cells[Math.max(1, c)];
+    if (next && next.getAttribute("role") === "gridcell") {
+      td.tabIndex = -1;
+      next.tabIndex = 0;
+      next.focus();
+    }
+  });
+  const wrap = document.createElement("div");
+  wrap.className = "matrix-wrap";
+  wrap.append(table);
+  el.replaceChildren(wrap);
+  el.dataset.mode = "table";
+  el.dataset.drawn = "true";
+}
+
+const CELL = 14;
+const LABEL_W = 230;
+const HEAD_H = 150;
+
+function colours(el) {
+  const css = getComputedStyle(el);
+  const v = (name) => css.getPropertyValue(name).trim();
+  return {
+    bg: v("--bg"), fg: v("--fg"), panel: v("--panel"), line: v("--line"), muted: v("--muted"),
+    all: v("--all"), allBg: v("--all-bg"), some: v("--some"), someBg: v("--some-bg"), focus: v("--focus"),
+  };
+}
+
+function drawCanvas(el, focusEl, model, state, hooks, redraw) {
+  const rows = itemsOf(state.rowGroups, state.folded);
+  const cols = itemsOf(state.colGroups, state.folded).filter((c) => c.kind !== "head");
+  const wrap = document.createElement("div");
+  wrap.className = "matrix-canvas-wrap";
+  wrap.tabIndex = 0;
+  wrap.setAttribute("role", "application");
+  wrap.setAttribute("aria-label", "Connectivity matrix: arrow keys move, Enter explains or opens a namespace");
+  const canvas = document.createElement("canvas");
+  const spacer = document.createElement("div");
+  spacer.style.width = `${LABEL_W + cols.length * CELL}px`;
+  spacer.style.height = `${HEAD_H + rows.length * CELL}px`;
+  spacer.style.marginTop = "0";
+  wrap.append(canvas, spacer);
+  el.replaceChildren(wrap);
+  el.dataset.mode = "canvas";
+  const c = colours(el);
+  const ctx = canvas.getContext("2d");
+  const memo = new Map();
+  const cellState = (r, k) => {
+    const row = rows[r];
+    const col = cols[k];
+    if (row.kind === "head") return -1;
+    if (row.kind === "node" && col.kind === "node") return model.state(row.i, col.i);
+    const key = r * 100003 + k;
+    if (!memo.has(key)) memo.set(key, aggregate(model, row.members, col.members));
+    return memo.get(key);
+  };
+  const cursor = { r: rows.findIndex((x) => x.kind !== "head"), k: 0 };
+  let frame = 0;
+  const paint = () => {
+    frame = 0;
+    const w = wrap.clientWidth;
+    const h = wrap.clientHeight;
+    const dpr = window.devicePixelRatio || 1;
+    if (canvas.width !== w * dpr || canvas.height !== h * dpr) {
+      canvas.width = w * dpr;
+      canvas.height = h * dpr;
+      canvas.style.width = `${w}px`;
+      canvas.style.height = `${h}px`;
+      // The sticky canvas takes room in the flow; pull the spacer back under it.
+      spacer.style.marginTop = `${-h}px`;
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const x0 = wrap.scrollLeft;
+    const y0 = wrap.scrollTop;
+    ctx.fillStyle = c.bg;
+    ctx.fillRect(0, 0, w, h);
+    const k0 = Math.floor(x0 / CELL);
+    const k1 = Math.min(cols.length, Math.ceil((x0 + w - LABEL_W) / CELL) + 1);
+    const r0 = Math.floor(y0 / CELL);
+    const r1 = Math.min(rows.length, Math.ceil((y0 + h - HEAD_H) / CELL) + 1);
+    for (let r = r0; r < r1; r++) {
+      const y = HEAD_H + r * CELL - y0;
+      if (rows[r].kind === "head") {
+        ctx.fillStyle = c.panel;
+        ctx.fillRect(LABEL_W, y, w, CELL);
+        continue;
+      }
+      for (let k = k0; k < k1; k++) {
+        const st = cellState(r, k);
+        const x = LABEL_W + k * CELL - x0;
+        if (st === 2) {
+          ctx.fillStyle = c.allBg;
+          ctx.fillRect(x, y, CELL, CELL);
+          ctx.fillStyle = c.all;
+          ctx.fillRect(x + 4, y + 4, CELL - 8, CELL - 8);
+        } else if (st === 1) {
+          ctx.fillStyle = c.someBg;
+          ctx.fillRect(x, y, CELL, CELL);
+          ctx.fillStyle = c.some;
+          ctx.beginPath();
+          ctx.moveTo(x + 3, y + CELL - 3);
+          ctx.lineTo(x + CELL - 3, y + CELL - 3);
+          ctx.lineTo(x + 3, y + 3);
+          ctx.fill();
+        }
+      }
+    }
+    ctx.strokeStyle = c.line;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let k = k0; k <= k1; k++) {
+      const x = LABEL_W + k * CELL - x0 + 0.5;
+      ctx.moveTo(x, HEAD_H);
+      ctx.lineTo(x, h);
+    }
+    for (let r = r0; r <= r1; r++) {
+      const y = HEAD_H + r * CELL - y0 + 0.5;
+      ctx.moveTo(LABEL_W, y);
+      ctx.lineTo(w, y);
+    }
+    ctx.stroke();
+    if (cursor.r >= 0) {
+      ctx.strokeStyle = c.focus;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(LABEL_W + cursor.k * CELL - x0 + 1, HEAD_H + cursor.r * CELL - y0 + 1, CELL - 2, CELL - 2);
+    }
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.textBaseline = "middle";
+    ctx.fillStyle = c.panel;
+    ctx.fillRect(0, HEAD_H, LABEL_W, h);
+    for (let r = r0; r < r1; r++) {
+      const item = rows[r];
+      const y = HEAD_H + r * CELL - y0 + CELL / 2;
+      ctx.fillStyle = c.fg;
+      ctx.font = item.kind === "node" ? "11px system-ui, sans-serif" : "bold 11px system-ui, sans-serif";
+      const text = item.kind === "node" ? shortName(model, item.i) : `${state.folded.has(item.group.g) ? "▸" : "▾"} ${model.groupName(item.group.g)} (${item.group.members.length})`;
+      ctx.textAlign = item.kind === "node" ? "right" : "left";
+      ctx.fillText(text, item.kind === "node" ? LABEL_W - 6 : 4, y, LABEL_W - 10);
+    }
+    ctx.fillStyle = c.panel;
+    ctx.fillRect(0, 0, w, HEAD_H);
+    ctx.textAlign = "left";
+    for (let k = k0; k < k1; k++) {
+      const item = cols[k];
+      const x = LABEL_W + k * CELL - x0 + CELL / 2;
+      ctx.save();
+      ctx.translate(x, HEAD_H - 4);
+      ctx.rotate(-Math.PI / 2);
+      ctx.fillStyle = c.fg;
+      ctx.font = item.kind === "node" ? "11px system-ui, sans-serif" : "bold 11px system-ui, sans-serif";
+      const text = item.kind === "node" ? shortName(model, item.i) : `${model.groupName(item.group.g)} (${item.members.length})`;
+      ctx.fillText(text, 0, 0, HEAD_H - 8);
+      ctx.restore();
+    }
+    ctx.fillStyle = c.panel;
+    ctx.fillRect(0, 0, LABEL_W, HEAD_H);
+    ctx.fillStyle = c.muted;
+    ctx.fillText(`${rows.length} rows × ${cols.length} columns`, 6, HEAD_H - 26);
+    ctx.fillText("from ↓   to →", 6, HEAD_H - 10);
+  };
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(paint);
+  };
+  const at = (event) => {
+    const rect = wrap.getBoundingClientRect();
+    const px = event.clientX - rect.left;
+    const py = event.clientY - rect.top;
+    const r = py > HEAD_H ? Math.floor((py - HEAD_H + wrap.scrollTop) / CELL) : -1;
+    const k = px > LABEL_W ? Math.floor((px - LABEL_W + wrap.scrollLeft) / CELL) : -1;
+    return { r: r < rows.length ? r : -1, k: k < cols.length ? k : -1, label: px <= LABEL_W };
+  };
+  const toggleRow = (r) => {
+    const item = rows[r];
+    if (item.kind === "node") return false;
+    if (state.folded.has(item.group.g)) state.folded.delete(item.group.g);
+    else state.folded.add(item.group.g);
+    redraw();
+    el.querySelector(".matrix-canvas-wrap")?.focus();
+    return true;
+  };
+  wrap.addEventListener("scroll", schedule, { passive: true });
+  // One resize listener for the element, whichever drawing is current.
+  if (!el._resize) window.addEventListener("resize", () => el._resize());
+  el._resize = schedule;
+  wrap.addEventListener("mousemove", (event) => {
+    const { r, k } = at(event);
+    setFocus(focusEl, model, rows[r], cols[k]);
+  });
+  wrap.addEventListener("click", (event) => {
+    const { r, k, label } = at(event);
+    if (r >= 0 && label) toggleRow(r);
+    else if (r >= 0 && k >= 0 && rows[r].kind !== "head") {
+      cursor.r = r;
+      cursor.k = k;
+      schedule();
+      pick(model, rows[r], cols[k], state, hooks, redraw);
+    }
+  });
+  wrap.addEventListener("keydown", (event) => {
+    const move = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0] }[event.key];
+    if (move) {
+      event.preventDefault();
+      cursor.r = Math.max(0, Math.min(rows.length - 1, cursor.r + move[0]));
+      cursor.k = Math.max(0, Math.min(cols.length - 1, cursor.k + move[1]));
+      const y = HEAD_H + cursor.r * CELL;
+      const x = LABEL_W + cursor.k * CELL;
+      if (y - wrap.scrollTop > wrap.clientHeight - CELL) wrap.scrollTop = y - wrap.clientHeight + CELL * 2;
+      if (y - wrap.scrollTop < HEAD_H) wrap.scrollTop = Math.max(0, y - HEAD_H - CELL);
+      if (x - wrap.scrollLeft > wrap.clientWidth - CELL) wrap.scrollLeft = x - wrap.clientWidth + CELL * 2;
+      if (x - wrap.scrollLeft < LABEL_W) wrap.scrollLeft = Math.max(0, x - LABEL_W - CELL);
+      setFocus(focusEl, model, rows[cursor.r], cols[cursor.k]);
+      schedule();
+    } else if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      if (!toggleRow(cursor.r)) pick(model, rows[cursor.r], cols[cursor.k], state, hooks, redraw);
+    }
+  });
+  paint();
+  el.dataset.drawn = "true";
+}

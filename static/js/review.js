@@ -1,0 +1,288 @@
+// Review page: tabs, filters from the URL, the matrix and graph views and the explanation panel.
+// Data comes from the json_script #netviz-data (layout in netviz/web/explore_data.py).
+import { mountMatrix } from "./matrix.js";
+import { mountGraph } from "./graph.js";
+
+const WORKLOAD_ID = /^([^/]*)\/(.*)\[([^\]]*)\]$/;
+
+// Mirrors netviz.web.edges.slug: `ns/name[Kind]` → `ns~name~Kind`; address ranges as they are.
+export function edgeSlug(id) {
+  const m = WORKLOAD_ID.exec(id);
+  return m ? `${m[1]}~${m[2]}~${m[3]}` : id;
+}
+
+function readFilters(params) {
+  const port = parseInt(params.get("port") || "", 10);
+  return {
+    ns: params.getAll("ns").filter(Boolean),
+    q: (params.get("q") || "").trim().toLowerCase(),
+    protocol: params.get("protocol") || "",
+    port: port >= 1 && port <= 65535 ? port : null,
+    focus: (params.get("focus") || "").trim(),
+    dir: params.get("dir") || "both",
+    tab: params.get("tab") || "matrix",
+  };
+}
+
+// Everything the views share: nodes, a dense pair → edge index, and each port set's state.
+function buildModel(data, filters) {
+  const n = data.nodes.length;
+  const edgeAt = new Int32Array(n * n).fill(-1);
+  data.edges.forEach((e, k) => {
+    edgeAt[e[0] * n + e[1]] = k;
+  });
+  const asked = filters.protocol || filters.port !== null;
+  const protocols = filters.protocol ? [filters.protocol] : ["TCP", "UDP", "SCTP"];
+  const lo = filters.port ?? 1;
+  const hi = filters.port ?? 65535;
+  const portState = new Uint8Array(data.ports.length);
+  data.ports.forEach(([, rows], i) => {
+    let covered = 0;
+    for (const [proto, start, end] of rows) {
+      if (!protocols.includes(proto)) continue;
+      covered += Math.max(0, Math.min(end, hi) - Math.max(start, lo) + 1);
+    }
+    const total = protocols.length * (hi - lo + 1);
+    portState[i] = covered === 0 ? 0 : covered === total ? 2 : 1;
+  });
+  const model = {
+    data,
+    n,
+    nodes: data.nodes,
+    namespaces: data.namespaces,
+    asked,
+    // 0 denied, 1 some ports, 2 every port (of the ports asked about, when a filter asks).
+    state(s, d) {
+      const k = edgeAt[s * n + d];
+      if (k < 0) return 0;
+      const e = data.edges[k];
+      return asked ? portState[e[3]] : e[2];
+    },
+    edge(s, d) {
+      const k = edgeAt[s * n + d];
+      return k < 0 ? null : data.edges[k];
+    },
+    portsText(s, d) {
+      const k = edgeAt[s * n + d];
+      return k < 0 ? "denied" : data.ports[data.edges[k][3]][0];
+    },
+    groupName(g) {
+      return g < 0 ? "outside the cluster" : data.namespaces[g];
+    },
+  };
+  return model;
+}
+
+function findNode(model, text) {
+  if (!text) return -1;
+  const exact = model.nodes.findIndex((node) => node[0] === text);
+  if (exact >= 0) return exact;
+  const lower = text.toLowerCase();
+  return model.nodes.findIndex((node) => node[0].toLowerCase().startsWith(lower + "["));
+}
+
+// Which endpoints are rows (sources) and columns (destinations) under the filters.
+function buildView(model, filters) {
+  const { n, nodes } = model;
+  const chosen = new Set(filters.ns);
+  const inNs = nodes.map((node) => !chosen.size || chosen.has(model.groupName(node[1])));
+  const focus = findNode(model, filters.focus);
+  let rows = new Uint8Array(n);
+  let cols = new Uint8Array(n);
+  const edges = model.data.edges;
+  const allowed = (e) => model.state(e[0], e[1]) > 0;
+  if (focus >= 0) {
+    const out = filters.dir !== "in";
+    const inn = filters.dir !== "out";
+    if (out) rows[focus] = 1;
+    if (inn) cols[focus] = 1;
+    for (const e of edges) {
+      if (!allowed(e)) continue;
+      if (out && e[0] === focus && inNs[e[1]]) cols[e[1]] = 1;
+      if (inn && e[1] === focus && inNs[e[0]]) rows[e[0]] = 1;
+    }
+    if (out && inn) {
+      rows[focus] = 1;
+      cols[focus] = 1;
+    }
+  } else if (filters.q) {
+    const match = nodes.map((node, i) => inNs[i] && node[3].includes(filters.q));
+    for (let i = 0; i < n; i++) if (match[i]) rows[i] = cols[i] = 1;
+    for (const e of edges) {
+      if (!allowed(e) || !inNs[e[0]] || !inNs[e[1]]) continue;
+      if (match[e[1]]) rows[e[0]] = 1;
+      if (match[e[0]]) cols[e[1]] = 1;
+    }
+  } else {
+    for (let i = 0; i < n; i++) rows[i] = cols[i] = inNs[i] ? 1 : 0;
+  }
+  if (model.asked && focus < 0) {
+    // "What can reach TCP 5432?": keep only endpoints with an allowed cell left.
+    const r2 = new Uint8Array(n);
+    const c2 = new Uint8Array(n);
+    for (const e of edges) {
+      if (rows[e[0]] && cols[e[1]] && allowed(e)) {
+        r2[e[0]] = 1;
+        c2[e[1]] = 1;
+      }
+    }
+    rows = r2;
+    cols = c2;
+  }
+  const pick = (mask) => {
+    const out = [];
+    for (let i = 0; i < n; i++) if (mask[i]) out.push(i);
+    return out;
+  };
+  return { rows: pick(rows), cols: pick(cols), focus };
+}
+
+// The explanation panel: the edge page fetched and its section moved in (no HTML built here).
+function makePanel(root, filters, hooks) {
+  const panel = root.querySelector("[data-testid=explanation-panel]");
+  const body = panel.querySelector("[data-panel-body]");
+  const layout = root.querySelector("[data-layout]");
+  const close = () => {
+    panel.hidden = true;
+    layout.classList.remove("with-panel");
+    body.replaceChildren();
+  };
+  panel.querySelector("[data-close-panel]").addEventListener("click", close);
+  panel.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-policy]");
+    if (button) hooks.policy(button.dataset.policy);
+  });
+  let asking = 0;
+  return async function open(src, dst) {
+    const base = root.dataset.edgeBase;
+    const query = new URLSearchParams();
+    if (filters.protocol) query.set("protocol", filters.protocol);
+    if (filters.port !== null) query.set("port", String(filters.port));
+    const qs = query.toString();
+    const url = `${base}${encodeURIComponent(edgeSlug(src))}/${encodeURIComponent(edgeSlug(dst))}/${qs ? "?" + qs : ""}`;
+    const ticket = ++asking;
+    panel.hidden = false;
+    layout.classList.add("with-panel");
+    panel.setAttribute("aria-busy", "true");
+    const status = document.createElement("p");
+    status.className = "hint";
+    status.textContent = `Explaining ${src} → ${dst} …`;
+    body.replaceChildren(status);
+    try {
+      const response = await fetch(url, { headers: { Accept: "text/html" } });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const section = doc.querySelector("[data-testid=explanation]");
+      if (ticket !== asking) return;
+      if (!section) throw new Error("no explanation in the answer");
+      body.replaceChildren(document.importNode(section, true));
+    } catch (error) {
+      if (ticket !== asking) return;
+      status.textContent = `Could not load the explanation (${error.message}). `;
+      const link = document.createElement("a");
+      link.href = url;
+      link.textContent = "Open it on its own page";
+      status.append(link);
+    } finally {
+      if (ticket === asking) panel.removeAttribute("aria-busy");
+    }
+  };
+}
+
+function setupTabs(root, initial, onShow) {
+  const list = root.querySelector("[data-tablist]");
+  const tabs = [...list.querySelectorAll("[role=tab]")];
+  const panels = new Map(tabs.map((t) => [t.dataset.tab, root.querySelector(`#${t.getAttribute("aria-controls")}`)]));
+  root.querySelectorAll(".noscript-heading").forEach((h) => (h.hidden = true));
+  list.hidden = false;
+  const show = (key, focus = false) => {
+    if (!panels.has(key)) key = "matrix";
+    for (const t of tabs) {
+      const on = t.dataset.tab === key;
+      t.setAttribute("aria-selected", on ? "true" : "false");
+      t.tabIndex = on ? 0 : -1;
+      panels.get(t.dataset.tab).hidden = !on;
+      if (on && focus) t.focus();
+    }
+    const url = new URL(window.location.href);
+    if (key === "matrix") url.searchParams.delete("tab");
+    else url.searchParams.set("tab", key);
+    history.replaceState(null, "", url);
+    root.querySelectorAll("input[name=tab]").forEach((i) => (i.value = key));
+    onShow(key);
+  };
+  list.addEventListener("click", (event) => {
+    const tab = event.target.closest("[role=tab]");
+    if (tab) show(tab.dataset.tab);
+  });
+  list.addEventListener("keydown", (event) => {
+    const at = tabs.indexOf(document.activeElement);
+    if (at < 0) return;
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (step) {
+      event.preventDefault();
+      show(tabs[(at + step + tabs.length) % tabs.length].dataset.tab, true);
+    }
+  });
+  show(initial);
+  return show;
+}
+
+async function loadPolicies(root, url, hooks) {
+  const target = root.querySelector("[data-policies-target]");
+  if (target.dataset.loaded) return;
+  target.dataset.loaded = "loading";
+  const response = await fetch(url, { headers: { Accept: "text/html" } });
+  const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+  const list = doc.querySelector("[data-testid=policies]");
+  if (list) target.replaceChildren(document.importNode(list, true));
+  target.dataset.loaded = "true";
+  target.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-policy]");
+    if (button) hooks.policy(button.dataset.policy);
+  });
+}
+
+function main() {
+  const root = document.querySelector("[data-testid=explore]");
+  const source = document.getElementById("netviz-data");
+  if (!root || !source) return;
+  const data = JSON.parse(source.textContent);
+  root.dataset.edgeBase = data.edge_base;
+  const filters = readFilters(new URLSearchParams(window.location.search));
+  const model = buildModel(data, filters);
+  const view = buildView(model, filters);
+  let graph = null;
+  let pendingPolicy = null;
+  let show = null;
+  const hooks = {
+    pick: (src, dst) => openEdge(src, dst),
+    policy: (id) => {
+      const index = data.policies.findIndex((p) => p[0] === id);
+      if (index < 0) return;
+      pendingPolicy = index;
+      show("graph");
+    },
+  };
+  const openEdge = makePanel(root, filters, hooks);
+  mountMatrix(root.querySelector("[data-matrix]"), root.querySelector("[data-matrix-focus]"), model, view, hooks);
+  window.netviz = { model, view, edgeSlug, openEdge, graph: null };
+  show = setupTabs(root, filters.tab, async (key) => {
+    if (key === "graph") {
+      if (!graph) {
+        graph = await mountGraph(root.querySelector("[data-graph]"), root, model, view, hooks);
+        window.netviz.graph = graph;
+      }
+      graph.resize();
+      if (pendingPolicy !== null) {
+        graph.highlightPolicy(pendingPolicy);
+        pendingPolicy = null;
+      }
+    } else if (key === "policies") {
+      loadPolicies(root, data.policies_url, hooks);
+    }
+  });
+  root.dataset.ready = "true";
+}
+
+main();
