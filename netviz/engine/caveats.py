@@ -102,9 +102,11 @@ def _would_change(compiled: Compiled, m: Matrix, rule, node: int) -> bool:
     if rule.direction == "egress":  # the pod is the destination of the selected pods' egress
         extra = m.words(rule.mask_at(m.atoms, compiled.nodes.named[node]))[None, :]
         side = m.egress[m.es[selected], m.ed[node]]
-        other = m.ingress[m.is_[selected], m.id[node]]
+        groups, inverse = np.unique(m.is_[selected], return_inverse=True)
+        cells = np.array([m.ingress_cell(int(g), int(m.id[node])) for g in groups])
+        other = cells[inverse.reshape(-1)]
     else:  # the pod is the source of traffic into the selected pods
         extra = m._rule_words(rule, selected)
-        side = m.ingress[m.is_[node], m.id[selected]]
+        side = m.ingress_row(int(m.is_[node]))[0][m.id[selected]]
         other = m.egress[m.es[node], m.ed[selected]]
     return bool(((extra & ~side) & other).any())

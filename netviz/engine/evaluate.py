@@ -106,35 +106,35 @@ class Evaluator:
         cells: dict[int, int] = {}
         cell_ports: list[PortSet] = []
         cell_grants: list[tuple] = []
-        rows: dict[int, tuple[list[int], list[int]]] = {}
+        rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         out: list[Connection] = []
+        # Rows by ingress-source signature (each computed once), then connections in id order.
+        for cls in np.argsort(m.class_is, kind="stable").tolist():
+            if start[cls] == start[cls + 1]:
+                continue  # no endpoint or range left in this class
+            dst_classes, words, eg_keys, in_keys = m.allowed_from(cls)
+            keys = ((eg_keys + 1) * span + in_keys + 1).tolist()
+            cell_of = np.fromiter(map(cells.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
+            for i in np.flatnonzero(cell_of < 0).tolist():
+                c = cells.get(keys[i])
+                if c is None:
+                    mask = m.atoms.from_words(words[i])
+                    c = cells[keys[i]] = len(cell_ports)
+                    cell_ports.append(m.atoms.portset(mask))
+                    cell_grants.append(granter.grants(int(eg_keys[i]), int(in_keys[i]), mask))
+                cell_of[i] = c
+            sizes = start[dst_classes + 1] - start[dst_classes]
+            offsets = np.repeat(start[dst_classes] - np.cumsum(sizes) + sizes, sizes)
+            dst_ranks = by_class[offsets + np.arange(int(sizes.sum()))]
+            dst_cells = np.repeat(cell_of, sizes)
+            order = np.argsort(dst_ranks, kind="stable")
+            rows[cls] = (dst_ranks[order].astype(np.int32), dst_cells[order].astype(np.int32))
         for rank, (src_id, cls, bare_pod) in enumerate(ordered):
-            row = rows.get(cls)
-            if row is None:
-                dst_classes, words, eg_keys, in_keys = m.allowed_from(cls)
-                keys = ((eg_keys + 1) * span + in_keys + 1).tolist()
-                cell_of = np.fromiter(
-                    map(cells.get, keys, repeat(-1)), dtype=np.int64, count=len(keys)
-                )
-                for i in np.flatnonzero(cell_of < 0).tolist():
-                    c = cells.get(keys[i])
-                    if c is None:
-                        mask = m.atoms.from_words(words[i])
-                        c = cells[keys[i]] = len(cell_ports)
-                        cell_ports.append(m.atoms.portset(mask))
-                        grants = granter.grants(int(eg_keys[i]), int(in_keys[i]), mask)
-                        cell_grants.append(grants)
-                    cell_of[i] = c
-                sizes = start[dst_classes + 1] - start[dst_classes]
-                offsets = np.repeat(start[dst_classes] - np.cumsum(sizes) + sizes, sizes)
-                dst_ranks = by_class[offsets + np.arange(int(sizes.sum()))]
-                dst_cells = np.repeat(cell_of, sizes)
-                order = np.argsort(dst_ranks, kind="stable")
-                row = rows[cls] = (dst_ranks[order].tolist(), dst_cells[order].tolist())
+            dst_ranks, dst_cells = rows[cls]
             skip = rank if bare_pod else -1  # a bare pod reaching itself is loopback, not listed
             out += [
                 Connection(src_id, ids[d], cell_ports[c], cell_grants[c])
-                for d, c in zip(*row, strict=True)
+                for d, c in zip(dst_ranks.tolist(), dst_cells.tolist(), strict=True)
                 if d != skip
             ]
         return out

@@ -71,9 +71,9 @@ class Matrix:
         self.es_policies = _selecting(self.egress_policies, self.es_rep, ext)
         self.id_policies = _selecting(self.ingress_policies, self.id_rep, ext)
         self.egress = self._egress_matrix()
-        self.ingress = self._ingress_matrix()
         self.egress_any = _nonzero(self.egress)
-        self.ingress_any = _nonzero(self.ingress)
+        self._plan_ingress()
+        self._row_key = -1
 
         keys = np.stack([self.es, self.ed, self.is_, self.id], axis=1)
         _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
@@ -118,29 +118,63 @@ class Matrix:
                         out[g, cols] |= self._rule_words(r, self.ed_rep[cols])
         return out
 
-    def _ingress_matrix(self) -> np.ndarray:
-        out = np.zeros((len(self.is_rep), len(self.id_rep), self.atoms.words), dtype=U64)
-        open_cols = np.array([not p for p in self.id_policies], dtype=bool)
-        out[:, open_cols] = self.all_words
+    def _plan_ingress(self) -> None:
+        """Ingress cells are computed a row (ingress-source signature) at a time, never all at
+        once: (ingress sources x ingress destinations) can be too big to hold at scale."""
+        n_id = len(self.id_rep)
+        self._in_base = np.zeros((n_id, self.atoms.words), dtype=U64)
+        self._in_base[[not p for p in self.id_policies]] = self.all_words
         ext = np.zeros(self.compiled.nodes.externals, dtype=bool)
         reps = self.id_rep
+        self._in_parts: list[tuple[np.ndarray, np.ndarray]] = []
+        rows, parts = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         for p in self.ingress_policies:
             cols = np.flatnonzero(np.concatenate([p.selects, ext])[reps])
             if not len(cols):
                 continue
             for r in p.rules["ingress"]:
-                rows = np.flatnonzero(r.match[self.is_rep])
-                if len(rows):
-                    out[np.ix_(rows, cols)] |= self._rule_words(r, reps[cols])[None, :, :]
-        return out
+                matched = np.flatnonzero(r.match[self.is_rep])
+                if len(matched):
+                    rows.append(matched)
+                    parts.append(np.full(len(matched), len(self._in_parts), dtype=np.int64))
+                    self._in_parts.append((cols, self._rule_words(r, reps[cols])))
+        row, part = np.concatenate(rows), np.concatenate(parts)
+        order = np.argsort(row, kind="stable")
+        self._in_part = part[order]
+        self._in_start = np.searchsorted(row[order], np.arange(len(self.is_rep) + 1))
+
+    def ingress_row(self, is_: int) -> tuple[np.ndarray, np.ndarray]:
+        """(allowed atom words, any allowed) into every ingress-dest signature from one
+        ingress-source signature. The last row is kept: callers go row by row."""
+        if is_ != self._row_key:
+            out = self._in_base.copy()
+            for k in self._in_part[self._in_start[is_] : self._in_start[is_ + 1]].tolist():
+                cols, words = self._in_parts[k]
+                out[cols] |= words
+            self._row_key, self._row = is_, (out, _nonzero(out))
+        return self._row
+
+    def ingress_cell(self, is_: int, id_: int) -> np.ndarray:
+        """One ingress cell, computed directly (for the few places that need a column)."""
+        policies = self.id_policies[id_]
+        if not policies:
+            return self.all_words
+        src, dst = int(self.is_rep[is_]), int(self.id_rep[id_])
+        named = self.compiled.nodes.named[dst]
+        mask = 0
+        for p in policies:
+            for r in p.rules["ingress"]:
+                if r.match[src]:
+                    mask |= r.mask_at(self.atoms, named)
+        return self.words(mask)
 
     def allowed_from(self, src: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Destination classes with something allowed from class `src`: (classes, allowed atom
         words, egress cell key, ingress cell key); a key is -1 where that side does not apply."""
         dst_pod = self.class_is_pod
         n_ed, n_id = len(self.ed_rep), len(self.id_rep)
-        inn = self.ingress[self.class_is[src]]
-        in_ok = np.where(dst_pod, self.ingress_any[self.class_is[src]][self.class_id], True)
+        inn, inn_any = self.ingress_row(int(self.class_is[src]))
+        in_ok = np.where(dst_pod, inn_any[self.class_id], True)
         if self.class_is_pod[src]:
             eg = self.egress[self.class_es[src]]
             cand = np.flatnonzero(self.egress_any[self.class_es[src]][self.class_ed] & in_ok)
