@@ -1,9 +1,9 @@
-"""The vectorised core: allowed atoms between classes of nodes, computed side by side.
+"""The vectorised core: allowed port atoms between classes of nodes, one side at a time.
 
 Each node gets four signatures: egress-source (which policies isolate its egress), egress-dest
-(which egress peers match it, its named ports), ingress-source and ingress-dest likewise. The egress
-matrix is computed once per (egress-source, egress-dest) signature pair and the ingress matrix per
-(ingress-source, ingress-dest) pair; a class pair's allowed atoms are the AND of the two cells.
+(which egress peers match it, its named ports), ingress-source and ingress-dest likewise. Egress
+cells are held per (egress-source, egress-dest) pair, ingress cells computed a row per
+ingress-source; a class pair's allowed atoms are the AND of its two cells.
 """
 
 from __future__ import annotations
