@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-deps run test test-postgres lint format bench golden vendor clean
+.PHONY: setup system-deps run test test-postgres lint format bench bench-page golden vendor clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,7 @@ vendor:
 SIZES ?= S M L XL
 bench: setup
 	$(PY) bench/run.py --sizes "$(SIZES)" $(BENCH_ARGS)
+
+# Review page load (navigation to "matrix drawn") of a 1,000-workload review in headless Chromium.
+bench-page: setup system-deps
+	$(PY) bench/page_load.py --size M

@@ -10,18 +10,33 @@ Layout (everything by index, so 60,000 connections stay near a megabyte):
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 
 from netviz.web import edges, links
 from netviz.web.filters import endpoint_labels
-from netviz.web.models import Review, Revision, decode_connections
+from netviz.web.models import Review, Revision
 
 # A connection allowed on every port of every protocol.
 _ALL_ROWS = [["TCP", 1, 65535], ["UDP", 1, 65535], ["SCTP", 1, 65535]]
 
 _cache: OrderedDict[tuple, dict] = OrderedDict()
 _lock = threading.Lock()
+
+
+def _split(line: str) -> tuple[str, str, str, str, str]:
+    """A stored line (netviz.web.models.encode_connection) cut into src, dst, raw port rows,
+    ports text and raw grants without decoding it; escapes anywhere before the grants fall back
+    to json (endpoint ids and port words never hold quotes, so that is rare)."""
+    a = line.find('","')
+    b = line.find('",[[', a + 3)
+    c = line.find("]],", b + 4)
+    d = line.find('",[', c + 4)
+    if min(a, b, c, d) < 0 or "\\" in line[:d]:
+        row = json.loads(line)
+        return row[0], row[1], json.dumps(row[2]), row[3], json.dumps(row[4])
+    return line[2:a], line[a + 3 : b], line[b + 2 : c + 2], line[c + 4 : d], line[d + 2 : -1]
 
 
 def _search_text(e: dict) -> str:
@@ -51,28 +66,33 @@ def build(snapshot: dict, lines: list[str]) -> dict:
     port_index: dict[str, int] = {}
     sets: list[list[int]] = []
     set_index: dict[tuple[int, ...], int] = {}
+    grants_set: dict[str, int] = {}
     out_edges = []
-    for c in decode_connections(lines):
-        text = c["ports_text"]
-        pi = port_index.get(text)
+    for line in lines:
+        # Most lines share their port set and grants: decode each distinct text once.
+        src, dst, raw_ports, raw_text, raw_grants = _split(line)
+        pi = port_index.get(raw_ports)
         if pi is None:
-            pi = port_index[text] = len(ports)
-            ports.append([text, c["ports"]])
-        named = set()
-        for g in c["grants"]:
-            named.update(g["egress"] or ())
-            named.update(g["ingress"] or ())
-        key = tuple(sorted({rule_policy[i] for i in named} - {-1}))
-        si = set_index.get(key)
+            rows = json.loads(raw_ports)
+            pi = port_index[raw_ports] = len(ports)
+            ports.append([raw_text, rows, 2 if rows == _ALL_ROWS else 1])
+        si = grants_set.get(raw_grants)
         if si is None:
-            si = set_index[key] = len(sets)
-            sets.append(list(key))
-        state = 2 if c["ports"] == _ALL_ROWS else 1
-        out_edges.append([node_index[c["src"]], node_index[c["dst"]], state, pi, si])
+            named = set()
+            for g in json.loads(raw_grants):
+                named.update(g["egress"] or ())
+                named.update(g["ingress"] or ())
+            key = tuple(sorted({rule_policy[i] for i in named} - {-1}))
+            si = set_index.get(key)
+            if si is None:
+                si = set_index[key] = len(sets)
+                sets.append(list(key))
+            grants_set[raw_grants] = si
+        out_edges.append([node_index[src], node_index[dst], ports[pi][2], pi, si])
     return {
         "namespaces": namespaces,
         "nodes": nodes,
-        "ports": ports,
+        "ports": [p[:2] for p in ports],
         "edges": out_edges,
         "policysets": sets,
         "policies": [

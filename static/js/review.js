@@ -266,7 +266,8 @@ function main() {
   };
   const openEdge = makePanel(root, filters, hooks);
   mountMatrix(root.querySelector("[data-matrix]"), root.querySelector("[data-matrix-focus]"), model, view, hooks);
-  window.netviz = { model, view, edgeSlug, openEdge, graph: null };
+  // For bench/page_load.py: milliseconds from navigation start to the matrix drawn.
+  window.netviz = { model, view, edgeSlug, openEdge, graph: null, drawnAt: performance.now() };
   show = setupTabs(root, filters.tab, async (key) => {
     if (key === "graph") {
       if (!graph) {
