@@ -253,6 +253,12 @@ MISSING_NAMESPACE = _file(
     alone="stored",
 )
 
+# Found by tests/fuzz: the reader's last guard catches a TypeError and drops the whole file.
+POLICY_TYPE_MAPPING = _file(
+    "wrong-type-policy-types-entry.yaml",
+    _error(8, 'spec.policyTypes[0]: a mapping is not supported; use "Ingress" or "Egress"'),
+)
+
 
 # Large inputs are made here rather than kept in git.
 def billion_laughs() -> bytes:
