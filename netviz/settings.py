@@ -27,6 +27,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "netviz.web.middleware.SecurityHeaders",
     "django.middleware.common.CommonMiddleware",
     "netviz.web.middleware.UploadSizeLimit",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -67,9 +68,10 @@ NETVIZ_MAX_DEPTH = env_int("NETVIZ_MAX_DEPTH", 64, minimum=1)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Tokens are in URLs: never send them to other sites. Not "no-referrer": with it browsers send
-# `Origin: null` on form posts, and Django's CSRF check then refuses every upload.
-SECURE_REFERRER_POLICY = "same-origin"
+# Tokens are in URLs: never send them anywhere. Pages with a POST form get "same-origin" instead
+# (netviz.web.middleware.SecurityHeaders), since with "no-referrer" browsers send `Origin: null`
+# on the form's POST and Django's CSRF check refuses it.
+SECURE_REFERRER_POLICY = "no-referrer"
 
 # Request paths carry review tokens: every handler masks them (netviz.web.logredact).
 LOGGING = {

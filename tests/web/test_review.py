@@ -87,7 +87,7 @@ class ReviewTestCase(BaseTestCase):
 
     def test_it_keeps_the_token_out_of_referers_to_other_sites(self):
         r = self.client.get(self.view_url())
-        self.assertEqual(r["Referrer-Policy"], "same-origin")
+        self.assertEqual(r["Referrer-Policy"], "no-referrer")
 
     def test_it_shows_the_latest_revision(self):
         self.add_v2()
