@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-deps run test test-postgres lint format bench bench-page golden vendor clean
+.PHONY: setup system-deps run test test-postgres lint format bench bench-page screenshots golden vendor clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -67,3 +67,7 @@ bench: setup
 # Review page load (navigation to "matrix drawn") of a 1,000-workload review in headless Chromium.
 bench-page: setup system-deps
 	$(PY) bench/page_load.py --size M
+
+# docs/screenshots/*.png of the review page's views (demo review and a 1,000-workload one).
+screenshots: setup system-deps
+	$(PY) scripts/screenshots.py

@@ -30,7 +30,7 @@ function style(el) {
     { selector: "node", style: { label: "data(label)", color: fg, "font-size": 10, "text-valign": "bottom", "text-margin-y": 3, "background-color": v("--accent"), width: 14, height: 14 } },
     { selector: "node.external", style: { shape: "diamond", "background-color": v("--muted") } },
     { selector: "node.ns", style: { "background-color": v("--bg"), "background-opacity": 0.6, "border-color": v("--line"), "border-width": 1, "text-valign": "top", "font-weight": "bold", shape: "round-rectangle" } },
-    { selector: "node.folded", style: { "background-color": v("--panel"), "border-width": 2, "border-color": v("--accent"), width: "mapData(size, 1, 200, 24, 70)", height: "mapData(size, 1, 200, 24, 70)", "text-valign": "center" } },
+    { selector: "node.folded", style: { "background-color": v("--panel"), "border-width": 2, "border-color": v("--accent"), width: "mapData(size, 1, 200, 24, 70)", height: "mapData(size, 1, 200, 24, 70)", "text-valign": "center", "font-size": 14 } },
     { selector: "edge", style: { "z-compound-depth": "top", width: 1.2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.7, "line-color": v("--all"), "target-arrow-color": v("--all"), opacity: 0.7 } },
     { selector: "edge.some", style: { "line-style": "dashed", "line-color": v("--some"), "target-arrow-color": v("--some") } },
     { selector: "edge.many", style: { width: "mapData(count, 1, 200, 1.5, 6)" } },
@@ -110,15 +110,45 @@ export async function mountGraph(el, root, model, view, hooks) {
     return out;
   }
 
+  // Namespaces as blocks packed in shelves, members on a grid inside their block: predictable
+  // and instant for hundreds of endpoints, where force layouts tangle compound nodes.
+  function place() {
+    const W = 170;
+    const H = 56;
+    const blocks = [];
+    for (const [key, group] of groups) {
+      const ids = folded.has(key) ? [`g:${key}`] : group.members.map((i) => `n:${i}`);
+      const cols = Math.ceil(Math.sqrt(ids.length * 1.5));
+      blocks.push({ ids, cols, w: cols * W, h: Math.ceil(ids.length / cols) * H });
+    }
+    const area = blocks.reduce((sum, b) => sum + (b.w + W) * (b.h + H), 0);
+    const width = Math.max(W * 4, Math.sqrt(area) * 1.6);
+    const positions = {};
+    let x = 0;
+    let y = 0;
+    let shelf = 0;
+    for (const b of blocks) {
+      if (x > 0 && x + b.w > width) {
+        x = 0;
+        y += shelf + H * 1.5;
+        shelf = 0;
+      }
+      b.ids.forEach((id, k) => {
+        positions[id] = { x: x + (k % b.cols) * W, y: y + Math.floor(k / b.cols) * H };
+      });
+      x += b.w + W * 0.6;
+      shelf = Math.max(shelf, b.h);
+    }
+    return positions;
+  }
+
   function render() {
     cy.elements().remove();
     const els = elements();
     cy.add(els);
-    const nodes = cy.nodes().length;
     const edgeCount = cy.edges().length;
     if (edgeCount > 3000) cy.style().selector("edge").style({ "curve-style": "haystack", "target-arrow-shape": "none" }).update();
-    const layout = nodes > 400 ? { name: "grid", avoidOverlap: true } : { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 80, numIter: 600 };
-    cy.layout({ ...layout, fit: true, padding: 20 }).run();
+    cy.layout({ name: "preset", positions: place(), fit: true, padding: 20 }).run();
     el.dataset.nodes = String(cy.nodes().not(".ns").length + cy.nodes(".folded").length);
     el.dataset.edges = String(edgeCount);
     el.dataset.folded = String(folded.size);

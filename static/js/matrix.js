@@ -311,20 +311,21 @@ function drawCanvas(el, focusEl, model, state, hooks, redraw) {
       for (let k = k0; k < k1; k++) {
         const st = cellState(r, k);
         const x = LABEL_W + k * CELL - x0;
-        if (st === 2) {
-          ctx.fillStyle = c.allBg;
+        if (st > 0) {
+          // Same shapes as the table's symbols: ● every port, ◐ some ports.
+          ctx.fillStyle = st === 2 ? c.allBg : c.someBg;
           ctx.fillRect(x, y, CELL, CELL);
-          ctx.fillStyle = c.all;
-          ctx.fillRect(x + 4, y + 4, CELL - 8, CELL - 8);
-        } else if (st === 1) {
-          ctx.fillStyle = c.someBg;
-          ctx.fillRect(x, y, CELL, CELL);
-          ctx.fillStyle = c.some;
+          ctx.fillStyle = st === 2 ? c.all : c.some;
+          ctx.strokeStyle = c.some;
           ctx.beginPath();
-          ctx.moveTo(x + 3, y + CELL - 3);
-          ctx.lineTo(x + CELL - 3, y + CELL - 3);
-          ctx.lineTo(x + 3, y + 3);
+          if (st === 2) ctx.arc(x + CELL / 2, y + CELL / 2, CELL / 2 - 3, 0, 2 * Math.PI);
+          else ctx.arc(x + CELL / 2, y + CELL / 2, CELL / 2 - 3, Math.PI / 2, (3 * Math.PI) / 2);
           ctx.fill();
+          if (st === 1) {
+            ctx.beginPath();
+            ctx.arc(x + CELL / 2, y + CELL / 2, CELL / 2 - 3, 0, 2 * Math.PI);
+            ctx.stroke();
+          }
         }
       }
     }
