@@ -107,6 +107,8 @@ def _would_change(compiled: Compiled, m: Matrix, rule, node: int) -> bool:
         other = cells[inverse.reshape(-1)]
     else:  # the pod is the source of traffic into the selected pods
         extra = m._rule_words(rule, selected)
-        side = m.ingress_row(int(m.is_[node]))[0][m.id[selected]]
+        groups, inverse = np.unique(m.id[selected], return_inverse=True)
+        cells = np.array([m.ingress_cell(int(m.is_[node]), int(g)) for g in groups])
+        side = cells[inverse.reshape(-1)]
         other = m.egress[m.es[node], m.ed[selected]]
     return bool(((extra & ~side) & other).any())

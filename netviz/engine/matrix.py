@@ -14,6 +14,7 @@ from netviz.engine.classes import refine
 from netviz.engine.peers import Compiled, CompiledRule
 
 U64 = np.uint64
+BLOCK_BYTES = 64 << 20  # ingress rows computed together, bounded in memory
 
 
 def _first(groups: np.ndarray, count: int) -> np.ndarray:
@@ -73,7 +74,6 @@ class Matrix:
         self.egress = self._egress_matrix()
         self.egress_any = _nonzero(self.egress)
         self._plan_ingress()
-        self._row_key = -1
 
         keys = np.stack([self.es, self.ed, self.is_, self.id], axis=1)
         _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
@@ -140,19 +140,35 @@ class Matrix:
                     self._in_parts.append((cols, self._rule_words(r, reps[cols])))
         row, part = np.concatenate(rows), np.concatenate(parts)
         order = np.argsort(row, kind="stable")
-        self._in_part = part[order]
-        self._in_start = np.searchsorted(row[order], np.arange(len(self.is_rep) + 1))
+        self._in_row, self._in_part = row[order], part[order]
+        self._in_start = np.searchsorted(self._in_row, np.arange(len(self.is_rep) + 1))
+        row_bytes = max(1, n_id * self.atoms.words * 8)
+        self._block_rows = max(1, min(len(self.is_rep), BLOCK_BYTES // row_bytes))
+        self._block_lo = self._block_hi = 0
 
     def ingress_row(self, is_: int) -> tuple[np.ndarray, np.ndarray]:
         """(allowed atom words, any allowed) into every ingress-dest signature from one
-        ingress-source signature. The last row is kept: callers go row by row."""
-        if is_ != self._row_key:
-            out = self._in_base.copy()
-            for k in self._in_part[self._in_start[is_] : self._in_start[is_ + 1]].tolist():
+        ingress-source signature. Rows are computed in blocks from `is_` on: go in order."""
+        if not self._block_lo <= is_ < self._block_hi:
+            self._load_block(is_)
+        i = is_ - self._block_lo
+        return self._block[i], self._block_any[i]
+
+    def _load_block(self, lo: int) -> None:
+        hi = min(len(self.is_rep), lo + self._block_rows)
+        block = np.repeat(self._in_base[None], hi - lo, axis=0)
+        a, b = self._in_start[lo], self._in_start[hi]
+        rows, parts = self._in_row[a:b] - lo, self._in_part[a:b]
+        order = np.argsort(parts, kind="stable")
+        rows, parts = rows[order], parts[order]
+        cuts = np.flatnonzero(np.diff(parts)) + 1
+        firsts = np.concatenate([[0], cuts]).astype(np.int64)
+        if len(parts):
+            for k, part_rows in zip(parts[firsts].tolist(), np.split(rows, cuts), strict=True):
                 cols, words = self._in_parts[k]
-                out[cols] |= words
-            self._row_key, self._row = is_, (out, _nonzero(out))
-        return self._row
+                block[np.ix_(part_rows, cols)] |= words
+        self._block, self._block_any = block, _nonzero(block)
+        self._block_lo, self._block_hi = lo, hi
 
     def ingress_cell(self, is_: int, id_: int) -> np.ndarray:
         """One ingress cell, computed directly (for the few places that need a column)."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netviz.engine import Evaluator
+from netviz.engine import Evaluator, matrix
 from netviz.engine.ports import PortSet
 from netviz.k8s.model import (
     Cluster,
@@ -145,3 +146,13 @@ def test_analysis_equals_the_naive_reference(cluster):
                     union |= g.ports
                 assert union == conn.ports
                 assert ev.explain(src_id, dst_id).allowed == conn.ports
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(clusters())
+def test_ingress_rows_computed_one_per_block_give_the_same_analysis(cluster):
+    whole = Evaluator(cluster).analysis().connections
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(matrix, "BLOCK_BYTES", 1)  # one ingress row per block
+        one_by_one = Evaluator(cluster).analysis().connections
+    assert one_by_one == whole
