@@ -229,6 +229,12 @@ class Evaluator:
         with _no_gc():
             return build_graph(analysis)
 
+    def class_graph(self) -> networkx.DiGraph:
+        """Like graph() but over classes of equivalent endpoints: small even for big inputs."""
+        from netviz.engine.graph import build_class_graph
+
+        return build_class_graph(self)
+
 
 @contextmanager
 def _no_gc():

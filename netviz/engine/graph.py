@@ -67,3 +67,30 @@ def build_graph(analysis: Analysis) -> networkx.DiGraph:
         for c in analysis.connections
     )
     return g
+
+
+def build_class_graph(ev) -> networkx.DiGraph:
+    """Classes of endpoints (or external ranges) that behave alike as nodes, allowed class pairs
+    as edges: a compact view of a big analysis. Node attrs: members (ids, sorted), namespaces,
+    external (bool); edge attr: ports. A lone bare Pod gets no edge to its own class."""
+    m = ev.matrix
+    members: dict[int, list[str]] = {}
+    bare: dict[int, bool] = {}
+    for i, e in enumerate(ev.nodes.endpoints):
+        cls = int(m.node_class[ev.nodes.endpoint_class[i]])
+        members.setdefault(cls, []).append(e.id)
+        bare[cls] = e.kind == "Pod"
+    for j, x in enumerate(ev.externals):
+        members.setdefault(int(m.node_class[ev.nodes.pods + j]), []).append(x.id)
+    g = networkx.DiGraph()
+    for cls, ids in sorted(members.items()):
+        external = not bool(m.class_is_pod[cls])
+        namespaces = sorted({i.split("/", 1)[0] for i in ids}) if not external else []
+        g.add_node(cls, members=tuple(sorted(ids)), namespaces=namespaces, external=external)
+    for cls in sorted(members, key=lambda c: int(m.class_is[c])):  # ingress rows go in order
+        dst_classes, words, _, _ = m.allowed_from(cls)
+        for dst, w in zip(dst_classes.tolist(), words, strict=True):
+            if dst == cls and len(members[cls]) == 1 and bare.get(cls):
+                continue
+            g.add_edge(cls, dst, ports=m.atoms.portset(m.atoms.from_words(w)))
+    return g

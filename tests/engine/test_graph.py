@@ -73,3 +73,31 @@ def test_grants_split_ports_by_responsible_rules():
         "a",
         "b",
     ]
+
+
+def test_class_graph_groups_equivalent_endpoints_and_agrees_with_the_graph():
+    replicas = [pod("x", f"web-{i}", kind="Deployment", app="web") for i in range(3)]
+    ev = evaluator(
+        [*replicas, DB],
+        [
+            policy(
+                "x",
+                "db-in",
+                sel(app="db"),
+                ingress=[rule(peer(sel(app="web")), ports=[port(5432)])],
+            )
+        ],
+    )
+    cg = ev.class_graph()
+    web = next(n for n, a in cg.nodes(data=True) if "x/web-0[Deployment]" in a["members"])
+    db = next(n for n, a in cg.nodes(data=True) if a["members"] == ("x/db[Pod]",))
+    assert cg.nodes[web]["members"] == tuple(sorted(e.id for e in replicas))
+    assert cg.edges[web, db]["ports"] == tcp(5432)
+    assert not cg.has_edge(db, db)  # a lone bare pod and itself is loopback
+    assert cg.has_edge(web, web)
+    g = ev.graph()
+    for a, b, data in cg.edges(data=True):
+        for src in cg.nodes[a]["members"]:
+            for dst in cg.nodes[b]["members"]:
+                if src != dst or ev.endpoint(src).kind != "Pod":
+                    assert g.edges[src, dst]["ports"] == data["ports"]
