@@ -28,6 +28,15 @@ run: setup
 	@# --insecure: serve static files although DEBUG is off (a production server would use a CDN or proxy).
 	$(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
+# Production: gunicorn + WhiteNoise (gunicorn.conf.py), settings from the environment, e.g.
+# SECRET_KEY=... ALLOWED_HOSTS=netviz.example.org DATABASE_URL=postgres://... make serve-prod
+# (NETVIZ_HTTPS=0 for plain HTTP on loopback; see the README's "Production" section).
+serve-prod: setup
+	NETVIZ_PRODUCTION=1 $(PY) manage.py check --deploy
+	NETVIZ_PRODUCTION=1 $(PY) manage.py migrate --noinput
+	NETVIZ_PRODUCTION=1 $(PY) manage.py collectstatic --noinput -v 0
+	NETVIZ_PRODUCTION=1 NETVIZ_BIND=$${NETVIZ_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn netviz.wsgi:application
+
 test: setup system-deps
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
