@@ -57,7 +57,7 @@ export async function mountGraph(el, root, model, view, hooks) {
   const folded = new Set();
   if (shown.length > FOLD_NODES || visibleEdges.length > FOLD_EDGES) groups.forEach((_v, key) => folded.add(key));
 
-  const cy = cytoscape({ container: el, style: style(el), wheelSensitivity: 0.3, minZoom: 0.05, maxZoom: 4 });
+  const cy = cytoscape({ container: el, style: style(el), minZoom: 0.05, maxZoom: 4 });
   const rep = (i) => {
     const key = groupKey(model.nodes[i][1]);
     return folded.has(key) ? `g:${key}` : `n:${i}`;

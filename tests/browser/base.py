@@ -52,6 +52,13 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        # The Content-Security-Policy refuses inline script and style: a refusal is a bug here.
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(m.text)
+            if m.type == "error" and "Content Security Policy" in m.text
+            else None,
+        )
 
     def tearDown(self) -> None:
         self.assertEqual(self.dialogs, [], "a dialog opened: user data ran as script")
