@@ -29,13 +29,17 @@ if PRODUCTION:
             "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
     if not env_str("ALLOWED_HOSTS", "").strip():
-        raise ConfigError("ALLOWED_HOSTS must be set when NETVIZ_PRODUCTION is on (comma-separated)")
+        raise ConfigError(
+            "ALLOWED_HOSTS must be set when NETVIZ_PRODUCTION is on (comma-separated)"
+        )
     if "*" in ALLOWED_HOSTS:
         raise ConfigError("ALLOWED_HOSTS must name the hosts; '*' is refused in production")
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "netviz.web",
 ]
 
@@ -121,6 +125,14 @@ if env_bool("NETVIZ_PROXY_SSL_HEADER", default=False):
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Large uploads are analysed off the request path by `manage.py db_worker` (django-tasks with its
+# database backend: the same database, SQLite or PostgreSQL; run several workers on PostgreSQL).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Uploads up to this size are analysed in the request itself; larger ones by the worker.
+NETVIZ_BACKGROUND_KB = env_int("NETVIZ_BACKGROUND_KB", 512, minimum=0)
+# A job still running after this long is taken for dead (its worker was killed) and shown failed.
+NETVIZ_ANALYSIS_TIMEOUT = env_int("NETVIZ_ANALYSIS_TIMEOUT", 900, minimum=10)
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from netviz.web import api
 from netviz.web.converters import TokenConverter
-from netviz.web.views import diff, downloads, edit, explore, home, review
+from netviz.web.views import diff, downloads, edit, explore, home, progress, review
 
 register_converter(TokenConverter, "token")
 
@@ -39,6 +39,11 @@ urlpatterns = [
         name="netviz-revision-edge",
     ),
     path("r/<token:token>/rev/<int:number>/policies/", explore.policies, name="netviz-policies"),
+    path(
+        "r/<token:token>/rev/<int:number>/state.json",
+        progress.state_json,
+        name="netviz-revision-state",
+    ),
     path("r/<token:token>/diff/", diff.choose, name="netviz-diff-choose"),
     path("r/<token:token>/diff/<int:a>..<int:b>/", diff.diff_page, name="netviz-diff"),
     path("r/<token:token>/diff/<int:a>..<int:b>.json", diff.diff_json, name="netviz-diff-json"),
@@ -53,6 +58,7 @@ urlpatterns = [
     path("e/<token:token>/rename", edit.rename, name="netviz-rename"),
     path("e/<token:token>/revisions", edit.add_revision, name="netviz-add-revision"),
     path("e/<token:token>/delete", edit.delete, name="netviz-delete"),
+    path("e/<token:token>/rev/<int:number>/retry", progress.retry, name="netviz-retry"),
     # JSON API for CI.
     path("api/reviews", api.create_review, name="netviz-api-reviews"),
     path("api/reviews/<token:token>/revisions", api.add_revision, name="netviz-api-revisions"),

@@ -29,9 +29,20 @@ def get_review_for_edit(token: str) -> Review:
 
 
 def get_revision(review: Review, number: int | None = None) -> Revision:
-    """Revision `number` of the review, its latest when None, or 404."""
+    """Analysed revision `number` of the review, its latest analysed when None, or 404."""
     # The JSON export of the analysis is the largest field and no page reads it.
-    qs = review.revisions.defer("analysis", "previous_diff")
+    qs = review.revisions.filter(state=Revision.DONE).defer("analysis", "previous_diff")
+    revision = (
+        qs.order_by("-number").first() if number is None else qs.filter(number=number).first()
+    )
+    if revision is None:
+        raise Http404("No such revision")
+    return revision
+
+
+def get_any_revision(review: Review, number: int | None = None) -> Revision:
+    """Revision `number` (latest when None) in whatever analysis state, or 404."""
+    qs = review.revisions.defer("analysis", "previous_diff", "snapshot", "connections")
     revision = (
         qs.order_by("-number").first() if number is None else qs.filter(number=number).first()
     )

@@ -12,6 +12,7 @@ from netviz.web import links, services
 from netviz.web.access import get_review_for_edit
 from netviz.web.models import Review, Revision
 from netviz.web.services import Upload, UploadRefused, clean_name
+from netviz.web.views import progress
 from netviz.web.views.uploads import request_limits
 
 # Raw bodies accepted, with the file name used when `?name=` is not given. curl --data-binary
@@ -65,17 +66,22 @@ def _created(
     request: HttpRequest, review: Review, revision: Revision, edit_token: str, **extra
 ) -> JsonResponse:
     summary = revision.summary
+    pending = revision.state != Revision.DONE
     body = {
         "view_url": links.absolute(request, links.review(review)),
         "edit_url": links.absolute(request, links.edit(edit_token)),
         "json_url": links.absolute(request, links.review_json(review)),
         "revision": revision.number,
+        # A large upload is analysed by the task worker: poll state_url until "done".
+        "state": revision.state,
+        "state_url": links.absolute(request, progress.state_url(review, revision)),
         "summary": {
-            k: summary[k] for k in ("endpoints", "policies", "connections", "errors", "warnings")
+            k: summary.get(k, 0)
+            for k in ("endpoints", "policies", "connections", "errors", "warnings")
         },
         **extra,
     }
-    return JsonResponse(body, status=201)
+    return JsonResponse(body, status=202 if pending else 201)
 
 
 def _method_not_allowed() -> JsonResponse:

@@ -30,7 +30,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # and Django's CSRF check refuses it, so these pages (and the form posts that re-render them) get
 # `same-origin`: the URL, token included, still goes to this site only, never to another.
 FORM_PAGES = frozenset(
-    {"netviz-home", "netviz-edit", "netviz-rename", "netviz-add-revision", "netviz-delete"}
+    {
+        "netviz-home",
+        "netviz-edit",
+        "netviz-rename",
+        "netviz-add-revision",
+        "netviz-delete",
+        "netviz-retry",
+    }
 )
 REFERRER_POLICY = "no-referrer"
 FORM_REFERRER_POLICY = "same-origin"
@@ -64,7 +71,5 @@ class SecurityHeaders:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         match = getattr(request, "resolver_match", None)
         form_page = match is not None and match.url_name in FORM_PAGES
-        response.headers["Referrer-Policy"] = (
-            FORM_REFERRER_POLICY if form_page else REFERRER_POLICY
-        )
+        response.headers["Referrer-Policy"] = FORM_REFERRER_POLICY if form_page else REFERRER_POLICY
         return response

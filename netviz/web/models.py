@@ -104,6 +104,23 @@ class Revision(models.Model):
         help_text="Counts (endpoints, policies, connections, errors, ...), so lists of "
         "revisions need not load the snapshots.",
     )
+    PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+    state = models.CharField(
+        max_length=8,
+        choices=[(s, s) for s in (PENDING, RUNNING, DONE, FAILED)],
+        default=DONE,
+        help_text="Analysis state: small uploads are analysed at once (done); large ones are "
+        "pending until the task worker runs them (netviz.web.tasks).",
+    )
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text="The django-tasks job analysing this revision."
+    )
+    started = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker last started analysing this revision."
+    )
+    failure = models.TextField(
+        blank=True, help_text="Why the analysis failed, in words, when state is failed."
+    )
 
     class Meta:
         ordering = ["number"]

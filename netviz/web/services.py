@@ -1,7 +1,8 @@
 """Uploads in, stored reviews out: parse, analyse and store once, so pages never recompute.
 
-Views and the API call only `create_review` and `add_revision`; moving analysis to a background
-task later touches this module alone.
+Views and the API call only `create_review` and `add_revision`. Uploads over
+NETVIZ_BACKGROUND_KB are stored at once as a pending revision and analysed by the task worker
+(netviz.web.tasks calls `complete`), so a large upload never holds up a web worker.
 """
 
 from __future__ import annotations
@@ -109,27 +110,32 @@ def analyse(files: list[Upload]) -> _Computed:
     )
 
 
+def _analysed_fields(computed: _Computed, previous_diff: dict | None) -> dict:
+    return {
+        "report": computed.report,
+        "analysis": computed.analysis,
+        "snapshot": {k: v for k, v in computed.snapshot.items() if k != "connections"},
+        "connections": "\n".join(encode_connection(c) for c in computed.snapshot["connections"]),
+        "summary": Revision.count(computed.report, computed.snapshot),
+        "previous_diff": previous_diff,
+    }
+
+
 def _store(
     review: Review,
     number: int,
     files: list[Upload],
-    computed: _Computed,
+    computed: _Computed | None,
     previous_diff: dict | None = None,
 ) -> Revision:
-    revision = Revision.objects.create(
-        review=review,
-        number=number,
-        report=computed.report,
-        analysis=computed.analysis,
-        snapshot={k: v for k, v in computed.snapshot.items() if k != "connections"},
-        connections="\n".join(encode_connection(c) for c in computed.snapshot["connections"]),
-        summary=Revision.count(computed.report, computed.snapshot),
-        previous_diff=previous_diff,
-    )
-    Export.objects.bulk_create(
-        Export(revision=revision, format=fmt, content=text)
-        for fmt, text in computed.exports.items()
-    )
+    """The revision with its files; analysed when `computed` is given, else pending."""
+    if computed is None:
+        revision = Revision.objects.create(review=review, number=number, state=Revision.PENDING)
+    else:
+        revision = Revision.objects.create(
+            review=review, number=number, **_analysed_fields(computed, previous_diff)
+        )
+        _store_exports(revision, computed)
     UploadedFile.objects.bulk_create(
         UploadedFile(
             revision=revision,
@@ -141,12 +147,48 @@ def _store(
         )
         for i, f in enumerate(files)
     )
+    if computed is None:
+        from netviz.web.tasks import enqueue
+
+        transaction.on_commit(lambda: enqueue(revision))
     return revision
+
+
+def _store_exports(revision: Revision, computed: _Computed) -> None:
+    Export.objects.bulk_create(
+        Export(revision=revision, format=fmt, content=text)
+        for fmt, text in computed.exports.items()
+    )
+
+
+def in_background(files: list[Upload]) -> bool:
+    """Whether this upload is large enough to be analysed by the task worker."""
+    return sum(len(f.content) for f in files) > settings.NETVIZ_BACKGROUND_KB * 1024
+
+
+def complete(revision: Revision) -> None:
+    """Analyse a pending revision from its stored files; everything is written in one transaction,
+    so a worker killed half-way leaves the revision as it was. Raises UploadRefused."""
+    computed = analyse(previous_files(revision))
+    previous = (
+        Revision.objects.filter(
+            review_id=revision.review_id, number=revision.number - 1, state=Revision.DONE
+        )
+        .defer("analysis", "previous_diff")
+        .first()
+    )
+    diff = compare(previous.full_snapshot(), computed.snapshot) if previous else None
+    with transaction.atomic():
+        fields = _analysed_fields(computed, diff)
+        Revision.objects.filter(pk=revision.pk).update(**fields, state=Revision.DONE, failure="")
+        Export.objects.filter(revision=revision).delete()
+        _store_exports(revision, computed)
 
 
 def create_review(title: str, files: list[Upload]) -> tuple[Review, Revision, str]:
     """A new review with its first revision; returns the edit token, which is not stored."""
-    computed = analyse(files)
+    check_size(files)
+    computed = None if in_background(files) else analyse(files)
     with transaction.atomic():
         review, edit_token = Review.create(title.strip())
         revision = _store(review, 1, files, computed)
@@ -177,8 +219,12 @@ def add_revision(
         latest = locked.revisions.defer("analysis").order_by("-number").first()
         if mode == "add" and latest is not None:
             files = merge_files(previous_files(latest), files)
-        computed = analyse(files)
-        diff = compare(latest.full_snapshot(), computed.snapshot) if latest else None
         number = (latest.number if latest else 0) + 1
+        check_size(files)
+        if in_background(files):
+            return _store(locked, number, files, None), None
+        computed = analyse(files)
+        done = latest is not None and latest.state == Revision.DONE
+        diff = compare(latest.full_snapshot(), computed.snapshot) if done else None
         revision = _store(locked, number, files, computed, previous_diff=diff)
     return revision, diff

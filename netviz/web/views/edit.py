@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from netviz.web import links, services
-from netviz.web.access import get_review_for_edit, get_revision
+from netviz.web.access import get_any_revision, get_review_for_edit, get_revision
 from netviz.web.forms import DeleteForm, RenameForm, RevisionForm
-from netviz.web.models import Review
+from netviz.web.models import Review, Revision
 from netviz.web.pages import review_context, review_payload
+from netviz.web.views import progress
 from netviz.web.views.uploads import bind
 
 
@@ -29,7 +30,11 @@ def _page(request: HttpRequest, review: Review, token: str, status: int = 200, *
 
 @require_safe
 def edit(request: HttpRequest, token: str) -> HttpResponse:
-    return _page(request, get_review_for_edit(token), token)
+    r = get_review_for_edit(token)
+    latest = get_any_revision(r)
+    if latest.state != Revision.DONE:
+        return progress.page(request, r, latest, edit_token=token)
+    return _page(request, r, token)
 
 
 @require_safe
@@ -61,7 +66,7 @@ def add_revision(request: HttpRequest, token: str) -> HttpResponse:
         text = request.POST.get("text", "") if refused.status != 413 else ""
         form = RevisionForm(initial={"text": text})
         return _page(request, r, token, refused.status, revision_form=form, refused=refused)
-    if revision.number > 1:
+    if revision.number > 1 and revision.previous_diff is not None:
         return redirect(links.diff(r, revision.number - 1, revision.number))
     return redirect(links.edit(token))
 
