@@ -34,6 +34,8 @@ def _free_port() -> int:
 
 def _setup_django(database: Path) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    # Analyse every upload at once, even a big one the web app would leave to its task worker.
+    os.environ["NETVIZ_BACKGROUND_KB"] = str(1024 * 1024)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "netviz.settings")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))

@@ -39,6 +39,7 @@ urlpatterns = [
         name="netviz-revision-edge",
     ),
     path("r/<token:token>/rev/<int:number>/policies/", explore.policies, name="netviz-policies"),
+    path("r/<token:token>/rev/<int:number>/findings/", explore.findings, name="netviz-findings"),
     path(
         "r/<token:token>/rev/<int:number>/state.json",
         progress.state_json,

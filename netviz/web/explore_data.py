@@ -123,4 +123,5 @@ def payload(review: Review, revision: Revision) -> dict:
         "revision": revision.number,
         "edge_base": sample[: -len("x~y~Z/x~y~Z/")],
         "policies_url": links.policies(review, revision.number),
+        "findings_url": links.findings(review, revision.number),
     }

@@ -63,3 +63,7 @@ def edge(r: Review, number: int | None, src_id: str, dst_id: str) -> str:
 
 def policies(r: Review, number: int) -> str:
     return reverse("netviz-policies", args=[r.view_token, number])
+
+
+def findings(r: Review, number: int) -> str:
+    return reverse("netviz-findings", args=[r.view_token, number])

@@ -206,6 +206,23 @@ export async function mountGraph(el, root, model, view, hooks) {
     resize() {
       cy.resize();
     },
+    // A blast radius: the origin and every endpoint reached from it (or reaching it).
+    highlightNodes(origin, ids) {
+      clear();
+      const index = new Map(model.nodes.map((node, i) => [node[0], i]));
+      cy.elements().addClass("faded");
+      const mark = (id, cls) => {
+        const i = index.get(id);
+        if (i === undefined) return;
+        const node = cy.getElementById(rep(i));
+        node.removeClass("faded").addClass(cls);
+        node.ancestors().removeClass("faded");
+      };
+      ids.forEach((id) => mark(id, "selected-by"));
+      mark(origin, "chosen");
+      status.textContent = `Blast radius of ${origin}: ${ids.length} endpoints shown highlighted.`;
+      el.dataset.blast = origin;
+    },
     // Endpoints the policy selects, and the edges whose grants name it.
     highlightPolicy(index) {
       clear();

@@ -228,19 +228,52 @@ function setupTabs(root, initial, onShow) {
   return show;
 }
 
-async function loadPolicies(root, url, hooks) {
+// A tab filled from its own page: the page fetched, its main section moved in.
+async function loadFragment(target, url, testid) {
+  target.setAttribute("aria-busy", "true");
+  try {
+    const response = await fetch(url, { headers: { Accept: "text/html" } });
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const part = doc.querySelector(`[data-testid=${testid}]`);
+    if (part) target.replaceChildren(document.importNode(part, true));
+  } finally {
+    target.removeAttribute("aria-busy");
+    target.dataset.loaded = "true";
+  }
+}
+
+function wirePolicies(root, url, hooks) {
   const target = root.querySelector("[data-policies-target]");
-  if (target.dataset.loaded) return;
-  target.dataset.loaded = "loading";
-  const response = await fetch(url, { headers: { Accept: "text/html" } });
-  const doc = new DOMParser().parseFromString(await response.text(), "text/html");
-  const list = doc.querySelector("[data-testid=policies]");
-  if (list) target.replaceChildren(document.importNode(list, true));
-  target.dataset.loaded = "true";
   target.addEventListener("click", (event) => {
     const button = event.target.closest("[data-policy]");
     if (button) hooks.policy(button.dataset.policy);
   });
+  return () => target.dataset.loaded || loadFragment(target, url, "policies");
+}
+
+function wireFindings(root, url, hooks) {
+  const target = root.querySelector("[data-findings-target]");
+  const load = (query = "") => loadFragment(target, url + query, "findings");
+  target.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-blast-link]");
+    if (link) {
+      event.preventDefault();
+      load(`?from=${encodeURIComponent(link.dataset.endpoint)}`).then(() => target.querySelector("#blast")?.scrollIntoView());
+      return;
+    }
+    if (event.target.closest("[data-blast-show]")) {
+      const blast = target.querySelector("[data-testid=blast]");
+      const ids = [...blast.querySelectorAll("[data-endpoint]")].map((li) => li.dataset.endpoint);
+      hooks.nodes(blast.dataset.origin, ids);
+    }
+  });
+  target.addEventListener("submit", (event) => {
+    const form = event.target.closest("[data-blast-form]");
+    if (!form) return;
+    event.preventDefault();
+    load("?" + new URLSearchParams(new FormData(form)).toString());
+  });
+  return () => target.dataset.loaded || load();
 }
 
 function main() {
@@ -253,20 +286,26 @@ function main() {
   const model = buildModel(data, filters);
   const view = buildView(model, filters);
   let graph = null;
-  let pendingPolicy = null;
+  let pending = null;
   let show = null;
   const hooks = {
     pick: (src, dst) => openEdge(src, dst),
     policy: (id) => {
       const index = data.policies.findIndex((p) => p[0] === id);
       if (index < 0) return;
-      pendingPolicy = index;
+      pending = (g) => g.highlightPolicy(index);
+      show("graph");
+    },
+    nodes: (origin, ids) => {
+      pending = (g) => g.highlightNodes(origin, ids);
       show("graph");
     },
   };
   const openEdge = makePanel(root, filters, hooks);
   mountMatrix(root.querySelector("[data-matrix]"), root.querySelector("[data-matrix-focus]"), model, view, hooks);
   // For bench/page_load.py: milliseconds from navigation start to the matrix drawn.
+  const loadPolicies = wirePolicies(root, data.policies_url, hooks);
+  const loadFindings = wireFindings(root, data.findings_url, hooks);
   window.netviz = { model, view, edgeSlug, openEdge, graph: null, drawnAt: performance.now() };
   show = setupTabs(root, filters.tab, async (key) => {
     if (key === "graph") {
@@ -275,12 +314,14 @@ function main() {
         window.netviz.graph = graph;
       }
       graph.resize();
-      if (pendingPolicy !== null) {
-        graph.highlightPolicy(pendingPolicy);
-        pendingPolicy = null;
+      if (pending) {
+        pending(graph);
+        pending = null;
       }
     } else if (key === "policies") {
-      loadPolicies(root, data.policies_url, hooks);
+      loadPolicies();
+    } else if (key === "findings") {
+      loadFindings();
     }
   });
   root.dataset.ready = "true";

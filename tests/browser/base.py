@@ -55,9 +55,11 @@ class BrowserTestCase(StaticLiveServerTestCase):
         # The Content-Security-Policy refuses inline script and style: a refusal is a bug here.
         self.page.on(
             "console",
-            lambda m: self.errors.append(m.text)
-            if m.type == "error" and "Content Security Policy" in m.text
-            else None,
+            lambda m: (
+                self.errors.append(m.text)
+                if m.type == "error" and "Content Security Policy" in m.text
+                else None
+            ),
         )
 
     def tearDown(self) -> None:

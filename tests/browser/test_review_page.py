@@ -158,3 +158,31 @@ class ReviewPageTestCase(BrowserTestCase):
         folded = self.page.locator('td[data-src-group="shop"][data-dst-group="shop"]')
         # web → api on one port, api → web on all, web → web all, api → api none: some.
         self.assertEqual(folded.get_attribute("data-state"), "some")
+
+    def test_the_findings_tab_shows_a_blast_radius_in_the_graph(self):
+        self.open(self.create(), "?tab=findings")
+        link = self.page.locator(f'[data-blast-link][data-endpoint="{WEB}"]')
+        link.click()
+        blast = self.page.locator("[data-testid=blast]")
+        blast.wait_for()
+        self.assertEqual(blast.get_attribute("data-origin"), WEB)
+        reached = blast.locator("[data-endpoint]").evaluate_all(
+            "lis => lis.map(li => li.dataset.endpoint)"
+        )
+        self.assertIn(API, reached)
+        self.assertIn(DB, reached)  # web → api → db: two hops
+        self.page.click("[data-testid=blast-show]")
+        self.page.wait_for_selector(f'[data-testid=graph][data-blast="{WEB}"]')
+        marked = self.page.evaluate(
+            "() => window.netviz.graph.cy.nodes('.selected-by').map(n => n.data('endpoint'))"
+        )
+        self.assertEqual(sorted(marked), sorted(reached))
+
+    def test_a_focus_in_the_url_keeps_one_endpoint_and_what_reaches_it(self):
+        self.open(self.create(), f"?focus={DB}&dir=in")
+        cells = self.page.eval_on_selector_all(
+            "td[data-src]",
+            "tds => tds.map(td => [td.dataset.src, td.dataset.dst, td.dataset.state])",
+        )
+        self.assertEqual({d for _s, d, _st in cells}, {DB})
+        self.assertEqual([(s, st) for s, _d, st in cells], [(API, "some")])

@@ -38,6 +38,7 @@ def explore_context(review: Review, revision: Revision, query: QueryDict) -> dic
         "tab": query.get("tab", "matrix"),
         "endpoint_ids": [n[0] for n in data["nodes"]],
         "policies_url": links.policies(review, revision.number),
+        "findings_url": links.findings(review, revision.number),
         "filtered": any(query.get(k) for k in ("ns", "q", "protocol", "port", "focus")),
     }
 

@@ -12,6 +12,7 @@ from netviz.k8s.model import PROTOCOLS
 from netviz.web import edges, links
 from netviz.web.access import get_review, get_revision
 from netviz.web.filters import endpoint_labels
+from netviz.web.findings_page import findings_context
 from netviz.web.models import Review, Revision
 from netviz.web.policy_rules import policies_context
 
@@ -93,5 +94,24 @@ def policies(request: HttpRequest, token: str, number: int) -> HttpResponse:
             "revision": revision,
             "review_url": links.revision(review, revision.number),
             **policies_context(review, revision),
+        },
+    )
+
+
+@require_safe
+def findings(request: HttpRequest, token: str, number: int) -> HttpResponse:
+    review = get_review(token)
+    revision = get_revision(review, number)
+    origin = request.GET.get("from", "")
+    reverse = request.GET.get("reverse") in ("1", "true", "on")
+    return render(
+        request,
+        "review/findings.html",
+        {
+            "review": review,
+            "revision": revision,
+            "review_url": links.revision(review, revision.number),
+            "findings_url": links.findings(review, revision.number),
+            **findings_context(revision, origin, reverse),
         },
     )
