@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-deps run test test-postgres lint format bench bench-page screenshots golden vendor clean
+.PHONY: setup system-deps run serve-prod loadtest test test-postgres lint format bench bench-page screenshots golden vendor clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,10 @@ system-deps:
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddemo --base-url http://$(HOST):$(PORT)
-	@# --insecure: serve static files although DEBUG is off (a production server would use a CDN or proxy).
-	$(PY) manage.py runserver --insecure $(HOST):$(PORT)
+	@# The task worker analyses large uploads next to the server, and stops with it. --insecure:
+	@# runserver serves static files although DEBUG is off (make serve-prod uses WhiteNoise).
+	$(PY) manage.py db_worker -v 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
 # Production: gunicorn + WhiteNoise (gunicorn.conf.py), settings from the environment, e.g.
 # SECRET_KEY=... ALLOWED_HOSTS=netviz.example.org DATABASE_URL=postgres://... make serve-prod
@@ -35,7 +37,9 @@ serve-prod: setup
 	NETVIZ_PRODUCTION=1 $(PY) manage.py check --deploy
 	NETVIZ_PRODUCTION=1 $(PY) manage.py migrate --noinput
 	NETVIZ_PRODUCTION=1 $(PY) manage.py collectstatic --noinput -v 0
-	NETVIZ_PRODUCTION=1 NETVIZ_BIND=$${NETVIZ_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn netviz.wsgi:application
+	NETVIZ_PRODUCTION=1 $(PY) manage.py db_worker -v 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  NETVIZ_PRODUCTION=1 NETVIZ_BIND=$${NETVIZ_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn netviz.wsgi:application
 
 test: setup system-deps
 	$(PY) manage.py check
@@ -43,9 +47,9 @@ test: setup system-deps
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-# The web and diff tests again on a throwaway PostgreSQL (Debian postgresql, installed if missing).
+# The database-backed tests again on a throwaway PostgreSQL (Debian postgresql, installed if missing).
 test-postgres: setup
-	bash .ci/with-postgres $(PY) -m pytest tests/web tests/diff
+	bash .ci/with-postgres $(PY) -m pytest tests/web tests/diff tests/hostile tests/security tests/background
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -72,6 +76,11 @@ vendor:
 SIZES ?= S M L XL
 bench: setup
 	$(PY) bench/run.py --sizes "$(SIZES)" $(BENCH_ARGS)
+
+# 20 clients uploading and browsing for 60 s against a gunicorn it starts on loopback; not a test.
+# make loadtest LOADTEST_ARGS="--clients 5 --seconds 10"
+loadtest: setup
+	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 # Review page load (navigation to "matrix drawn") of a 1,000-workload review in headless Chromium.
 bench-page: setup system-deps
