@@ -95,3 +95,25 @@ class SlugTestCase(BaseTestCase):
         text = ["ingress:", "  - from:", "      - x", "", "  - ports: []", "egress: []"]
         self.assertEqual(list(edges.rule_span(text, 1)), [1, 2])
         self.assertEqual(list(edges.rule_span(text, 4)), [4])
+
+
+HOST_POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: shop, labels: {app: api}}
+spec:
+  hostNetwork: true
+  containers: [{name: a, image: a}]
+"""
+
+
+class CaveatTestCase(BaseTestCase):
+    def test_a_host_network_endpoint_carries_its_caveat_into_the_explanation(self):
+        from netviz.web.services import add_revision
+        from tests.web.base import V1_FILES, uploads
+
+        add_revision(self.review, uploads([*V1_FILES, ("agent.yaml", HOST_POD)]))
+        # api-from-web selects the agent by its labels: plugins differ on whether that isolates it.
+        page = self.client.get(self.view_url(f"/edge/{WEB}/shop~agent~Pod/")).content.decode()
+        self.assertIn('data-testid="explanation-caveat"', page)
+        self.assertIn("shop/agent[Pod] uses the host network", page)

@@ -59,3 +59,19 @@ class ExploreDataTestCase(BaseTestCase):
         page = self.client.get(self.view_url()).content.decode()
         self.assertIn('<script id="netviz-data" type="application/json">', page)
         self.assertIn(f'"edge_base": "/r/{self.view_token}/edge/"', page)
+
+    def test_hostile_text_in_the_data_cannot_close_its_script_element(self):
+        snap = dict(self.revision.snapshot)
+        evil = "</script><script>alert(1)</script>"
+        snap["namespaces"] = [*snap["namespaces"], evil]
+        snap["endpoints"] = [
+            *snap["endpoints"],
+            {"id": f"{evil}/x[Pod]", "namespace": evil, "labels": {"a": evil}},
+        ]
+        self.revision.snapshot = snap
+        self.revision.save(update_fields=["snapshot"])
+        page = self.client.get(self.view_url()).content.decode()
+        data = page[page.index('id="netviz-data"') : page.index('<script type="module"')]
+        self.assertNotIn("</script><script>", data.replace("</script>\n", "", 1)[:-20])
+        self.assertIn("\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)", data)
+        self.assertIn("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;", page)
