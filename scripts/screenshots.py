@@ -54,6 +54,9 @@ def shoot(browser, base: str, demo: str, big: str) -> list[str]:
         page.click("[data-testid=tab-policies]")
         page.wait_for_selector("[data-testid=panel-policies] [data-testid=policy]")
         save(page, "policies.png", clip=_clip(page))
+        page.click("[data-testid=tab-findings]")
+        page.wait_for_selector("[data-testid=panel-findings] [data-testid=findings]")
+        save(page, "findings.png", clip=_clip(page))
         page.goto(f"{base}/r/{demo}/?tab=matrix")
         ready(page)
         # A connection on some ports only: its explanation shows rules in their YAML.

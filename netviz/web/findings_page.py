@@ -59,7 +59,8 @@ def findings_context(revision: Revision, origin: str = "", reverse: bool = False
     """What templates/review/_findings.html shows."""
     found, exposed = _computed(revision)
     return {
-        "counts": count_by_severity(found),
+        # Most severe first, as the list itself is.
+        "counts": dict(reversed(count_by_severity(found).items())),
         "findings": [
             {
                 "id": f.id,

@@ -1,7 +1,7 @@
 // Graph view with cytoscape.js: namespaces as compound nodes, address ranges as their own nodes.
 // Big reviews start folded by namespace; clicking a namespace opens it. Labels are plain text.
 const FOLD_NODES = 300;
-const FOLD_EDGES = 4000;
+const FOLD_EDGES = 1500;
 const OUTSIDE = "outside";
 
 let loading = null;
@@ -34,6 +34,7 @@ function style(el) {
     { selector: "edge", style: { "z-compound-depth": "top", width: 1.2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.7, "line-color": v("--all"), "target-arrow-color": v("--all"), opacity: 0.7 } },
     { selector: "edge.some", style: { "line-style": "dashed", "line-color": v("--some"), "target-arrow-color": v("--some") } },
     { selector: "edge.many", style: { width: "mapData(count, 1, 200, 1.5, 6)" } },
+    { selector: "edge.faint", style: { opacity: 0.35 } },
     { selector: ".faded", style: { opacity: 0.12 } },
     { selector: "node.chosen, node.selected-by", style: { "border-width": 3, "border-color": v("--bad"), "background-color": v("--warn") } },
     { selector: "edge.out, edge.permitted", style: { width: 2.5, opacity: 1, "line-color": v("--accent"), "target-arrow-color": v("--accent") } },
@@ -110,16 +111,18 @@ export async function mountGraph(el, root, model, view, hooks) {
     return out;
   }
 
-  // Namespaces as blocks packed in shelves, members on a grid inside their block: predictable
-  // and instant for hundreds of endpoints, where force layouts tangle compound nodes.
+  // Namespaces as blocks packed in shelves, members on a circle inside their block (no three in
+  // a line, so edges between them stay apart): predictable and instant for hundreds of endpoints,
+  // where force layouts tangle compound nodes.
   function place() {
-    const W = 170;
-    const H = 56;
+    const W = 150;
+    const H = 60;
     const blocks = [];
     for (const [key, group] of groups) {
       const ids = folded.has(key) ? [`g:${key}`] : group.members.map((i) => `n:${i}`);
-      const cols = Math.ceil(Math.sqrt(ids.length * 1.5));
-      blocks.push({ ids, cols, w: cols * W, h: Math.ceil(ids.length / cols) * H });
+      const r = ids.length < 3 ? 0 : Math.max(50, (ids.length * 55) / (2 * Math.PI));
+      const w = ids.length < 3 ? ids.length * W : 2 * r + W;
+      blocks.push({ ids, r, w, h: ids.length < 3 ? H : 2 * r + H });
     }
     const area = blocks.reduce((sum, b) => sum + (b.w + W) * (b.h + H), 0);
     const width = Math.max(W * 4, Math.sqrt(area) * 1.6);
@@ -134,7 +137,11 @@ export async function mountGraph(el, root, model, view, hooks) {
         shelf = 0;
       }
       b.ids.forEach((id, k) => {
-        positions[id] = { x: x + (k % b.cols) * W, y: y + Math.floor(k / b.cols) * H };
+        if (!b.r) positions[id] = { x: x + W / 2 + k * W, y: y + H / 2 };
+        else {
+          const a = -Math.PI / 2 + (2 * Math.PI * k) / b.ids.length;
+          positions[id] = { x: x + b.w / 2 + b.r * Math.cos(a), y: y + b.h / 2 + b.r * Math.sin(a) };
+        }
       });
       x += b.w + W * 0.6;
       shelf = Math.max(shelf, b.h);
@@ -147,7 +154,9 @@ export async function mountGraph(el, root, model, view, hooks) {
     const els = elements();
     cy.add(els);
     const edgeCount = cy.edges().length;
+    // Many edges: straight, fainter lines, so the structure shows through.
     if (edgeCount > 3000) cy.style().selector("edge").style({ "curve-style": "haystack", "target-arrow-shape": "none" }).update();
+    if (edgeCount > 400) cy.edges().addClass("faint");
     cy.layout({ name: "preset", positions: place(), fit: true, padding: 20 }).run();
     el.dataset.nodes = String(cy.nodes().not(".ns").length + cy.nodes(".folded").length);
     el.dataset.edges = String(edgeCount);
