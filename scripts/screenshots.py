@@ -50,7 +50,8 @@ def shoot(browser, base: str, demo: str, big: str) -> list[str]:
         page.wait_for_selector("[data-testid=graph][data-ready=true]")
         page.click("[data-close-panel]")
         page.wait_for_timeout(300)
-        save(page, "graph.png", clip=_clip(page))
+        page.locator("[data-testid=panel-graph]").screenshot(path=str(OUT / "graph.png"))
+        taken.append("graph.png")
         page.click("[data-testid=tab-policies]")
         page.wait_for_selector("[data-testid=panel-policies] [data-testid=policy]")
         save(page, "policies.png", clip=_clip(page))
@@ -70,8 +71,8 @@ def shoot(browser, base: str, demo: str, big: str) -> list[str]:
         save(page, "matrix-1000.png", clip=_clip(page))
         page.goto(f"{base}/r/{big}/?tab=graph")
         page.wait_for_selector("[data-testid=graph][data-ready=true]")
-        page.locator("[data-testid=explore]").scroll_into_view_if_needed()
-        save(page, "graph-1000-folded.png", clip=_clip(page))
+        page.locator("[data-testid=panel-graph]").screenshot(path=str(OUT / "graph-1000-folded.png"))
+        taken.append("graph-1000-folded.png")
         context.close()
     return taken
 

@@ -120,12 +120,14 @@ export async function mountGraph(el, root, model, view, hooks) {
     const blocks = [];
     for (const [key, group] of groups) {
       const ids = folded.has(key) ? [`g:${key}`] : group.members.map((i) => `n:${i}`);
-      const r = ids.length < 3 ? 0 : Math.max(50, (ids.length * 55) / (2 * Math.PI));
+      const r = ids.length < 3 ? 0 : Math.max(80, (ids.length * 70) / (2 * Math.PI));
       const w = ids.length < 3 ? ids.length * W : 2 * r + W;
       blocks.push({ ids, r, w, h: ids.length < 3 ? H : 2 * r + H });
     }
     const area = blocks.reduce((sum, b) => sum + (b.w + W) * (b.h + H), 0);
-    const width = Math.max(W * 4, Math.sqrt(area) * 1.6);
+    // Shelves as wide as the container's shape asks, so the fitted graph fills it.
+    const aspect = Math.max(1, el.clientWidth / Math.max(1, el.clientHeight));
+    const width = Math.max(W * 4, Math.sqrt(area * aspect) * 1.6);
     const positions = {};
     let x = 0;
     let y = 0;
