@@ -28,7 +28,10 @@ def measure(browser, url: str) -> dict:
         page = context.new_page()
         started = time.perf_counter()
         response = page.goto(url, wait_until="commit")
-        page.wait_for_function("window.netviz && window.netviz.drawnAt", timeout=60_000)
+        # A selector, not wait_for_function: the page CSP forbids the eval that one polls with.
+        page.wait_for_selector(
+            "[data-testid=matrix][data-drawn=true]", state="attached", timeout=60_000
+        )
         wall = (time.perf_counter() - started) * 1000
         timing = page.evaluate(
             """() => {

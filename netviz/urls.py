@@ -34,6 +34,9 @@ urlpatterns = [
     # One pair's explanation (ids as slugs, see netviz.web.edges.slug), and the policies tab.
     path("r/<token:token>/edge/<str:src>/<str:dst>/", explore.edge, name="netviz-edge"),
     path(
+        "r/<token:token>/edge/<str:src>/<str:dst>.json", explore.edge_json, name="netviz-edge-json"
+    ),
+    path(
         "r/<token:token>/rev/<int:number>/edge/<str:src>/<str:dst>/",
         explore.revision_edge,
         name="netviz-revision-edge",

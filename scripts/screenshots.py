@@ -20,7 +20,8 @@ DEMO = sorted((ROOT / "netviz" / "web" / "demo").glob("*.yaml"))
 
 
 def ready(page) -> None:
-    page.wait_for_function("window.netviz && window.netviz.drawnAt")
+    # A selector, not wait_for_function: the page CSP forbids the eval that one polls with.
+    page.wait_for_selector("[data-testid=matrix][data-drawn=true]", state="attached")
 
 
 def shoot(browser, base: str, demo: str, big: str) -> list[str]:
@@ -71,7 +72,9 @@ def shoot(browser, base: str, demo: str, big: str) -> list[str]:
         save(page, "matrix-1000.png", clip=_clip(page))
         page.goto(f"{base}/r/{big}/?tab=graph")
         page.wait_for_selector("[data-testid=graph][data-ready=true]")
-        page.locator("[data-testid=panel-graph]").screenshot(path=str(OUT / "graph-1000-folded.png"))
+        page.locator("[data-testid=panel-graph]").screenshot(
+            path=str(OUT / "graph-1000-folded.png")
+        )
         taken.append("graph-1000-folded.png")
         context.close()
     return taken

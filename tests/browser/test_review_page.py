@@ -111,6 +111,7 @@ class ReviewPageTestCase(BrowserTestCase):
         self.assertEqual(panel.get_attribute("data-dst"), DB)
         rule = panel.locator("[data-testid=allowing-rule]")
         self.assertEqual(rule.get_attribute("data-policy"), "data/db-from-api")
+        self.assertIn("data/db-from-api ingress rule 0, from[0], ports[0]", rule.inner_text())
 
     def test_a_policy_from_the_policies_tab_is_highlighted_in_the_graph(self):
         self.open(self.create())

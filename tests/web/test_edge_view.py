@@ -117,3 +117,29 @@ class CaveatTestCase(BaseTestCase):
         page = self.client.get(self.view_url(f"/edge/{WEB}/shop~agent~Pod/")).content.decode()
         self.assertIn('data-testid="explanation-caveat"', page)
         self.assertIn("shop/agent[Pod] uses the host network", page)
+
+
+class EdgeJsonTestCase(BaseTestCase):
+    def test_the_json_twin_holds_the_explanation_and_the_rules_per_port_range(self):
+        r = self.client.get(self.view_url(f"/edge/{WEB}/{API}.json"))
+        self.assertEqual(r.status_code, 200)
+        data = r.json()
+        self.assertEqual(
+            (data["src"], data["dst"], data["allowed"]), ("shop/web[Pod]", "shop/api[Pod]", True)
+        )
+        self.assertEqual(data["ports"], [{"protocol": "TCP", "port": 8080, "end_port": 8080}])
+        self.assertEqual(data["ingress"]["allowed_by"][0]["policy"], "shop/api-from-web")
+        self.assertEqual(data["grants"][0]["egress"], None)
+        self.assertEqual(data["grants"][0]["ingress"][0]["rule_index"], 0)
+        self.assertTrue(data["url"].endswith(f"/r/{self.view_token}/edge/{WEB}/{API}/"))
+
+    def test_an_unknown_pair_is_404_in_json_too(self):
+        self.assertEqual(
+            self.client.get(self.view_url(f"/edge/{WEB}/x~y~Pod.json")).status_code, 404
+        )
+
+    def test_the_edge_page_links_its_json_twin(self):
+        page = self.client.get(self.view_url(f"/edge/{WEB}/{API}/")).content.decode()
+        self.assertIn(
+            f'href="/r/{self.view_token}/edge/{WEB}/{API}.json" data-testid="json-link"', page
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -30,7 +30,8 @@ class AskForm(forms.Form):
         return data.get("protocol") or None, data.get("port")
 
 
-def _edge(request: HttpRequest, review: Review, revision: Revision, src: str, dst: str):
+def _explain(request: HttpRequest, revision: Revision, src: str, dst: str):
+    """(context, form, protocol, port, src id, dst id) for one pair named by slugs, or 404."""
     known = edges.slugs(revision.snapshot)
     src_id, dst_id = known.get(src), known.get(dst)
     if src_id is None or dst_id is None:
@@ -44,6 +45,11 @@ def _edge(request: HttpRequest, review: Review, revision: Revision, src: str, ds
     except UnknownEndpoint:
         # The stored snapshot and a fresh parse disagree only if the reader changed since upload.
         raise Http404("This endpoint is not in the files any more") from None
+    return context, form, protocol, port, src_id, dst_id
+
+
+def _edge(request: HttpRequest, review: Review, revision: Revision, src: str, dst: str):
+    context, form, protocol, port, src_id, dst_id = _explain(request, revision, src, dst)
     labels = endpoint_labels(revision.snapshot)
     latest = review.latest_number()
     # The latest revision's links carry no number, so a pasted link follows later revisions.
@@ -64,6 +70,9 @@ def _edge(request: HttpRequest, review: Review, revision: Revision, src: str, ds
             "review_url": links.revision(review, revision.number),
             "reverse_url": links.edge(review, number, dst_id, src_id),
             "edge_url": links.edge(review, number, src_id, dst_id),
+            "json_url": links.edge(review, None, src_id, dst_id)[:-1] + ".json"
+            if number is None
+            else None,
         },
     )
 
@@ -80,6 +89,24 @@ def revision_edge(
 ) -> HttpResponse:
     review = get_review(token)
     return _edge(request, review, get_revision(review, number), src, dst)
+
+
+@require_safe
+def edge_json(request: HttpRequest, token: str, src: str, dst: str) -> JsonResponse:
+    """The edge page's JSON twin: the explanation as `manage.py explain --format json` gives it,
+    with each allowed port range's rules."""
+    review = get_review(token)
+    revision = get_revision(review)
+    context, _form, _protocol, _port, src_id, dst_id = _explain(request, revision, src, dst)
+    url = links.edge(review, None, src_id, dst_id)
+    return JsonResponse(
+        {
+            **context["explanation"],
+            "revision": revision.number,
+            "grants": context["grants"],
+            "url": links.absolute(request, url),
+        }
+    )
 
 
 @require_safe
