@@ -339,12 +339,36 @@ class _Reader:
             )
         store[key] = item
 
+    def _warn_undeclared_policy_namespaces(self) -> None:
+        # Only when the input declares namespaces at all: then a missing one is likely a typo, and
+        # namespaceSelectors see it with no label but its name.
+        warned: set[str] = set()
+        for policy in self.policies.values():
+            ns = policy.namespace
+            if ns in self.namespaces or ns in warned or policy.source is None:
+                continue
+            warned.add(ns)
+            self.problems.append(
+                Problem(
+                    "warning",
+                    f'namespace "{ns}" is not declared in the input, which declares others: '
+                    "its policies are kept, and namespace selectors see it with only its "
+                    "kubernetes.io/metadata.name label",
+                    policy.source,
+                    "NetworkPolicy",
+                    ns,
+                    policy.name,
+                )
+            )
+
     def finish(self) -> Cluster:
         endpoints = fold(list(self.workloads.values()))
         namespaces = dict(self.namespaces)
         for ns in [e.namespace for e in endpoints] + [p.namespace for p in self.policies.values()]:
             if ns not in namespaces:
                 namespaces[ns] = Namespace(ns, {NAME_LABEL: ns}, declared=False)
+        if self.namespaces:
+            self._warn_undeclared_policy_namespaces()
         return Cluster(
             namespaces=tuple(namespaces[n] for n in sorted(namespaces)),
             endpoints=tuple(endpoints),

@@ -88,7 +88,7 @@ def _policy_types(spec: dict, rep: Reporter, line: int) -> frozenset[Direction]:
         )
     out: set[Direction] = set()
     for i, value in enumerate(given):
-        if value in _POLICY_TYPES:
+        if isinstance(value, str) and value in _POLICY_TYPES:
             out.add(_POLICY_TYPES[value])  # type: ignore[arg-type]
         else:
             shown = f'"{value}"' if isinstance(value, str) else describe(value)

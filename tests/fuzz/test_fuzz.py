@@ -48,22 +48,12 @@ def bounded_memory():
     assert grown < MEMORY_BUDGET_MB, f"peak memory grew by {grown:.0f} MB"
 
 
-# Exceptions the reader's last guard still catches, each pinned by a strict xfail in
-# tests/hostile/test_reader.py; delete an entry once that test starts to pass.
-KNOWN_READER_BUGS = {
-    # A mapping or list as an entry of spec.policyTypes (netviz.k8s.policy._policy_types).
-    "could not be read: TypeError: unhashable type: 'LMap'",
-    "could not be read: TypeError: unhashable type: 'LList'",
-}
-
-
 def check(cluster: Cluster) -> None:
     assert isinstance(cluster, Cluster)
     for problem in cluster.problems:
         assert problem.source.file and problem.message
         # The reader's last guard turns an escaped exception into this message.
-        if problem.message not in KNOWN_READER_BUGS:
-            assert "could not be read" not in problem.message, problem
+        assert "could not be read" not in problem.message, problem
 
 
 YAML_TOKENS = [

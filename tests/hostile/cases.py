@@ -245,15 +245,14 @@ FILES = [
     ),
 ]
 
-# A policy in a namespace the input does not declare, while it declares others. The reader keeps
-# it silently today; the message below is what a user should be told (see test_reader.py).
+# A policy in a namespace the input does not declare, while it declares others: kept, with a warning.
 MISSING_NAMESPACE = _file(
     "policy-in-missing-namespace.yaml",
     _warning(6, 'namespace "ghost" is not declared'),
     alone="stored",
 )
 
-# Found by tests/fuzz: the reader's last guard catches a TypeError and drops the whole file.
+# Found by tests/fuzz: a mapping as a policyTypes entry once escaped as a TypeError.
 POLICY_TYPE_MAPPING = _file(
     "wrong-type-policy-types-entry.yaml",
     _error(8, 'spec.policyTypes[0]: a mapping is not supported; use "Ingress" or "Egress"'),

@@ -48,20 +48,10 @@ def test_the_later_of_two_duplicates_wins():
     assert pod.labels == {"app": "second"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="netviz.k8s keeps a policy in an undeclared namespace without a word; "
-    "reported to the reader's owner",
-)
 def test_a_policy_in_a_namespace_the_input_does_not_declare_is_named():
     found = problems(MISSING_NAMESPACE)
     assert any(MISSING_NAMESPACE.problem[2] in message for _s, _l, message in found), found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="netviz.k8s.policy hashes each policyTypes entry, so a mapping raises TypeError and "
-    "the reader's last guard drops the whole file; found by tests/fuzz, reported",
-)
 def test_a_mapping_as_a_policy_type_is_named_and_the_file_kept():
     assert problems(POLICY_TYPE_MAPPING) == [POLICY_TYPE_MAPPING.problem]
