@@ -29,9 +29,9 @@ function style(el) {
   return [
     { selector: "node", style: { label: "data(label)", color: fg, "font-size": 10, "text-valign": "bottom", "text-margin-y": 3, "background-color": v("--accent"), width: 14, height: 14 } },
     { selector: "node.external", style: { shape: "diamond", "background-color": v("--muted") } },
-    { selector: "node.ns", style: { "background-color": v("--bg"), "background-opacity": 0.6, "border-color": v("--line"), "border-width": 1, "text-valign": "top", "font-weight": "bold", shape: "round-rectangle" } },
+    { selector: "node.ns", style: { "z-compound-depth": "bottom", "background-color": v("--bg"), "background-opacity": 0.6, "border-color": v("--line"), "border-width": 1, "text-valign": "top", "font-weight": "bold", shape: "round-rectangle" } },
     { selector: "node.folded", style: { "background-color": v("--panel"), "border-width": 2, "border-color": v("--accent"), width: "mapData(size, 1, 200, 24, 70)", height: "mapData(size, 1, 200, 24, 70)", "text-valign": "center", "font-size": 14 } },
-    { selector: "edge", style: { "z-compound-depth": "top", width: 1.2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.7, "line-color": v("--all"), "target-arrow-color": v("--all"), opacity: 0.7 } },
+    { selector: "edge", style: { width: 1.2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.7, "line-color": v("--all"), "target-arrow-color": v("--all"), opacity: 0.7 } },
     { selector: "edge.some", style: { "line-style": "dashed", "line-color": v("--some"), "target-arrow-color": v("--some") } },
     { selector: "edge.many", style: { width: "mapData(count, 1, 200, 1.5, 6)" } },
     { selector: "edge.faint", style: { opacity: 0.35 } },

@@ -24,6 +24,16 @@ EDGE_MIDDLE = """
 }
 """
 
+NODE_CENTRE = """
+(id) => {
+  const cy = window.netviz.graph.cy;
+  const node = cy.nodes().filter((n) => n.data("endpoint") === id)[0];
+  const box = cy.container().getBoundingClientRect();
+  const p = node.renderedPosition();
+  return [box.left + p.x, box.top + p.y];
+}
+"""
+
 
 def expected_states() -> dict[tuple[str, str], str]:
     """The engine's answer for every pair of workloads: all, some or none."""
@@ -187,3 +197,15 @@ class ReviewPageTestCase(BrowserTestCase):
         )
         self.assertEqual({d for _s, d, _st in cells}, {DB})
         self.assertEqual([(s, st) for s, _d, st in cells], [(API, "some")])
+
+    def test_clicking_a_graph_node_highlights_what_it_reaches_and_what_reaches_it(self):
+        self.open(self.create(), "?tab=graph")
+        self.page.wait_for_selector("[data-testid=graph][data-ready=true]")
+        x, y = self.page.evaluate(NODE_CENTRE, API)
+        self.page.mouse.click(x, y)
+        pairs = """(cls) => window.netviz.graph.cy.edges('.' + cls)
+            .map(e => e.data('src') + ' > ' + e.data('dst'))
+            .filter(p => p.endsWith(']')).sort()"""  # workloads only, not address ranges
+        self.assertEqual(self.page.evaluate(pairs, "out"), [f"{API} > {DB}", f"{API} > {WEB}"])
+        self.assertEqual(self.page.evaluate(pairs, "in"), [f"{WEB} > {API}"])
+        self.assertIn("reaches", self.page.inner_text("[data-testid=graph-status]"))
