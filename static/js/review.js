@@ -281,6 +281,7 @@ function main() {
   const source = document.getElementById("netviz-data");
   if (!root || !source) return;
   const data = JSON.parse(source.textContent);
+  Object.assign(data, JSON.parse(document.getElementById("netviz-urls").textContent));
   root.dataset.edgeBase = data.edge_base;
   const filters = readFilters(new URLSearchParams(window.location.search));
   const model = buildModel(data, filters);

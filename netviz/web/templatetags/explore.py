@@ -22,11 +22,12 @@ TABS = (
 
 @register.simple_tag
 def explore_context(review: Review, revision: Revision, query: QueryDict) -> dict:
-    data = explore_data.payload(review, revision)
+    page = explore_data.page(review, revision)
     chosen = set(query.getlist("ns"))
     return {
-        "data": data,
-        "namespaces": [(n, n in chosen) for n in data["namespaces"]],
+        "data_script": page.script,
+        "urls": page.urls,
+        "namespaces": [(n, n in chosen) for n in page.namespaces],
         "q": query.get("q", ""),
         "protocol": query.get("protocol", ""),
         "protocols": PROTOCOLS,
@@ -36,7 +37,7 @@ def explore_context(review: Review, revision: Revision, query: QueryDict) -> dic
         "directions": DIRECTIONS,
         "tabs": TABS,
         "tab": query.get("tab", "matrix"),
-        "endpoint_ids": [n[0] for n in data["nodes"]],
+        "endpoint_ids": page.endpoint_ids,
         "policies_url": links.policies(review, revision.number),
         "findings_url": links.findings(review, revision.number),
         "filtered": any(query.get(k) for k in ("ns", "q", "protocol", "port", "focus")),
