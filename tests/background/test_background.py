@@ -158,3 +158,13 @@ def test_retry_is_only_for_failed_revisions(client):
     revision.refresh_from_db()
     assert revision.state == "done"
     assert hashlib.sha256(revision.connections.encode()).hexdigest() == digest
+
+
+def test_the_json_twins_give_the_state_while_the_analysis_waits(client):
+    _edit_url, review = upload(client)
+    for url in (f"/r/{review.view_token}.json", f"/r/{review.view_token}/rev/1.json"):
+        body = client.get(url).json()
+        assert (body["title"], body["revision"], body["state"]) == ("big", 1, "pending")
+        assert body["state_url"] == f"http://testserver/r/{review.view_token}/rev/1/state.json"
+    work()
+    assert client.get(f"/r/{review.view_token}.json").json()["summary"]["endpoints"] == 2

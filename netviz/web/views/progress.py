@@ -39,19 +39,29 @@ def page(
     return render(request, "progress.html", context)
 
 
+def state_payload(revision: Revision) -> dict:
+    state = tasks.state_of(revision)
+    return {
+        "revision": revision.number,
+        "state": state,
+        "message": revision.failure if state == Revision.FAILED else "",
+        "ahead": tasks.queue_position(revision) if state == Revision.PENDING else 0,
+    }
+
+
+def json_twin(request: HttpRequest, review: Review, revision: Revision) -> JsonResponse:
+    """The JSON twin of the progress page: the state, and where to poll it."""
+    payload = {
+        "title": review.title,
+        **state_payload(revision),
+        "state_url": request.build_absolute_uri(state_url(review, revision)),
+    }
+    return JsonResponse(payload)
+
+
 @require_safe
 def state_json(request: HttpRequest, token: str, number: int) -> JsonResponse:
-    review = get_review(token)
-    revision = get_any_revision(review, number)
-    state = tasks.state_of(revision)
-    return JsonResponse(
-        {
-            "revision": revision.number,
-            "state": state,
-            "message": revision.failure if state == Revision.FAILED else "",
-            "ahead": tasks.queue_position(revision) if state == Revision.PENDING else 0,
-        }
-    )
+    return JsonResponse(state_payload(get_any_revision(get_review(token), number)))
 
 
 @require_POST

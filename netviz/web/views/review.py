@@ -24,6 +24,9 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def review_json(request: HttpRequest, token: str) -> JsonResponse:
     r = get_review(token)
+    latest = get_any_revision(r)
+    if latest.state != Revision.DONE:
+        return progress.json_twin(request, r, latest)
     return JsonResponse(review_payload(request, r, get_revision(r)))
 
 
@@ -39,4 +42,7 @@ def revision(request: HttpRequest, token: str, number: int) -> HttpResponse:
 @require_safe
 def revision_json(request: HttpRequest, token: str, number: int) -> JsonResponse:
     r = get_review(token)
+    asked = get_any_revision(r, number)
+    if asked.state != Revision.DONE:
+        return progress.json_twin(request, r, asked)
     return JsonResponse(review_payload(request, r, get_revision(r, number)))
