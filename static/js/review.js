@@ -27,10 +27,14 @@ function readFilters(params) {
 // Everything the views share: nodes, a dense pair → edge index, and each port set's state.
 function buildModel(data, filters) {
   const n = data.nodes.length;
-  const edgeAt = new Int32Array(n * n).fill(-1);
+  // A dense pair index up to 4,000 endpoints (64 MB at most); a Map beyond, slower but bounded.
+  const dense = n <= 4000;
+  const table = dense ? new Int32Array(n * n).fill(-1) : new Map();
   data.edges.forEach((e, k) => {
-    edgeAt[e[0] * n + e[1]] = k;
+    if (dense) table[e[0] * n + e[1]] = k;
+    else table.set(e[0] * n + e[1], k);
   });
+  const indexOf = dense ? (i) => table[i] : (i) => table.get(i) ?? -1;
   const asked = filters.protocol || filters.port !== null;
   const protocols = filters.protocol ? [filters.protocol] : ["TCP", "UDP", "SCTP"];
   const lo = filters.port ?? 1;
@@ -53,17 +57,17 @@ function buildModel(data, filters) {
     asked,
     // 0 denied, 1 some ports, 2 every port (of the ports asked about, when a filter asks).
     state(s, d) {
-      const k = edgeAt[s * n + d];
+      const k = indexOf(s * n + d);
       if (k < 0) return 0;
       const e = data.edges[k];
       return asked ? portState[e[3]] : e[2];
     },
     edge(s, d) {
-      const k = edgeAt[s * n + d];
+      const k = indexOf(s * n + d);
       return k < 0 ? null : data.edges[k];
     },
     portsText(s, d) {
-      const k = edgeAt[s * n + d];
+      const k = indexOf(s * n + d);
       return k < 0 ? "denied" : data.ports[data.edges[k][3]][0];
     },
     groupName(g) {
