@@ -49,7 +49,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def database_from_url(url: str | None, base_dir: os.PathLike) -> dict:
     """Translate DATABASE_URL (sqlite:///path or postgres://user:pw@host:port/db) for Django."""
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(base_dir, "db.sqlite3")}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.path.join(base_dir, "db.sqlite3"),
+        }
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = unquote(parsed.path)
