@@ -9,6 +9,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from netviz.engine import Evaluator
@@ -119,15 +120,19 @@ def rule_span(text_lines: list[str], first: int) -> range:
     return range(first, end)
 
 
-def excerpt(policy: Policy, rule_line: int, hits: set[int] = frozenset()) -> Excerpt:
-    """The policy's text, the rule at file line `rule_line` marked, and lines `hits` marked more."""
+def excerpt(policy: Policy, rule_lines: Iterable[int], hits: set[int] = frozenset()) -> Excerpt:
+    """The policy's text with the rules starting at file lines `rule_lines` marked, and lines
+    `hits` (the peer or port entry that decides) marked more."""
     start = policy.source.line if policy.source else 1
     lines = policy.text.splitlines()
-    span = rule_span(lines, rule_line - start) if rule_line else range(0)
+    spans = set()
+    for line in rule_lines:
+        if line:
+            spans.update(rule_span(lines, line - start))
     marked = []
     for i, text in enumerate(lines):
         no = start + i
-        cls = "hit" if no in hits else ("rule" if i in span else "")
+        cls = "hit" if no in hits else ("rule" if i in spans else "")
         marked.append((no, text, cls))
     return Excerpt(policy.id, policy.source.file if policy.source else "", marked)
 
@@ -163,7 +168,7 @@ def _side(ev: Evaluator, explanation, verdict, data: dict) -> dict:
                 "text": describe_rule(ref),
                 "policy": ref.policy_id,
                 "ports": str(ports),
-                "excerpt": excerpt(policy, _rule_line(policy, ref), _rule_hits(policy, ref))
+                "excerpt": excerpt(policy, [_rule_line(policy, ref)], _rule_hits(policy, ref))
                 if policy
                 else None,
             }
@@ -171,14 +176,15 @@ def _side(ev: Evaluator, explanation, verdict, data: dict) -> dict:
     denials = []
     for d in verdict.denied_by:
         policy = policies.get(d.policy)
-        miss_lines = {m.line for m in d.misses if m.line}
+        # Each rule that did not match, marked whole; the policy's head when it has no rule.
+        miss_lines = [m.line for m in d.misses if m.line]
         denials.append(
             {
                 "policy": d.policy,
                 "file": d.file,
                 "line": d.line,
                 "reasons": [describe_miss(m, verdict.direction, other, asked) for m in d.misses],
-                "excerpt": excerpt(policy, 0, miss_lines) if policy else None,
+                "excerpt": excerpt(policy, miss_lines) if policy else None,
             }
         )
     subject = explanation.src if verdict.direction == "egress" else explanation.dst

@@ -37,6 +37,9 @@ class EdgeViewTestCase(BaseTestCase):
         self.assertIn(
             "ingress rule 0 (line 10): a peer matches but its ports do not cover TCP 9090", page
         )
+        denial = page[page.index('data-testid="denying-policy"') :]
+        # The rule that did not match is marked whole: lines 10 to 14.
+        self.assertEqual(denial.count('data-testid="yaml-rule"'), 5)
 
     def test_it_says_when_a_side_is_not_isolated(self):
         page = self.client.get(self.view_url(f"/edge/{API}/{WEB}/")).content.decode()

@@ -75,3 +75,15 @@ class ExploreDataTestCase(BaseTestCase):
         self.assertNotIn(evil, data)
         self.assertIn("\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)", data)
         self.assertIn("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;", page)
+
+    def test_the_review_page_has_the_tabs_filters_and_a_why_link_per_connection(self):
+        page = self.client.get(self.view_url(), {"ns": "shop", "port": "8080"}).content.decode()
+        for tab in ("matrix", "graph", "policies", "findings"):
+            self.assertIn(f'data-testid="tab-{tab}"', page)
+        self.assertIn('<option value="shop" selected>shop</option>', page)
+        self.assertIn('value="8080" size="6" data-testid="filter-port"', page)
+        self.assertIn(
+            f'href="/r/{self.view_token}/edge/shop~web~Pod/shop~api~Pod/" data-testid="why-link"',
+            page,
+        )
+        self.assertIn(f'href="/r/{self.view_token}/rev/1/policies/"', page)
