@@ -36,25 +36,25 @@ def _raw(text: str) -> str:
 
 def filter_lines(snap: dict, lines: list[str], values: dict) -> list[str]:
     """The stored lines whose connection matches every given filter; none given keeps all."""
-    namespace = values.get("ns") or ""
+    namespaces = set(values.get("ns") or ())
     text = (values.get("q") or "").strip().lower()
     protocol = values.get("protocol") or None
     port = values.get("port")
-    if not (namespace or text or protocol or port is not None):
+    if not (namespaces or text or protocol or port is not None):
         return lines
     ns_of = {e["id"]: e["namespace"] for e in snap.get("endpoints", ())}
     labels = endpoint_labels(snap)
     # External ranges are stored by address range but searched by CIDR too.
     externals_hit = [x["id"] for x in snap.get("externals", ()) if text and text in labels[x["id"]]]
-    raw_ns, raw_text = '"' + _raw(namespace + "/"), _raw(text)
+    raw_ns, raw_text = ['"' + _raw(n + "/") for n in namespaces], _raw(text)
     out = []
     for line in lines:
-        if namespace and raw_ns not in line:
+        if namespaces and not any(r in line for r in raw_ns):
             continue
         if text and raw_text not in line.lower() and not any(i in line for i in externals_hit):
             continue
         c = decode_connection(line)
-        if namespace and namespace not in (ns_of.get(c["src"]), ns_of.get(c["dst"])):
+        if namespaces and not namespaces & {ns_of.get(c["src"]), ns_of.get(c["dst"])}:
             continue
         if text and not any(
             text in s.lower()

@@ -83,7 +83,7 @@ class DeleteForm(forms.Form):
 class ConnectionFilter(forms.Form):
     """Filters of the connection list; read from GET so a copied URL reopens the same view."""
 
-    ns = forms.CharField(required=False, label="Namespace")
+    ns = forms.MultipleChoiceField(required=False, label="Namespaces")
     q = forms.CharField(required=False, label="Search")
     protocol = forms.ChoiceField(
         required=False, choices=[("", "any")] + [(p, p) for p in PROTOCOLS], label="Protocol"
@@ -93,12 +93,14 @@ class ConnectionFilter(forms.Form):
 
     def __init__(self, data, namespaces: list[str]) -> None:
         super().__init__(data)
-        self.fields["ns"].widget = forms.Select(
-            choices=[("", "all")] + [(n, n) for n in namespaces]
-        )
+        self.fields["ns"].choices = [(n, n) for n in namespaces]
 
     def values(self) -> dict:
-        """Cleaned values, with invalid ones dropped rather than failing the page."""
-        if self.is_valid():
-            return self.cleaned_data
-        return {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        """Cleaned values, with invalid ones dropped rather than failing the page.
+
+        Namespaces are taken as given: one the revision does not have simply matches nothing.
+        """
+        self.is_valid()
+        out = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        out["ns"] = [n for n in self.data.getlist("ns") if n] if self.data else []
+        return out

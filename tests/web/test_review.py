@@ -57,6 +57,32 @@ class ReviewTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, 'data-dst="shop/api[Pod]"')
 
+    def test_it_filters_by_several_namespaces_at_once(self):
+        three = [
+            (
+                "ns.yaml",
+                "".join(
+                    f"---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: {n}}}\n"
+                    for n in "abc"
+                ),
+            ),
+            (
+                "pods.yaml",
+                "".join(
+                    f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p, namespace: {n}}}\n"
+                    "spec: {containers: [{name: c, image: x}]}\n"
+                    for n in "abc"
+                ),
+            ),
+        ]
+        review, _rev, _edit = create_review("Three", uploads(three))
+        data = self.client.get(f"/r/{review.view_token}.json", {"ns": ["a", "b"]}).json()
+        self.assertEqual(data["filters"], {"ns": ["a", "b"]})
+        pairs = {(c["src"], c["dst"]) for c in data["connections"]}
+        self.assertIn(("a/p[Pod]", "b/p[Pod]"), pairs)
+        self.assertIn(("c/p[Pod]", "a/p[Pod]"), pairs)  # one end in a chosen namespace is enough
+        self.assertNotIn(("c/p[Pod]", "0.0.0.0-255.255.255.255"), pairs)
+
     def test_its_json_twin_has_the_same_filtered_connections(self):
         query = {"q": "shop/web", "protocol": "TCP", "port": "8080"}
         data = self.client.get(self.view_url(".json"), query).json()
