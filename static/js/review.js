@@ -24,6 +24,9 @@ function readFilters(params) {
   };
 }
 
+// A bare Pod always reaches itself (loopback), so the engine lists no connection for it.
+const isBarePod = (node) => node[0].endsWith("[Pod]");
+
 // Everything the views share: nodes, a dense pair → edge index, and each port set's state.
 function buildModel(data, filters) {
   const n = data.nodes.length;
@@ -57,6 +60,7 @@ function buildModel(data, filters) {
     asked,
     // 0 denied, 1 some ports, 2 every port (of the ports asked about, when a filter asks).
     state(s, d) {
+      if (s === d && isBarePod(data.nodes[s])) return 2;
       const k = indexOf(s * n + d);
       if (k < 0) return 0;
       const e = data.edges[k];
@@ -67,6 +71,7 @@ function buildModel(data, filters) {
       return k < 0 ? null : data.edges[k];
     },
     portsText(s, d) {
+      if (s === d && isBarePod(data.nodes[s])) return "All Connections (loopback: a pod always reaches itself)";
       const k = indexOf(s * n + d);
       return k < 0 ? "denied" : data.ports[data.edges[k][3]][0];
     },

@@ -44,6 +44,10 @@ def expected_states() -> dict[tuple[str, str], str]:
     for c in analysis.connections:
         if (c.src, c.dst) in out:
             out[(c.src, c.dst)] = "all" if c.ports.is_all() else "some"
+    # A bare Pod's loopback is not a listed connection, but explain() says it is always allowed.
+    for i in ids:
+        if out[(i, i)] == "none" and ev.explain(i, i).allowed.is_all():
+            out[(i, i)] = "all"
     return out
 
 
@@ -77,6 +81,20 @@ class ReviewPageTestCase(BrowserTestCase):
         self.assertEqual(seen, workloads)
         self.assertEqual(self.cell(WEB, API).inner_text(), "◐")
         self.assertIn("TCP 8080", self.cell(WEB, API).get_attribute("title"))
+
+    def test_a_bare_pod_reaches_itself_even_under_default_deny(self):
+        text = (
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: solo, namespace: locked}\n"
+            "spec: {containers: [{name: c, image: x}]}\n---\n"
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+            "metadata: {name: deny, namespace: locked}\n"
+            "spec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n"
+        )
+        review, _rev, _edit = create_review("Solo", [Upload("solo.yaml", text.encode())])
+        self.open(review)
+        solo = "locked/solo[Pod]"
+        self.assertEqual(self.cell(solo, solo).get_attribute("data-state"), "all")
+        self.assertIn("loopback", self.cell(solo, solo).get_attribute("title"))
 
     def test_clicking_a_cell_explains_it_with_the_policy_and_rule(self):
         self.open(self.create())
