@@ -66,7 +66,7 @@ def _peak_mib() -> float:
 def measure(yaml_dir: Path, out_file: Path, extras: bool) -> dict:
     """Runs in the worker subprocess: the pipeline once, timed stage by stage."""
     from netviz.engine import Evaluator
-    from netviz.formats import render_connections
+    from netviz.formats import write_connections
     from netviz.k8s import Limits, load_paths
 
     # The default limits suit uploads; XL is bigger than they allow (25,500 documents).
@@ -79,8 +79,8 @@ def measure(yaml_dir: Path, out_file: Path, extras: bool) -> dict:
     evaluator = Evaluator(cluster)
     analysis = evaluator.analysis()
     marks.append((time.perf_counter(), time.process_time()))
-    text = render_connections(analysis, cluster.problems, "json")
-    out_file.write_text(text)
+    with open(out_file, "w", encoding="utf-8", newline="\n") as fp:
+        write_connections(analysis, cluster.problems, "json", fp)
     marks.append((time.perf_counter(), time.process_time()))
     for i, stage in enumerate(("parse", "evaluate", "output")):
         fig[f"{stage}_cpu_s"] = marks[i + 1][1] - marks[i][1]
@@ -103,7 +103,6 @@ def measure(yaml_dir: Path, out_file: Path, extras: bool) -> dict:
     )
     if cluster.errors:
         fig["first_error"] = f"{cluster.errors[0].source}: {cluster.errors[0].message}"
-    del text
     if extras:
         fig.update(_extras(evaluator, analysis))
         fig["peak_with_extras_mib"] = round(_peak_mib(), 1)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import ipaddress
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from netviz.engine.result import Analysis, Caveat, Connection, ExternalRange
 from netviz.formats.words import describe_caveat, describe_problem
 from netviz.k8s.model import Endpoint, Problem
+
+BATCH = 8192  # lines per written part
 
 
 class Memo(dict):
@@ -79,12 +81,24 @@ def _nothing(analysis: Analysis) -> str:
     return "No connections are allowed."
 
 
-def render_text(analysis: Analysis, problems: Sequence[Problem]) -> str:
+def line_parts(lines: Iterable[str]) -> Iterator[str]:
+    """Each line with its line end, joined a batch at a time: few, big parts to write."""
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == BATCH:
+            yield "\n".join(batch) + "\n"
+            batch = []
+    if batch:
+        yield "\n".join(batch) + "\n"
+
+
+def text_parts(analysis: Analysis, problems: Sequence[Problem]) -> Iterator[str]:
     """`src => dst : ports` lines, then caveats, errors and warnings sections where there are any."""
     words = Memo(str)
-    lines = [f"{c.src} => {c.dst} : {words[c.ports]}" for c in ordered_connections(analysis)]
-    if not lines:
-        lines.append(_nothing(analysis))
+    conns = ordered_connections(analysis)
+    yield from line_parts(f"{c.src} => {c.dst} : {words[c.ports]}" for c in conns)
+    lines = [] if conns else [_nothing(analysis)]
     caveats = ordered_caveats(analysis.caveats)
     sections = [
         ("Caveats", [describe_caveat(c) for c in caveats]),
@@ -94,7 +108,11 @@ def render_text(analysis: Analysis, problems: Sequence[Problem]) -> str:
     for title, items in sections:
         if items:
             lines += ["", f"{title}:"] + [f"  - {item}" for item in items]
-    return "\n".join(lines) + "\n"
+    yield from line_parts(lines)
+
+
+def render_text(analysis: Analysis, problems: Sequence[Problem]) -> str:
+    return "".join(text_parts(analysis, problems))
 
 
 def _csv_field(text: str) -> str:
@@ -103,15 +121,18 @@ def _csv_field(text: str) -> str:
     return out.getvalue()
 
 
-def render_csv(analysis: Analysis) -> str:
+def csv_parts(analysis: Analysis) -> Iterator[str]:
     """RFC 4180 quoting, but "\n" line ends like every other output (and the golden files)."""
     field = Memo(_csv_field)  # the csv module per row is the slow part at a million rows
     words = Memo(lambda ports: _csv_field(str(ports)))
-    lines = ["src,dst,connection"]
-    lines += [
+    yield "src,dst,connection\n"
+    yield from line_parts(
         f"{field[c.src]},{field[c.dst]},{words[c.ports]}" for c in ordered_connections(analysis)
-    ]
-    return "\n".join(lines) + "\n"
+    )
+
+
+def render_csv(analysis: Analysis) -> str:
+    return "".join(csv_parts(analysis))
 
 
 def _md_cell(text: str) -> str:
@@ -120,13 +141,16 @@ def _md_cell(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
-def render_markdown(analysis: Analysis, problems: Sequence[Problem]) -> str:
+def markdown_parts(analysis: Analysis, problems: Sequence[Problem]) -> Iterator[str]:
     """A table of connections, then caveats, errors and warnings as lists: fit for a PR comment."""
-    lines = ["| src | dst | connection |", "| --- | --- | --- |"]
+    yield "| src | dst | connection |\n| --- | --- | --- |\n"
     cell = Memo(_md_cell)
     words = Memo(lambda ports: _md_cell(str(ports)))
-    for c in ordered_connections(analysis):
-        lines.append(f"| {cell[c.src]} | {cell[c.dst]} | {words[c.ports]} |")
+    yield from line_parts(
+        f"| {cell[c.src]} | {cell[c.dst]} | {words[c.ports]} |"
+        for c in ordered_connections(analysis)
+    )
+    lines = []
     if not analysis.connections:
         lines += ["", _nothing(analysis)]
     sections = [
@@ -137,4 +161,8 @@ def render_markdown(analysis: Analysis, problems: Sequence[Problem]) -> str:
     for title, items in sections:
         if items:
             lines += ["", f"### {title}", ""] + [f"- {_md_cell(item)}" for item in items]
-    return "\n".join(lines) + "\n"
+    yield from line_parts(lines)
+
+
+def render_markdown(analysis: Analysis, problems: Sequence[Problem]) -> str:
+    return "".join(markdown_parts(analysis, problems))

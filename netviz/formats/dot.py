@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import groupby
 
 from netviz.engine.result import Analysis, ExternalRange
-from netviz.formats.connections import Memo, ordered_connections, ordered_endpoints
+from netviz.formats.connections import Memo, line_parts, ordered_connections, ordered_endpoints
 from netviz.k8s.model import Endpoint
 
 
@@ -22,7 +23,7 @@ def _label(endpoint: Endpoint | ExternalRange) -> str:
     return f"{endpoint.name}\n{endpoint.kind}{replicas}"
 
 
-def render_dot(analysis: Analysis) -> str:
+def dot_parts(analysis: Analysis) -> Iterator[str]:
     lines = [
         "digraph netviz {",
         "  rankdir=LR;",
@@ -44,9 +45,13 @@ def render_dot(analysis: Analysis) -> str:
             lines.append(f"  {quote(e.id)} [label={quote(_label(e))}, shape=ellipse];")
     ids = Memo(quote)  # names and port sets repeat across many edges
     words = Memo(lambda ports: quote(str(ports)))
-    lines += [
+    yield from line_parts(lines)
+    yield from line_parts(
         f"  {ids[c.src]} -> {ids[c.dst]} [label={words[c.ports]}];"
         for c in ordered_connections(analysis)
-    ]
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    )
+    yield "}\n"
+
+
+def render_dot(analysis: Analysis) -> str:
+    return "".join(dot_parts(analysis))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TextIO
 
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, ExternalRange
@@ -17,6 +18,7 @@ from netviz.formats.connections import (
 from netviz.k8s.model import Endpoint, Problem
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
+BATCH = 8192  # connections encoded per write: big enough to amortise, small next to a million
 
 
 class EncodedItems(list):
@@ -27,35 +29,61 @@ class EncodedItems(list):
     """
 
 
-def _layout(value: object, depth: int, indent: str, out: list[str]) -> None:
-    # Appends parts to `out`, joined once at the end: concatenating a 150 MB document level by
-    # level would copy it at every level.
-    if isinstance(value, EncodedItems) and value:
+class EncodedBatches:
+    """Like EncodedItems, but encoded batch by batch while the document is written, so the
+    whole list never has to exist at once. `count` is the number of items the batches hold."""
+
+    def __init__(self, count: int, batches: Iterable[list[str]]) -> None:
+        self.count = count
+        self.batches = batches
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def _parts(value: object, depth: int, indent: str) -> Iterator[str]:
+    # Parts of the text in order: joined once (dump_json) or written one by one (write_json);
+    # concatenating a 150 MB document level by level would copy it at every level.
+    if isinstance(value, EncodedItems | EncodedBatches) and value:
         inner = indent + "  "
-        out += ["[\n", inner, (",\n" + inner).join(value), "\n", indent, "]"]
+        sep = ",\n" + inner
+        yield "[\n" + inner
+        if isinstance(value, EncodedItems):
+            yield sep.join(value)
+        else:
+            first = True
+            for batch in value.batches:
+                if batch:
+                    yield sep.join(batch) if first else sep + sep.join(batch)
+                    first = False
+        yield "\n" + indent + "]"
         return
-    if depth <= 0 or not value or not isinstance(value, dict | list):
-        out.append(_encode(value))
+    if depth <= 0 or not value or not isinstance(value, dict | list | EncodedBatches):
+        yield _encode([] if isinstance(value, EncodedBatches) else value)
         return
     inner = indent + "  "
-    out.append("{\n" if isinstance(value, dict) else "[\n")
+    yield "{\n" if isinstance(value, dict) else "[\n"
     items = value.items() if isinstance(value, dict) else enumerate(value)
     for i, (key, item) in enumerate(items):
-        out.append(",\n" + inner if i else inner)
+        yield ",\n" + inner if i else inner
         if isinstance(value, dict):
-            out += [_encode(key), ": "]
-        _layout(item, depth - 1, inner, out)
-    out += ["\n", indent, "}" if isinstance(value, dict) else "]"]
+            yield _encode(key) + ": "
+        yield from _parts(item, depth - 1, inner)
+    yield "\n" + indent + ("}" if isinstance(value, dict) else "]")
 
 
 def dump_json(data: object, depth: int = 2) -> str:
     """The layout of every netviz JSON output: containers nested less than `depth` deep get one
     entry per line, deeper ones stay on that line. So each endpoint and each connection is one
     line: readable, diffable and grep-able, and encoded by the C encoder (json's indent is not)."""
-    out: list[str] = []
-    _layout(data, depth, "", out)
-    out.append("\n")
-    return "".join(out)
+    return "".join(_parts(data, depth, "")) + "\n"
+
+
+def write_json(data: object, fp: TextIO, depth: int = 2) -> None:
+    """dump_json(data, depth) written to `fp` part by part."""
+    for part in _parts(data, depth, ""):
+        fp.write(part)
+    fp.write("\n")
 
 
 def endpoint_to_json(endpoint: Endpoint | ExternalRange) -> dict:
@@ -134,12 +162,28 @@ def analysis_to_json(
     return _document(analysis, problems, connections)
 
 
-def render_json(analysis: Analysis, problems: Sequence[Problem]) -> str:
-    """dump_json(analysis_to_json(...)), byte for byte, without building a dict per connection."""
+def _connection_batches(analysis: Analysis) -> Iterator[list[str]]:
     ids = Memo(_encode)
     ports = Memo(lambda p: _encode(p.as_json()))
-    connections = EncodedItems(
-        f'{{"src": {ids[c.src]}, "dst": {ids[c.dst]}, "ports": {ports[c.ports]}}}'
-        for c in ordered_connections(analysis)
-    )
-    return dump_json(_document(analysis, problems, connections))
+    conns = ordered_connections(analysis)
+    for start in range(0, len(conns), BATCH):
+        yield [
+            f'{{"src": {ids[c.src]}, "dst": {ids[c.dst]}, "ports": {ports[c.ports]}}}'
+            for c in conns[start : start + BATCH]
+        ]
+
+
+def _json_document(analysis: Analysis, problems: Sequence[Problem]) -> dict:
+    """analysis_to_json(...) with its connections still to be encoded, a batch at a time."""
+    connections = EncodedBatches(len(analysis.connections), _connection_batches(analysis))
+    return _document(analysis, problems, connections)
+
+
+def render_json(analysis: Analysis, problems: Sequence[Problem]) -> str:
+    """dump_json(analysis_to_json(...)), byte for byte, without building a dict per connection."""
+    return dump_json(_json_document(analysis, problems))
+
+
+def write_analysis_json(analysis: Analysis, problems: Sequence[Problem], fp: TextIO) -> None:
+    """render_json(...) written to `fp` in parts: the whole text never exists at once."""
+    write_json(_json_document(analysis, problems), fp)

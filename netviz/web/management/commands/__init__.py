@@ -8,9 +8,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import NoReturn
+from collections.abc import Callable
+from typing import NoReturn, TextIO
 
-from django.core.management.base import BaseCommand, CommandError, handle_default_options
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    OutputWrapper,
+    handle_default_options,
+)
 
 from netviz.formats import describe_problem
 from netviz.k8s import load_paths
@@ -116,6 +122,17 @@ class NetvizCommand(BaseCommand):
             if problem.severity == "error" or verbosity > 0:
                 self.stderr.write(describe_problem(problem))
 
+    def emit_parts(self, write: Callable[[TextIO], None], output: str | None) -> None:
+        """Like emit, for output written in parts by `write(fp)`: big results are never one string."""
+        if output is None:
+            write(_Stdout(self.stdout))
+            return
+        try:
+            with open(output, "w", encoding="utf-8", newline="\n") as f:
+                write(f)
+        except OSError as e:
+            raise UsageError(f"cannot write {output}: {e.strerror or e}") from None
+
     def emit(self, text: str, output: str | None) -> None:
         if output is None:
             self.stdout.write(text, ending="")
@@ -129,3 +146,14 @@ class NetvizCommand(BaseCommand):
     def finish(self, cluster: Cluster) -> None:
         if cluster.errors:
             raise InputHadErrors(len(cluster.errors))
+
+
+class _Stdout:
+    """The command's stdout as a file for formatters that write in parts."""
+
+    def __init__(self, wrapper: OutputWrapper) -> None:
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> int:
+        self.wrapper.write(text, ending="")
+        return len(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 from netviz.engine import Evaluator
-from netviz.formats import CONNECTION_FORMATS, render_connections
+from netviz.formats import CONNECTION_FORMATS, write_connections
 from netviz.web.management.commands import NetvizCommand
 
 
@@ -35,10 +35,9 @@ class Command(NetvizCommand):
             # the output is built. Only in a process of our own (freezing is process-wide).
             gc.freeze()
         if format in ("json", "md"):
-            # Documents of their own: the problems travel inside them.
-            text = render_connections(analysis, cluster.problems, format)
+            problems = cluster.problems  # documents of their own: the problems travel inside them
         else:
             self.report_problems(cluster, verbosity)
-            text = render_connections(analysis, (), format)
-        self.emit(text, output)
+            problems = []
+        self.emit_parts(lambda fp: write_connections(analysis, problems, format, fp), output)
         self.finish(cluster)
