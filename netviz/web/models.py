@@ -32,6 +32,12 @@ class Review(models.Model):
         unique=True,
         help_text="Random token in the read-only link /r/<token>/ (192 bits from secrets).",
     )
+    view_token_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="SHA-256 of the view token: reviews are found by it, so the database never "
+        "compares the secret itself (no timing hint about how much of a guess was right).",
+    )
     edit_token_hash = models.CharField(
         max_length=64,
         unique=True,
@@ -45,9 +51,12 @@ class Review(models.Model):
     @classmethod
     def create(cls, title: str) -> tuple[Review, str]:
         """A new review and its edit token (returned once, since only its hash is kept)."""
-        edit_token = new_token()
+        edit_token, view_token = new_token(), new_token()
         review = cls.objects.create(
-            title=title, view_token=new_token(), edit_token_hash=hash_token(edit_token)
+            title=title,
+            view_token=view_token,
+            view_token_hash=hash_token(view_token),
+            edit_token_hash=hash_token(edit_token),
         )
         return review, edit_token
 

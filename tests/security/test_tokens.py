@@ -68,6 +68,14 @@ class TokensTestCase(BaseTestCase):
         file_url = self.view_url("/rev/1/files/0/namespace.yaml")
         self.assertEqual(self.client.get(file_url).status_code, 404)
 
+    def test_no_query_compares_a_token_itself_only_its_hash(self):
+        for url, token in ((self.view_url(), self.view_token), (self.edit_url(), self.edit_token)):
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            sql = " ".join(q["sql"] for q in queries.captured_queries)
+            self.assertNotIn(token, sql, url)
+            self.assertIn(hash_token(token), sql, url)
+
     def test_the_edit_token_is_kept_only_as_its_hash(self):
         row = Review.objects.filter(pk=self.review.pk).values().get()
         self.assertNotIn(self.edit_token, str(row))
