@@ -76,8 +76,12 @@ def _created(
         "state": revision.state,
         "state_url": links.absolute(request, progress.state_url(review, revision)),
         "summary": {
-            k: summary.get(k, 0)
-            for k in ("endpoints", "policies", "connections", "errors", "warnings")
+            **{
+                k: summary.get(k, 0)
+                for k in ("endpoints", "policies", "connections", "errors", "warnings")
+            },
+            # Best-practice findings by severity (netviz.findings), as `manage.py lint` counts them.
+            "findings": summary.get("findings", {}),
         },
         **extra,
     }

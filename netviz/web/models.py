@@ -158,6 +158,7 @@ class Revision(models.Model):
             "errors": len(report.get("errors", ())),
             "warnings": len(report.get("warnings", ())),
             "caveats": len(snapshot.get("caveats", ())),
+            "findings": report.get("findings", {}),
         }
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from netviz.diff import compare, snapshot
 from netviz.engine import Evaluator
+from netviz.findings import count_by_severity, run_checks
 from netviz.formats import analysis_to_json, render_connections
 from netviz.k8s import Limits, load_texts
 from netviz.web.models import Export, Review, Revision, UploadedFile, encode_connection
@@ -100,8 +101,10 @@ def analyse(files: list[Upload]) -> _Computed:
             "Nothing usable was found: no pods, workloads or NetworkPolicies could be read.",
             problems=report["errors"] + report["warnings"],
         )
-    analysis = Evaluator(cluster).analysis()
+    evaluator = Evaluator(cluster)
+    analysis = evaluator.analysis()
     problems = cluster.problems
+    report["findings"] = count_by_severity(run_checks(cluster, evaluator))
     return _Computed(
         report=report,
         analysis=analysis_to_json(analysis, problems),

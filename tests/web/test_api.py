@@ -15,7 +15,7 @@ from netviz.web.models import Review
 from tests.web import manifests
 from tests.web.base import V1_FILES, V2_FILES, BaseTestCase, multipart
 
-SUMMARY_KEYS = {"endpoints", "policies", "connections", "errors", "warnings"}
+SUMMARY_KEYS = {"endpoints", "policies", "connections", "errors", "warnings", "findings"}
 
 
 class CreateReviewApiTestCase(BaseTestCase):
@@ -31,7 +31,15 @@ class CreateReviewApiTestCase(BaseTestCase):
         self.assertEqual(data["revision"], 1)
         self.assertEqual(
             data["summary"],
-            {"endpoints": 2, "policies": 1, "connections": 8, "errors": 0, "warnings": 0},
+            {
+                "endpoints": 2,
+                "policies": 1,
+                "connections": 8,
+                "errors": 0,
+                "warnings": 0,
+                # shop has no default deny either way; web takes any ingress, neither limits egress.
+                "findings": {"info": 0, "warning": 5, "danger": 0},
+            },
         )
         # The edit URL it returned really edits this review.
         edit_path = data["edit_url"].removeprefix("http://testserver")
