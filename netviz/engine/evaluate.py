@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import gc
-from contextlib import contextmanager
 from functools import cached_property
 from itertools import repeat
 
@@ -17,6 +15,7 @@ from netviz.engine.classes import Nodes
 from netviz.engine.explain import Explainer
 from netviz.engine.grants import Granter
 from netviz.engine.matrix import Matrix
+from netviz.engine.nogc import gc_paused
 from netviz.engine.peers import Compiled, all_blocks
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, Explanation, ExternalRange
@@ -46,6 +45,10 @@ class Evaluator:
     """Compiled policies over one cluster. Everything is computed once and cached."""
 
     def __init__(self, cluster: Cluster) -> None:
+        with gc_paused():
+            self._compile(cluster)
+
+    def _compile(self, cluster: Cluster) -> None:
         self.cluster = cluster
         self.policies = sorted(cluster.policies, key=lambda p: (p.namespace, p.name))
         self.nodes = Nodes(cluster, all_blocks(self.policies))
@@ -62,17 +65,19 @@ class Evaluator:
     # --- the whole answer -----------------------------------------------------------------
     def analysis(self) -> Analysis:
         if self._analysis is None:
-            caveats = host_network_caveats(self.compiled) + pod_ip_caveats(
-                self.compiled, self.matrix
-            )
-            self._analysis = Analysis(
-                endpoints=list(self.nodes.endpoints),
-                externals=list(self.externals),
-                policies=list(self.policies),
-                connections=self._connections(),
-                caveats=sorted(set(caveats), key=caveat_key),
-            )
+            with gc_paused():
+                self._analysis = self._analyse()
         return self._analysis
+
+    def _analyse(self) -> Analysis:
+        caveats = host_network_caveats(self.compiled) + pod_ip_caveats(self.compiled, self.matrix)
+        return Analysis(
+            endpoints=list(self.nodes.endpoints),
+            externals=list(self.externals),
+            policies=list(self.policies),
+            connections=self._build_connections(),
+            caveats=sorted(set(caveats), key=caveat_key),
+        )
 
     def _node_ids(self) -> list[tuple[str, int, bool]]:
         """(id, final class, is a bare Pod) of every endpoint and external range, sorted by id."""
@@ -86,10 +91,6 @@ class Evaluator:
         ]
         out.sort()
         return out
-
-    def _connections(self) -> list[Connection]:
-        with _no_gc():
-            return self._build_connections()
 
     def _build_connections(self) -> list[Connection]:
         m = self.matrix
@@ -226,7 +227,7 @@ class Evaluator:
         from netviz.engine.graph import build_graph
 
         analysis = self.analysis()
-        with _no_gc():
+        with gc_paused():
             return build_graph(analysis)
 
     def class_graph(self) -> networkx.DiGraph:
@@ -234,15 +235,3 @@ class Evaluator:
         from netviz.engine.graph import build_class_graph
 
         return build_class_graph(self)
-
-
-@contextmanager
-def _no_gc():
-    """Millions of small objects and no cycles among them: the cyclic GC would only rescan them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
+from netviz.engine.nogc import gc_paused
 from netviz.engine.result import Analysis, Explanation
 from netviz.formats.connections import csv_parts, markdown_parts, text_parts
 from netviz.formats.dot import dot_parts
@@ -31,20 +32,23 @@ def _parts(analysis: Analysis, problems: Sequence[Problem], fmt: str) -> Iterato
 
 def render_connections(analysis: Analysis, problems: Sequence[Problem], fmt: str) -> str:
     """The analysis in one of CONNECTION_FORMATS; csv and dot leave problems out (no room)."""
-    if fmt == "json":
-        return render_json(analysis, problems)
-    return "".join(_parts(analysis, problems, fmt))
+    with gc_paused():
+        if fmt == "json":
+            return render_json(analysis, problems)
+        return "".join(_parts(analysis, problems, fmt))
 
 
 def write_connections(
     analysis: Analysis, problems: Sequence[Problem], fmt: str, fp: TextIO
 ) -> None:
     """render_connections(...) written to `fp` in parts, so a big output is never one string."""
-    if fmt == "json":
-        write_analysis_json(analysis, problems, fp)
-        return
-    for part in _parts(analysis, problems, fmt):
-        fp.write(part)
+    parts = None if fmt == "json" else _parts(analysis, problems, fmt)
+    with gc_paused():
+        if parts is None:
+            write_analysis_json(analysis, problems, fp)
+            return
+        for part in parts:
+            fp.write(part)
 
 
 def render_explanation(explanation: Explanation, fmt: str) -> str:

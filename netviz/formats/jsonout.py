@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
+from netviz.engine.nogc import gc_paused
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, ExternalRange
 from netviz.formats.connections import (
@@ -152,6 +153,11 @@ def analysis_to_json(
 
     Connections with equal port sets share one `ports` list: treat the result as read-only.
     """
+    with gc_paused():
+        return _analysis_to_json(analysis, problems, grants)
+
+
+def _analysis_to_json(analysis: Analysis, problems: Sequence[Problem], grants: bool) -> dict:
     ports = Memo(PortSet.as_json)
     connections = []
     for c in ordered_connections(analysis):
