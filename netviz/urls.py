@@ -44,6 +44,11 @@ urlpatterns = [
     path("r/<token:token>/rev/<int:number>/policies/", explore.policies, name="netviz-policies"),
     path("r/<token:token>/rev/<int:number>/findings/", explore.findings, name="netviz-findings"),
     path(
+        "r/<token:token>/rev/<int:number>/findings.json",
+        explore.findings_json_view,
+        name="netviz-findings-json",
+    ),
+    path(
         "r/<token:token>/rev/<int:number>/state.json",
         progress.state_json,
         name="netviz-revision-state",

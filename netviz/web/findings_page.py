@@ -1,21 +1,74 @@
-"""The Findings tab: lint findings, the most exposed endpoints and one endpoint's blast radius."""
+"""The Findings tab: lint findings, every endpoint's exposure (sortable) and one blast radius."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from urllib.parse import urlencode
+
+from django import forms
 
 from netviz.engine import UnknownEndpoint
-from netviz.findings import blast_radius, count_by_severity, exposure, run_checks
+from netviz.findings import LEVELS, blast_radius, count_by_severity, exposure, run_checks
 from netviz.findings.render import where
 from netviz.web import edges
 from netviz.web.models import Revision
 
-SHOWN_EXPOSED = 25
+# Rows of the exposure table before a "show all" link; the JSON twin always has them all.
+SHOWN_EXPOSED = 300
 SHOWN_REACHED = 200
+
+# Column → (sort key, the order a first click asks for). Ties always fall back to the endpoint
+# id ascending, so every order is stable across requests.
+SORTS = {
+    "exposure": (lambda x: x.score, "desc"),
+    "endpoint": (lambda x: x.endpoint, "asc"),
+    # A namespace not yet created counts as more namespaces than any list of existing ones.
+    "namespaces": (lambda x: (not x.any_namespace_ports.is_empty(), len(x.namespaces)), "desc"),
+}
+HEADERS = [("endpoint", "endpoint"), ("exposure", "exposure"), ("namespaces", "reached from")]
 
 _cache: OrderedDict[tuple, tuple] = OrderedDict()
 _lock = threading.Lock()
+
+
+class FindingsQuery(forms.Form):
+    """The findings page's state, all of it in the query string (`from` is read beside it)."""
+
+    sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTS])
+    order = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")])
+    all = forms.BooleanField(required=False)
+    reverse = forms.BooleanField(required=False)
+
+
+def parse_query(params) -> dict:
+    """sort, order, all, origin, reverse; a bad value falls back to its default."""
+    form = FindingsQuery(params)
+    form.is_valid()
+    data = form.cleaned_data  # fields with errors are left out of it
+    sort = data.get("sort") or "exposure"
+    return {
+        "sort": sort,
+        "order": data.get("order") or SORTS[sort][1],
+        "all": bool(data.get("all")),
+        "origin": params.get("from", "").strip(),
+        "reverse": bool(data.get("reverse")),
+    }
+
+
+def query_string(state: dict, **changes) -> str:
+    """`?…` for the state with `changes`, defaults left out so URLs stay short."""
+    s = {**state, **changes}
+    pairs = []
+    if s["sort"] != "exposure" or s["order"] != "desc":
+        pairs += [("sort", s["sort"]), ("order", s["order"])]
+    if s["all"]:
+        pairs.append(("all", "1"))
+    if s["origin"]:
+        pairs.append(("from", s["origin"]))
+    if s["reverse"]:
+        pairs.append(("reverse", "1"))
+    return "?" + urlencode(pairs) if pairs else "?"
 
 
 def _computed(revision: Revision) -> tuple[list, list]:
@@ -35,12 +88,23 @@ def _computed(revision: Revision) -> tuple[list, list]:
     return found, exposed
 
 
+def sorted_exposure(exposed: list, sort: str, order: str) -> list:
+    key, _first = SORTS[sort]
+    by_id = sorted(exposed, key=lambda x: x.endpoint)
+    # Python's sort is stable, also with reverse=True: ties keep the endpoint order.
+    return sorted(by_id, key=key, reverse=order == "desc")
+
+
+def _radius(revision: Revision, origin: str, reverse: bool):
+    ev = edges.evaluator(revision)
+    return blast_radius(ev, ev.resolve(origin), reverse=reverse)
+
+
 def _blast(revision: Revision, origin: str, reverse: bool) -> dict | None:
     if not origin:
         return None
-    ev = edges.evaluator(revision)
     try:
-        radius = blast_radius(ev, ev.resolve(origin), reverse=reverse)
+        radius = _radius(revision, origin, reverse)
     except UnknownEndpoint as exc:
         return {"error": str(exc), "origin": origin}
     reached = radius.reached
@@ -55,9 +119,35 @@ def _blast(revision: Revision, origin: str, reverse: bool) -> dict | None:
     }
 
 
-def findings_context(revision: Revision, origin: str = "", reverse: bool = False) -> dict:
-    """What templates/review/_findings.html shows."""
+def _row(x, state: dict) -> dict:
+    return {**x.as_dict(), "blast_query": query_string(state, origin=x.endpoint, reverse=False)}
+
+
+def _headers(state: dict) -> list[dict]:
+    out = []
+    for key, text in HEADERS:
+        on = state["sort"] == key
+        # A click on the column sorted by flips it; another column starts in its usual order.
+        flipped = "asc" if state["order"] == "desc" else "desc"
+        order = flipped if on else SORTS[key][1]
+        out.append(
+            {
+                "key": key,
+                "text": text,
+                "query": query_string(state, sort=key, order=order, all=state["all"]),
+                "aria": ("ascending" if state["order"] == "asc" else "descending") if on else "",
+                "arrow": ("▲" if state["order"] == "asc" else "▼") if on else "",
+            }
+        )
+    return out
+
+
+def findings_context(revision: Revision, state: dict | None = None) -> dict:
+    """What templates/review/_findings.html shows, for the state parse_query gives."""
+    state = state or parse_query({})
     found, exposed = _computed(revision)
+    rows = sorted_exposure(exposed, state["sort"], state["order"])
+    shown = rows if state["all"] else rows[:SHOWN_EXPOSED]
     return {
         # Most severe first, as the list itself is.
         "counts": dict(reversed(count_by_severity(found).items())),
@@ -72,8 +162,35 @@ def findings_context(revision: Revision, origin: str = "", reverse: bool = False
             }
             for f in found
         ],
-        "exposed": [x.as_dict() for x in exposed[:SHOWN_EXPOSED]],
-        "blast": _blast(revision, origin.strip(), reverse),
-        "origin": origin,
-        "reverse": reverse,
+        "exposed": [_row(x, state) for x in shown],
+        "exposed_total": len(rows),
+        "exposed_more": len(rows) - len(shown),
+        "show_all_query": query_string(state, all=True),
+        "headers": _headers(state),
+        "levels": list(reversed(LEVELS)),
+        "state": state,
+        "blast": _blast(revision, state["origin"], state["reverse"]),
+        "origin": state["origin"],
+        "reverse": state["reverse"],
+    }
+
+
+def findings_json(revision: Revision, state: dict) -> dict:
+    """The page's JSON twin: every finding, every endpoint's exposure in the asked order, and the
+    whole blast radius (no caps) when `from` names an endpoint."""
+    found, exposed = _computed(revision)
+    blast = None
+    if state["origin"]:
+        try:
+            blast = _radius(revision, state["origin"], state["reverse"]).as_dict()
+        except UnknownEndpoint as exc:
+            blast = {"error": str(exc), "origin": state["origin"]}
+    return {
+        "revision": revision.number,
+        "counts": count_by_severity(found),
+        "findings": [f.as_dict() for f in found],
+        "sort": state["sort"],
+        "order": state["order"],
+        "exposure": [x.as_dict() for x in sorted_exposure(exposed, state["sort"], state["order"])],
+        "blast": blast,
     }

@@ -12,7 +12,7 @@ from netviz.k8s.model import PROTOCOLS
 from netviz.web import edges, links
 from netviz.web.access import get_review, get_revision
 from netviz.web.filters import endpoint_labels
-from netviz.web.findings_page import findings_context
+from netviz.web.findings_page import findings_context, findings_json, parse_query
 from netviz.web.models import Review, Revision
 from netviz.web.policy_rules import policies_context
 
@@ -129,8 +129,7 @@ def policies(request: HttpRequest, token: str, number: int) -> HttpResponse:
 def findings(request: HttpRequest, token: str, number: int) -> HttpResponse:
     review = get_review(token)
     revision = get_revision(review, number)
-    origin = request.GET.get("from", "")
-    reverse = request.GET.get("reverse") in ("1", "true", "on")
+    url = links.findings(review, revision.number)
     return render(
         request,
         "review/findings.html",
@@ -138,7 +137,16 @@ def findings(request: HttpRequest, token: str, number: int) -> HttpResponse:
             "review": review,
             "revision": revision,
             "review_url": links.revision(review, revision.number),
-            "findings_url": links.findings(review, revision.number),
-            **findings_context(revision, origin, reverse),
+            "findings_url": url,
+            "json_url": url[:-1] + ".json",
+            **findings_context(revision, parse_query(request.GET)),
         },
     )
+
+
+@require_safe
+def findings_json_view(request: HttpRequest, token: str, number: int) -> JsonResponse:
+    """The findings page's JSON twin (sort, order, from and reverse as on the page)."""
+    review = get_review(token)
+    revision = get_revision(review, number)
+    return JsonResponse(findings_json(revision, parse_query(request.GET)))
