@@ -19,6 +19,7 @@ from netviz.engine.nogc import gc_paused
 from netviz.engine.peers import Compiled, all_blocks
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, Explanation, ExternalRange
+from netviz.engine.rows import ConnectionRow, GrantCell
 from netviz.k8s.model import Cluster, Endpoint
 
 
@@ -102,13 +103,15 @@ class Evaluator:
         by_class = np.argsort(node_class, kind="stable")
         start = np.searchsorted(node_class[by_class], np.arange(m.classes + 1))
         # (ports, grants) per (egress cell, ingress cell): equivalent pairs share both objects.
+        # Grants are computed only when asked for: most callers only want the ports.
         # A pair of cells is one int key: (egress key + 1) * span + ingress key + 1.
         span = len(m.is_rep) * len(m.id_rep) + 1
         cells: dict[int, int] = {}
         cell_ports: list[PortSet] = []
-        cell_grants: list[tuple] = []
+        cell_grants: list[GrantCell] = []
         rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         out: list[Connection] = []
+        new = tuple.__new__
         # Rows by ingress-source signature (each computed once), then connections in id order.
         for cls in np.argsort(m.class_is, kind="stable").tolist():
             if start[cls] == start[cls + 1]:
@@ -122,7 +125,7 @@ class Evaluator:
                     mask = m.atoms.from_words(words[i])
                     c = cells[keys[i]] = len(cell_ports)
                     cell_ports.append(m.atoms.portset(mask))
-                    cell_grants.append(granter.grants(int(eg_keys[i]), int(in_keys[i]), mask))
+                    cell_grants.append(GrantCell(granter, int(eg_keys[i]), int(in_keys[i]), mask))
                 cell_of[i] = c
             sizes = start[dst_classes + 1] - start[dst_classes]
             offsets = np.repeat(start[dst_classes] - np.cumsum(sizes) + sizes, sizes)
@@ -134,7 +137,7 @@ class Evaluator:
             dst_ranks, dst_cells = rows[cls]
             skip = rank if bare_pod else -1  # a bare pod reaching itself is loopback, not listed
             out += [
-                Connection(src_id, ids[d], cell_ports[c], cell_grants[c])
+                new(ConnectionRow, (src_id, ids[d], cell_ports[c], cell_grants[c]))
                 for d, c in zip(dst_ranks.tolist(), dst_cells.tolist(), strict=True)
                 if d != skip
             ]
