@@ -1,5 +1,6 @@
 // Graph view with cytoscape.js: namespaces as compound nodes, address ranges as their own nodes.
 // Big reviews start folded by namespace; clicking a namespace opens it. Labels are plain text.
+// Nodes can be coloured by exposure level, and a blast radius lights reached nodes by hop.
 const FOLD_NODES = 300;
 const FOLD_EDGES = 1500;
 const OUTSIDE = "outside";
@@ -22,6 +23,12 @@ function loadCytoscape(url) {
 
 const groupKey = (g) => (g < 0 ? OUTSIDE : String(g));
 
+// netviz.findings LEVELS, least exposed first; a letter each so the level does not rest on colour.
+const LEVELS = ["none", "namespace", "cluster", "any-namespace", "external"];
+const LETTER = { none: "–", namespace: "N", cluster: "C", "any-namespace": "A", external: "E" };
+const EXPOSURE_CLASSES = ["exp", ...LEVELS.map((l) => `exp-${l}`)].join(" ");
+const HOP_CLASSES = "hop hop-1 hop-2 hop-3";
+
 function style(el) {
   const css = getComputedStyle(el);
   const v = (name) => css.getPropertyValue(name).trim();
@@ -36,15 +43,32 @@ function style(el) {
     { selector: "edge.many", style: { width: "mapData(count, 1, 200, 1.5, 6)" } },
     { selector: "edge.faint", style: { opacity: 0.35 } },
     { selector: ".faded", style: { opacity: 0.12 } },
+    { selector: "node.exp", style: { label: "data(xlabel)", "border-color": fg, "border-opacity": 1 } },
+    { selector: "node.exp-none", style: { "background-color": v("--exp-none"), "border-width": 0 } },
+    { selector: "node.exp-namespace", style: { "background-color": v("--exp-namespace"), "border-width": 1, "border-style": "solid" } },
+    { selector: "node.exp-cluster", style: { "background-color": v("--exp-cluster"), "border-width": 2, "border-style": "dotted" } },
+    { selector: "node.exp-any-namespace", style: { "background-color": v("--exp-any"), "border-width": 3, "border-style": "dashed" } },
+    { selector: "node.exp-external", style: { "background-color": v("--exp-external"), "border-width": 5, "border-style": "double" } },
     { selector: "node.chosen, node.selected-by", style: { "border-width": 3, "border-color": v("--bad"), "background-color": v("--warn") } },
+    { selector: "node.hop", style: { label: "data(hlabel)", "font-weight": "bold", "border-color": fg } },
+    { selector: "node.hop-1", style: { "background-color": v("--hop1"), "border-width": 4, "border-style": "solid" } },
+    { selector: "node.hop-2", style: { "background-color": v("--hop2"), "border-width": 3, "border-style": "dashed" } },
+    { selector: "node.hop-3", style: { "background-color": v("--hop3"), "border-width": 2, "border-style": "dotted" } },
     { selector: "edge.out, edge.permitted", style: { width: 2.5, opacity: 1, "line-color": v("--accent"), "target-arrow-color": v("--accent") } },
     { selector: "edge.in", style: { width: 2.5, opacity: 1, "line-color": v("--bad"), "target-arrow-color": v("--bad") } },
   ];
 }
 
-export async function mountGraph(el, root, model, view, hooks) {
+// options: color ("none" | "exposure") to start with, exposureUrl (the findings JSON twin).
+export async function mountGraph(el, root, model, view, hooks, options = {}) {
   const cytoscape = await loadCytoscape(root.dataset.cytoscape);
   const status = root.querySelector("[data-graph-status]");
+  const colorSelect = root.querySelector("[data-graph-color]");
+  const exposureLegend = root.querySelector("[data-exposure-legend]");
+  const hopLegend = root.querySelector("[data-hop-legend]");
+  let colour = "none";
+  let levels = null; // level index per node index, once fetched
+  let blast = null; // { origin: node index, hops: Map node index → hop }
   const shown = [...new Set([...view.rows, ...view.cols])];
   const inRows = new Set(view.rows);
   const inCols = new Set(view.cols);
@@ -163,12 +187,98 @@ export async function mountGraph(el, root, model, view, hooks) {
     el.dataset.nodes = String(cy.nodes().not(".ns").length + cy.nodes(".folded").length);
     el.dataset.edges = String(edgeCount);
     el.dataset.folded = String(folded.size);
-    el.dataset.ready = "true";
     status.textContent = `${shown.length} endpoints, ${visibleEdges.length} connections${folded.size ? `; ${folded.size} namespaces folded (click one to open it)` : ""}.`;
+    paint();
+    el.dataset.ready = "true";
+  }
+
+  // Endpoint nodes and folded namespaces, each with the node indexes it stands for.
+  function paintable(callback) {
+    cy.nodes().forEach((node) => {
+      if (node.hasClass("folded")) callback(node, groups.get(node.data("ns")).members);
+      else if (!node.hasClass("ns")) callback(node, [node.data("index")]);
+    });
+  }
+
+  // Exposure colours and the blast radius by hop; survives render() (folding and opening).
+  function paint() {
+    cy.batch(() => {
+      cy.nodes().removeClass(`${EXPOSURE_CLASSES} ${HOP_CLASSES}`).removeData("exposure hop");
+      if (blast) cy.nodes().removeClass("chosen selected-by");
+      if (colour === "exposure" && levels) {
+        // A folded namespace takes its most exposed member's level.
+        paintable((node, members) => {
+          const best = Math.max(...members.map((i) => levels[i] ?? -1));
+          if (best < 0) return;
+          const level = LEVELS[best];
+          node.data({ exposure: level, xlabel: `${LETTER[level]} ${node.data("label")}` });
+          node.addClass(`exp exp-${level}`);
+        });
+      }
+      if (blast) {
+        cy.elements().addClass("faded");
+        const lit = new Set();
+        paintable((node, members) => {
+          const hop = Math.min(...members.map((i) => (i === blast.origin ? 0 : (blast.hops.get(i) ?? Infinity))));
+          if (hop === Infinity) return;
+          lit.add(node.id());
+          node.removeClass("faded").ancestors().removeClass("faded");
+          if (hop === 0) node.addClass("chosen");
+          // selected-by as for a policy's endpoints; the hop classes come later and win.
+          else node.data({ hop, hlabel: `${hop}› ${node.data("label")}` }).addClass(`selected-by hop hop-${Math.min(hop, 3)}`);
+        });
+        cy.edges().filter((e) => lit.has(e.source().id()) && lit.has(e.target().id())).removeClass("faded");
+      }
+    });
+    el.dataset.color = colour === "exposure" && levels ? "exposure" : "none";
+    exposureLegend.hidden = el.dataset.color !== "exposure";
+    hopLegend.hidden = !blast;
   }
 
   function clear() {
+    const had = blast;
+    blast = null;
+    delete el.dataset.blast;
+    delete el.dataset.hops;
     cy.elements().removeClass("faded chosen out in selected-by permitted");
+    if (had) paint();
+  }
+
+  async function fetchLevels() {
+    const response = await fetch(options.exposureUrl, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const index = new Map(model.nodes.map((node, i) => [node[0], i]));
+    const out = new Array(model.n);
+    for (const x of (await response.json()).exposure) {
+      const i = index.get(x.endpoint);
+      if (i !== undefined) out[i] = LEVELS.indexOf(x.level);
+    }
+    return out;
+  }
+
+  async function setColour(mode) {
+    colour = mode === "exposure" ? "exposure" : "none";
+    colorSelect.value = colour;
+    if (colour === "exposure" && !levels) {
+      el.dataset.color = "loading";
+      try {
+        levels = await fetchLevels();
+      } catch (error) {
+        status.textContent = `Could not load the exposure levels (${error.message}).`;
+        colour = "none";
+        colorSelect.value = colour;
+      }
+    }
+    paint();
+    if (colour === "exposure") {
+      const count = {};
+      cy.nodes().forEach((node) => {
+        const level = node.data("exposure");
+        if (level && !node.hasClass("folded")) count[level] = (count[level] || 0) + 1;
+      });
+      const parts = [...LEVELS].reverse().filter((l) => count[l]).map((l) => `${count[l]} ${l}`);
+      status.textContent = `Coloured by exposure: ${parts.join(", ") || "no endpoint shown"}.`;
+    }
   }
 
   cy.on("tap", "node", (event) => {
@@ -211,28 +321,32 @@ export async function mountGraph(el, root, model, view, hooks) {
     render();
   });
 
+  colorSelect.addEventListener("change", () => {
+    setColour(colorSelect.value);
+    hooks.colour?.(colorSelect.value);
+  });
+
   render();
+  if (options.color === "exposure") await setColour("exposure");
   return {
     cy,
     resize() {
       cy.resize();
     },
-    // A blast radius: the origin and every endpoint reached from it (or reaching it).
-    highlightNodes(origin, ids) {
+    setColour,
+    // A blast radius: the origin, and [endpoint id, hops] of every endpoint reached from it (or
+    // reaching it), lit by hop; the hops also listed in data-hops as `id:hop` for scripts.
+    highlightNodes(origin, reached) {
       clear();
       const index = new Map(model.nodes.map((node, i) => [node[0], i]));
-      cy.elements().addClass("faded");
-      const mark = (id, cls) => {
-        const i = index.get(id);
-        if (i === undefined) return;
-        const node = cy.getElementById(rep(i));
-        node.removeClass("faded").addClass(cls);
-        node.ancestors().removeClass("faded");
-      };
-      ids.forEach((id) => mark(id, "selected-by"));
-      mark(origin, "chosen");
-      status.textContent = `Blast radius of ${origin}: ${ids.length} endpoints shown highlighted.`;
+      const hops = new Map();
+      for (const [id, hop] of reached) if (index.has(id)) hops.set(index.get(id), hop);
+      blast = { origin: index.get(origin), hops };
+      paint();
+      const most = Math.max(0, ...reached.map(([, hop]) => hop));
+      status.textContent = `Blast radius of ${origin}: ${reached.length} endpoints within ${most} hop${most === 1 ? "" : "s"}, lit by hop.`;
       el.dataset.blast = origin;
+      el.dataset.hops = reached.map(([id, hop]) => `${id}:${hop}`).join(" ");
     },
     // Endpoints the policy selects, and the edges whose grants name it.
     highlightPolicy(index) {

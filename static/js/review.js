@@ -21,6 +21,7 @@ function readFilters(params) {
     focus: (params.get("focus") || "").trim(),
     dir: params.get("dir") || "both",
     tab: params.get("tab") || "matrix",
+    color: params.get("color") === "exposure" ? "exposure" : "none",
   };
 }
 
@@ -260,29 +261,83 @@ function wirePolicies(root, url, hooks) {
   return () => target.dataset.loaded || loadFragment(target, url, "policies");
 }
 
+// The findings page's own query parameters, mirrored into the review URL while its tab sorts.
+const FINDINGS_STATE = ["sort", "order", "all"];
+
+// The findings page's JSON twin: `…/findings/` → `…/findings.json` (netviz/urls.py).
+const findingsJson = (url) => url.replace(/\/$/, ".json");
+
 function wireFindings(root, url, hooks) {
   const target = root.querySelector("[data-findings-target]");
   const load = (query = "") => loadFragment(target, url + query, "findings");
+  const follow = (link, anchor) => {
+    const query = new URL(link.href).searchParams;
+    const page = new URL(window.location.href);
+    for (const key of FINDINGS_STATE) {
+      if (query.has(key)) page.searchParams.set(key, query.get(key));
+      else page.searchParams.delete(key);
+    }
+    history.replaceState(null, "", page);
+    load(`?${query}`).then(() => target.querySelector(anchor)?.scrollIntoView());
+  };
   target.addEventListener("click", (event) => {
+    const nav = event.target.closest("[data-findings-nav]");
+    if (nav) {
+      event.preventDefault();
+      follow(nav, "#exposure");
+      return;
+    }
     const link = event.target.closest("[data-blast-link]");
     if (link) {
       event.preventDefault();
-      load(`?from=${encodeURIComponent(link.dataset.endpoint)}`).then(() => target.querySelector("#blast")?.scrollIntoView());
+      follow(link, "#blast");
       return;
     }
-    if (event.target.closest("[data-blast-show]")) {
-      const blast = target.querySelector("[data-testid=blast]");
-      const ids = [...blast.querySelectorAll("[data-endpoint]")].map((li) => li.dataset.endpoint);
-      hooks.nodes(blast.dataset.origin, ids);
-    }
+    if (event.target.closest("[data-blast-show]")) showBlast(target.querySelector("[data-testid=blast]"));
   });
+  // Every endpoint reached with its hops from the JSON twin (the list on the page stops at 200).
+  async function showBlast(blast) {
+    const query = new URLSearchParams({ from: blast.dataset.origin });
+    if (blast.dataset.reverse === "true") query.set("reverse", "1");
+    let reached;
+    try {
+      const response = await fetch(`${findingsJson(url)}?${query}`, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      reached = (await response.json()).blast.reached.map((r) => [r.node, r.hops]);
+    } catch {
+      reached = [...blast.querySelectorAll("[data-endpoint]")].map((li) => [li.dataset.endpoint, Number(li.dataset.hops)]);
+    }
+    hooks.nodes(blast.dataset.origin, reached);
+  }
   target.addEventListener("submit", (event) => {
     const form = event.target.closest("[data-blast-form]");
     if (!form) return;
     event.preventDefault();
     load("?" + new URLSearchParams(new FormData(form)).toString());
   });
-  return () => target.dataset.loaded || load();
+  const initial = new URLSearchParams();
+  const params = new URLSearchParams(window.location.search);
+  for (const key of FINDINGS_STATE) if (params.has(key)) initial.set(key, params.get(key));
+  return () => target.dataset.loaded || load(initial.toString() ? `?${initial}` : "");
+}
+
+// The graph's colouring kept in the URL and in the filter form, so Apply keeps it too.
+function keepColour(root, mode) {
+  const url = new URL(window.location.href);
+  if (mode === "exposure") url.searchParams.set("color", mode);
+  else url.searchParams.delete("color");
+  history.replaceState(null, "", url);
+  const form = root.querySelector("[data-explore-filters]");
+  if (!form) return;
+  let input = form.querySelector("input[name=color]");
+  if (!input) {
+    input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "color";
+    form.append(input);
+  }
+  input.value = mode;
+  input.disabled = mode !== "exposure";
 }
 
 function main() {
@@ -306,12 +361,14 @@ function main() {
       pending = (g) => g.highlightPolicy(index);
       show("graph");
     },
-    nodes: (origin, ids) => {
-      pending = (g) => g.highlightNodes(origin, ids);
+    nodes: (origin, reached) => {
+      pending = (g) => g.highlightNodes(origin, reached);
       show("graph");
     },
+    colour: (mode) => keepColour(root, mode),
   };
   const openEdge = makePanel(root, filters, hooks);
+  if (filters.color === "exposure") keepColour(root, filters.color);
   mountMatrix(root.querySelector("[data-matrix]"), root.querySelector("[data-matrix-focus]"), model, view, hooks);
   // For bench/page_load.py: milliseconds from navigation start to the matrix drawn.
   const loadPolicies = wirePolicies(root, data.policies_url, hooks);
@@ -320,7 +377,8 @@ function main() {
   show = setupTabs(root, filters.tab, async (key) => {
     if (key === "graph") {
       if (!graph) {
-        graph = await mountGraph(root.querySelector("[data-graph]"), root, model, view, hooks);
+        const options = { color: filters.color, exposureUrl: findingsJson(data.findings_url) };
+        graph = await mountGraph(root.querySelector("[data-graph]"), root, model, view, hooks, options);
         window.netviz.graph = graph;
       }
       graph.resize();
