@@ -12,6 +12,7 @@ from netviz.engine import UnknownEndpoint
 from netviz.findings import LEVELS, blast_radius, count_by_severity, exposure, run_checks
 from netviz.findings.render import where
 from netviz.web import edges
+from netviz.web.filters import endpoint_labels
 from netviz.web.models import Revision
 
 # Rows of the exposure table before a "show all" link; the JSON twin always has them all.
@@ -119,8 +120,14 @@ def _blast(revision: Revision, origin: str, reverse: bool) -> dict | None:
     }
 
 
-def _row(x, state: dict) -> dict:
-    return {**x.as_dict(), "blast_query": query_string(state, origin=x.endpoint, reverse=False)}
+def _row(x, state: dict, labels: dict[str, str]) -> dict:
+    return {
+        **x.as_dict(),
+        # Address ranges by their CIDRs, as the matrix and graph name them.
+        "external_in_names": [labels.get(i, i) for i in x.external_in],
+        "external_out_names": [labels.get(i, i) for i in x.external_out],
+        "blast_query": query_string(state, origin=x.endpoint, reverse=False),
+    }
 
 
 def _headers(state: dict) -> list[dict]:
@@ -148,6 +155,7 @@ def findings_context(revision: Revision, state: dict | None = None) -> dict:
     found, exposed = _computed(revision)
     rows = sorted_exposure(exposed, state["sort"], state["order"])
     shown = rows if state["all"] else rows[:SHOWN_EXPOSED]
+    labels = endpoint_labels(revision.snapshot)
     return {
         # Most severe first, as the list itself is.
         "counts": dict(reversed(count_by_severity(found).items())),
@@ -162,7 +170,7 @@ def findings_context(revision: Revision, state: dict | None = None) -> dict:
             }
             for f in found
         ],
-        "exposed": [_row(x, state) for x in shown],
+        "exposed": [_row(x, state, labels) for x in shown],
         "exposed_total": len(rows),
         "exposed_more": len(rows) - len(shown),
         "show_all_query": query_string(state, all=True),

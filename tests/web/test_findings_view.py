@@ -222,3 +222,14 @@ class FindingsViewTestCase(BaseTestCase):
         self.assertEqual(
             self.client.get(f"/r/{self.stranger_token}/rev/1/findings.json").status_code, 404
         )
+
+    def test_a_row_says_who_reaches_it_and_where_it_sends_outside(self):
+        review = self.levels_review()
+        page = self.client.get(f"/r/{review.view_token}/rev/1/findings/").content.decode()
+        row = re.search(r'data-endpoint="back/db\[Pod\]".*?</tr>', page, re.S).group(0)
+        self.assertIn("<td>mid", row)
+        self.assertIn("<td>no</td>", row)  # nothing outside reaches it
+        self.assertIn("<td>0.0.0.0/0, ::/0 (All Connections)</td>", row)
+        lb = re.search(r'data-endpoint="front/lb\[Pod\]".*?</tr>', page, re.S).group(0)
+        self.assertIn("<strong>any namespace</strong> (All Connections); back, mid", lb)
+        self.assertIn("yes: 0.0.0.0/0, ::/0 (All Connections)", lb)
