@@ -46,6 +46,8 @@ _API_VERSIONS = {
     "NetworkPolicy": "networking.k8s.io/v1",
 }
 
+MB = 1024 * 1024  # as the NETVIZ_MAX_UPLOAD_MB setting counts them
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -115,11 +117,11 @@ class _Reader:
 
     def _too_big(self, file: str, size: int | None = None) -> None:
         limit = self.limits.max_total_bytes
-        shown = f" ({size / 1e6:.1f} MB)" if size is not None else ""
+        shown = f" ({size / MB:.1f} MB)" if size is not None else ""
         self.file_problem(
             file,
             0,
-            f"not read: the input{shown} is over the {limit / 1e6:.1f} MB limit for all files",
+            f"not read: the input{shown} is over the {limit / MB:g} MB limit for all files",
         )
 
     def add_path(self, path: str) -> None:

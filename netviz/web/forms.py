@@ -19,6 +19,9 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        # An empty file beside others is kept as uploaded (the reader skips it); FilesForm
+        # refuses only an upload whose every file is empty.
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -40,8 +43,17 @@ class FilesForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        if not data.get("files") and not (data.get("text") or "").strip():
+        files, text = data.get("files") or [], (data.get("text") or "").strip()
+        if not files and not text:
             raise forms.ValidationError("Choose or drop at least one file, or paste some YAML.")
+        empty = [f.name for f in files if not f.size]
+        if files and len(empty) == len(files) and not text:
+            names = ", ".join(empty)
+            raise forms.ValidationError(
+                f"The submitted file is empty: {names}."
+                if len(empty) == 1
+                else f"The submitted files are empty: {names}."
+            )
         return data
 
     def uploads(self) -> list[Upload]:

@@ -37,7 +37,7 @@ def test_a_hostile_file_does_not_hide_the_good_file_beside_it(case):
 def test_a_fifty_megabyte_file_is_refused_unread():
     cluster = load_texts([("huge.yaml", fifty_megabytes())], limits=Limits())
     assert [p.message for p in cluster.problems] == [
-        "not read: the input (52.4 MB) is over the 21.0 MB limit for all files"
+        "not read: the input (50.0 MB) is over the 20 MB limit for all files"
     ]
     assert not cluster.endpoints
 

@@ -54,7 +54,7 @@ def test_alone_through_the_form_it_is_stored_or_refused_with_its_message(client,
         if case.content:
             assert case.refusal in text
         else:
-            assert "The submitted file is empty." in text
+            assert f"The submitted file is empty: {case.name}." in text
         if case.problem:
             assert escape(case.problem[2]) in text
         assert not Review.objects.exists()

@@ -77,6 +77,17 @@ class HomeTestCase(TestCase):
         self.assertContains(r, "at least one file", status_code=400)
         self.assertFalse(Review.objects.exists())
 
+    def test_it_keeps_an_empty_file_beside_usable_ones(self):
+        r = self.post(files=multipart([("pods.yaml", manifests.PODS), ("empty.yaml", b"")]))
+        self.assertEqual(r.status_code, 302)
+        names = list(Review.objects.get().revisions.get().files.values_list("name", flat=True))
+        self.assertEqual(sorted(names), ["empty.yaml", "pods.yaml"])
+
+    def test_it_refuses_only_empty_files_and_names_them(self):
+        r = self.post(files=multipart([("a.yaml", b""), ("b.yaml", b"")]))
+        self.assertContains(r, "The submitted files are empty: a.yaml, b.yaml.", status_code=400)
+        self.assertFalse(Review.objects.exists())
+
     def test_it_refuses_a_yaml_alias_bomb_with_a_clear_message(self):
         r = self.post(text=manifests.ALIAS_BOMB)
         self.assertEqual(r.status_code, 400)
