@@ -212,3 +212,24 @@ class FindingsUITestCase(BrowserTestCase):
         self.page.reload()
         self.page.wait_for_selector("[data-testid=exposure][data-sort=endpoint][data-order=asc]")
         self.assertEqual(order(), [API, WEB, CACHE, DB, VAULT])
+
+    def test_a_folded_namespace_takes_its_most_exposed_endpoint_and_nearest_hop(self):
+        self.open(self.create(), "?tab=graph&color=exposure")
+        self.page.wait_for_selector("[data-testid=graph][data-color=exposure]")
+        self.page.click("[data-testid=graph-fold]")
+        folded = """() => Object.fromEntries(window.netviz.graph.cy.nodes('.folded')
+            .map((n) => [n.data("ns"), [n.data("exposure") ?? null, n.data("hop") ?? null,
+                                        n.hasClass("chosen")]]))"""
+        self.assertEqual(
+            {k: v[0] for k, v in self.page.evaluate(folded).items()},
+            {"0": "external", "1": "cluster", "outside": None},
+        )
+        self.page.evaluate(
+            "([o, r]) => window.netviz.graph.highlightNodes(o, r)",
+            [WEB, [[API, 1], [DB, 2], [CACHE, 3]]],
+        )
+        # Namespace app holds the origin itself; data's nearest member is db, two hops away.
+        self.assertEqual(
+            {k: v[1:] for k, v in self.page.evaluate(folded).items()},
+            {"0": [None, True], "1": [2, False], "outside": [None, False]},
+        )
