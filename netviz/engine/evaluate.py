@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from functools import cached_property
+from ipaddress import ip_address
 from itertools import repeat
 
 import networkx
@@ -81,16 +82,20 @@ class Evaluator:
         )
 
     def _node_ids(self) -> list[tuple[str, int, bool]]:
-        """(id, final class, is a bare Pod) of every endpoint and external range, sorted by id."""
+        """(id, final class, is a bare Pod) of every endpoint and external range, in the order
+        every output lists them (workloads by id, then ranges by address, v4 first): formatters
+        then find the connections already sorted."""
         m, nodes = self.matrix, self.nodes
         out = [
             (e.id, int(m.node_class[nodes.endpoint_class[i]]), e.kind == "Pod")
             for i, e in enumerate(nodes.endpoints)
         ]
-        out += [
-            (x.id, int(m.node_class[nodes.pods + j]), False) for j, x in enumerate(self.externals)
-        ]
         out.sort()
+        ranges = sorted(
+            range(len(self.externals)),
+            key=lambda j: (self.externals[j].version, ip_address(self.externals[j].start)),
+        )
+        out += [(self.externals[j].id, int(m.node_class[nodes.pods + j]), False) for j in ranges]
         return out
 
     def _build_connections(self) -> list[Connection]:
@@ -112,7 +117,7 @@ class Evaluator:
         rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         out: list[Connection] = []
         new = tuple.__new__
-        # Rows by ingress-source signature (each computed once), then connections in id order.
+        # Rows by ingress-source signature (each computed once), then connections in output order.
         for cls in np.argsort(m.class_is, kind="stable").tolist():
             if start[cls] == start[cls + 1]:
                 continue  # no endpoint or range left in this class
@@ -133,14 +138,21 @@ class Evaluator:
             dst_cells = np.repeat(cell_of, sizes)
             order = np.argsort(dst_ranks, kind="stable")
             rows[cls] = (dst_ranks[order].astype(np.int32), dst_cells[order].astype(np.int32))
+        # One row of connections per source, built by C-level maps: no Python code per pair.
         for rank, (src_id, cls, bare_pod) in enumerate(ordered):
             dst_ranks, dst_cells = rows[cls]
-            skip = rank if bare_pod else -1  # a bare pod reaching itself is loopback, not listed
-            out += [
-                new(ConnectionRow, (src_id, ids[d], cell_ports[c], cell_grants[c]))
-                for d, c in zip(dst_ranks.tolist(), dst_cells.tolist(), strict=True)
-                if d != skip
-            ]
+            if bare_pod:  # a bare pod reaching itself is loopback, not listed
+                at = int(np.searchsorted(dst_ranks, rank))
+                if at < len(dst_ranks) and dst_ranks[at] == rank:
+                    dst_ranks, dst_cells = np.delete(dst_ranks, at), np.delete(dst_cells, at)
+            cl = dst_cells.tolist()
+            fields = zip(
+                repeat(src_id),
+                map(ids.__getitem__, dst_ranks.tolist()),
+                map(cell_ports.__getitem__, cl),
+                map(cell_grants.__getitem__, cl),
+            )
+            out += map(new, repeat(ConnectionRow), fields)
         return out
 
     # --- one pair -------------------------------------------------------------------------

@@ -6,12 +6,19 @@ import csv
 import io
 import ipaddress
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import repeat
+from operator import attrgetter, itemgetter
+
+import numpy as np
 
 from netviz.engine.result import Analysis, Caveat, Connection, ExternalRange
+from netviz.engine.rows import ConnectionRow
 from netviz.formats.words import describe_caveat, describe_problem
 from netviz.k8s.model import Endpoint, Problem
 
 BATCH = 8192  # lines per written part
+_FIELDS = (attrgetter("src"), attrgetter("dst"), attrgetter("ports"))
+_ROW_FIELDS = (itemgetter(0), itemgetter(1), itemgetter(2))
 
 
 class Memo(dict):
@@ -36,16 +43,31 @@ def ordered_endpoints(analysis: Analysis) -> list[Endpoint | ExternalRange]:
     return workloads + sorted(analysis.externals, key=_external_key)
 
 
+def field_getters(conns: list[Connection]) -> tuple[Callable, Callable, Callable]:
+    """src, dst and ports getters for these connections: item getters when all are the engine's
+    tuple rows (a third of the time of their properties, at a million connections)."""
+    if conns and set(map(type, conns)) == {ConnectionRow}:
+        return _ROW_FIELDS
+    return _FIELDS
+
+
 def ordered_connections(analysis: Analysis) -> list[Connection]:
     """Connections by source then destination, in endpoint order (ids unknown to it go last)."""
     rank = {e.id: i for i, e in enumerate(ordered_endpoints(analysis))}.get
     conns = analysis.connections
     unknown = len(analysis.endpoints) + len(analysis.externals)
     n = unknown + 1  # ranks run 0..unknown, so rank(src) * n + rank(dst) is one int per pair
-    # One int per connection and a C-level key: three times faster than a tuple-making lambda
-    # at a million connections. Ties (ids unknown to the analysis) keep the engine's order.
-    keys = [rank(c.src, unknown) * n + rank(c.dst, unknown) for c in conns]
-    return [conns[i] for i in sorted(range(len(conns)), key=keys.__getitem__)]
+    # One int per connection from C-level maps, and no sort at all when the list is in order
+    # already (the engine's is): a million connections take a fraction of a second.
+    count = len(conns)
+    src_of, dst_of, _ = field_getters(conns)
+    src = np.fromiter(map(rank, map(src_of, conns), repeat(unknown)), dtype=np.int64, count=count)
+    dst = np.fromiter(map(rank, map(dst_of, conns), repeat(unknown)), dtype=np.int64, count=count)
+    keys = src * n + dst
+    if bool((keys[1:] >= keys[:-1]).all()):
+        return list(conns)
+    # Ties (ids unknown to the analysis) keep the engine's order.
+    return list(map(conns.__getitem__, np.argsort(keys, kind="stable").tolist()))
 
 
 def _caveat_key(c: Caveat) -> tuple:
