@@ -6,6 +6,7 @@ Exit status: 0 clean input, 1 some documents had errors (the result is still pri
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Callable
@@ -19,12 +20,16 @@ from django.core.management.base import (
 )
 
 from netviz.formats import describe_problem
-from netviz.k8s import load_paths
+from netviz.k8s import Limits, load_paths
 from netviz.k8s.model import Cluster
 
 EXIT_INPUT_ERRORS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+
+# Local files are the user's own: no upload caps on size or document count (an XL cluster has
+# 25,000 documents), but the alias, depth and per-document node limits stay (YAML bombs).
+LOCAL_LIMITS = dataclasses.replace(Limits(), max_total_bytes=1 << 30, max_documents=1_000_000)
 
 
 class UsageError(CommandError):
@@ -108,7 +113,7 @@ class NetvizCommand(BaseCommand):
         for path in paths:
             if path != "-" and not os.path.exists(path):
                 raise UsageError(f"no such file or directory: {path}")
-        cluster = load_paths(list(paths))
+        cluster = load_paths(list(paths), LOCAL_LIMITS)
         if not cluster.endpoints and not cluster.policies and not cluster.errors:
             # Most likely a wrong path or glob in a pipeline: say so rather than pass silently.
             self.stderr.write(
