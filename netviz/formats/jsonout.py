@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, islice, repeat
 from typing import TextIO
 
 from netviz.engine.nogc import gc_paused
@@ -33,11 +34,12 @@ class EncodedItems(list):
 
 class EncodedBatches:
     """Like EncodedItems, but encoded batch by batch while the document is written, so the
-    whole list never has to exist at once. `count` is the number of items the batches hold."""
+    whole list never has to exist at once. `texts(sep)` yields each batch's items joined by
+    `sep` (no empty batch); `count` is the number of items they hold."""
 
-    def __init__(self, count: int, batches: Iterable[list[str]]) -> None:
+    def __init__(self, count: int, texts: Callable[[str], Iterable[str]]) -> None:
         self.count = count
-        self.batches = batches
+        self.texts = texts
 
     def __len__(self) -> int:
         return self.count
@@ -53,11 +55,10 @@ def _parts(value: object, depth: int, indent: str) -> Iterator[str]:
         if isinstance(value, EncodedItems):
             yield sep.join(value)
         else:
-            first = True
-            for batch in value.batches:
-                if batch:
-                    yield sep.join(batch) if first else sep + sep.join(batch)
-                    first = False
+            for i, text in enumerate(value.texts(sep)):
+                if i:
+                    yield sep
+                yield text
         yield "\n" + indent + "]"
         return
     if depth <= 0 or not value or not isinstance(value, dict | list | EncodedBatches):
@@ -169,9 +170,10 @@ def _analysis_to_json(analysis: Analysis, problems: Sequence[Problem], grants: b
     return _document(analysis, problems, connections)
 
 
-def _connection_batches(analysis: Analysis) -> Iterator[list[str]]:
-    """Each connection's line as three memoised pieces joined, all by C-level maps: a million
-    lines without running Python code per line. Port sets are keyed by identity (the engine
+def _connection_texts(analysis: Analysis, sep: str) -> Iterator[str]:
+    """Each connection's line is three memoised pieces, and a batch is its pieces and
+    separators joined at once, all by C-level maps and no string per line: a million lines
+    without running Python code per line. Port sets are keyed by identity (the engine
     shares one object per cell, and PortSet's own hash is Python code); `conns` keeps every
     one alive meanwhile, so no id is reused."""
     conns = ordered_connections(analysis)
@@ -188,17 +190,18 @@ def _connection_batches(analysis: Analysis) -> Iterator[list[str]]:
             by_id = dict(zip(keys, ports, strict=True))
             tail.update((k, _encode(by_id[k].as_json()) + "}") for k in missing)
         pieces = zip(
+            repeat(sep),
             map(head.__getitem__, map(src_of, batch)),
             map(middle.__getitem__, map(dst_of, batch)),
             map(tail.__getitem__, keys),
-            strict=True,
         )
-        yield list(map("".join, pieces))
+        yield "".join(islice(chain.from_iterable(pieces), 1, None))  # no separator first
 
 
 def _json_document(analysis: Analysis, problems: Sequence[Problem]) -> dict:
     """analysis_to_json(...) with its connections still to be encoded, a batch at a time."""
-    connections = EncodedBatches(len(analysis.connections), _connection_batches(analysis))
+    count = len(analysis.connections)
+    connections = EncodedBatches(count, lambda sep: _connection_texts(analysis, sep))
     return _document(analysis, problems, connections)
 
 
