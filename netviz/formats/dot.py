@@ -6,7 +6,12 @@ from collections.abc import Iterator
 from itertools import groupby
 
 from netviz.engine.result import Analysis, ExternalRange
-from netviz.formats.connections import Memo, line_parts, ordered_connections, ordered_endpoints
+from netviz.formats.connections import (
+    connection_rows,
+    line_parts,
+    ordered_connections,
+    ordered_endpoints,
+)
 from netviz.k8s.model import Endpoint
 
 
@@ -43,12 +48,12 @@ def dot_parts(analysis: Analysis) -> Iterator[str]:
     for e in endpoints:
         if isinstance(e, ExternalRange):
             lines.append(f"  {quote(e.id)} [label={quote(_label(e))}, shape=ellipse];")
-    ids = Memo(quote)  # names and port sets repeat across many edges
-    words = Memo(lambda ports: quote(str(ports)))
     yield from line_parts(lines)
-    yield from line_parts(
-        f"  {ids[c.src]} -> {ids[c.dst]} [label={words[c.ports]}];"
-        for c in ordered_connections(analysis)
+    yield from connection_rows(
+        ordered_connections(analysis),
+        lambda src: f"  {quote(src)} -> ",
+        lambda dst: f"{quote(dst)} [label=",
+        lambda ports: f"{quote(str(ports))}];",
     )
     yield "}\n"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import chain, islice, repeat
 from typing import TextIO
 
 from netviz.engine.nogc import gc_paused
@@ -12,7 +11,7 @@ from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, ExternalRange
 from netviz.formats.connections import (
     Memo,
-    field_getters,
+    connection_rows,
     ordered_caveats,
     ordered_connections,
     ordered_endpoints,
@@ -171,31 +170,14 @@ def _analysis_to_json(analysis: Analysis, problems: Sequence[Problem], grants: b
 
 
 def _connection_texts(analysis: Analysis, sep: str) -> Iterator[str]:
-    """Each connection's line is three memoised pieces, and a batch is its pieces and
-    separators joined at once, all by C-level maps and no string per line: a million lines
-    without running Python code per line. Port sets are keyed by identity (the engine
-    shares one object per cell, and PortSet's own hash is Python code); `conns` keeps every
-    one alive meanwhile, so no id is reused."""
-    conns = ordered_connections(analysis)
-    head = Memo(lambda src: f'{{"src": {_encode(src)}, "dst": ')
-    middle = Memo(lambda dst: f'{_encode(dst)}, "ports": ')
-    tail: dict[int, str] = {}
-    src_of, dst_of, ports_of = field_getters(conns)
-    for start in range(0, len(conns), BATCH):
-        batch = conns[start : start + BATCH]
-        ports = list(map(ports_of, batch))
-        keys = list(map(id, ports))
-        missing = set(keys).difference(tail)
-        if missing:
-            by_id = dict(zip(keys, ports, strict=True))
-            tail.update((k, _encode(by_id[k].as_json()) + "}") for k in missing)
-        pieces = zip(
-            repeat(sep),
-            map(head.__getitem__, map(src_of, batch)),
-            map(middle.__getitem__, map(dst_of, batch)),
-            map(tail.__getitem__, keys),
-        )
-        yield "".join(islice(chain.from_iterable(pieces), 1, None))  # no separator first
+    return connection_rows(
+        ordered_connections(analysis),
+        lambda src: f'{{"src": {_encode(src)}, "dst": ',
+        lambda dst: f'{_encode(dst)}, "ports": ',
+        lambda ports: _encode(ports.as_json()) + "}",
+        sep=sep,
+        last_sep=False,
+    )
 
 
 def _json_document(analysis: Analysis, problems: Sequence[Problem]) -> dict:
