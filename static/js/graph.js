@@ -56,6 +56,9 @@ function style(el) {
     { selector: "node.hop-3", style: { "background-color": v("--hop3"), "border-width": 2, "border-style": "dotted" } },
     { selector: "edge.out, edge.permitted", style: { width: 2.5, opacity: 1, "line-color": v("--accent"), "target-arrow-color": v("--accent") } },
     { selector: "edge.in", style: { width: 2.5, opacity: 1, "line-color": v("--bad"), "target-arrow-color": v("--bad") } },
+    // The keyboard cursor: a halo and a thick line, so it does not rest on colour alone.
+    { selector: "node.cursor", style: { "underlay-color": v("--focus"), "underlay-opacity": 0.55, "underlay-padding": 9, "underlay-shape": "ellipse", "font-weight": "bold", opacity: 1 } },
+    { selector: "edge.cursor", style: { width: 6, opacity: 1, "underlay-color": v("--focus"), "underlay-opacity": 0.45, "underlay-padding": 4 } },
   ];
 }
 
@@ -92,15 +95,17 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     const out = [];
     for (const [key, group] of groups) {
       const name = model.groupName(group.g);
+      // The keyboard walks namespaces by name, then ids; address ranges outside the cluster last.
+      const outsideLast = group.g < 0 ? 1 : 0;
       if (folded.has(key)) {
-        out.push({ group: "nodes", data: { id: `g:${key}`, label: `${name} (${group.members.length})`, ns: key, size: group.members.length }, classes: "ns folded" });
+        out.push({ group: "nodes", data: { id: `g:${key}`, label: `${name} (${group.members.length})`, ns: key, size: group.members.length, name, order: `${outsideLast}\u0001${name}` }, classes: "ns folded" });
         continue;
       }
       out.push({ group: "nodes", data: { id: `g:${key}`, label: name, ns: key }, classes: "ns" });
       for (const i of group.members) {
         const node = model.nodes[i];
         const label = node[1] < 0 ? node[2] : node[0].slice(node[0].indexOf("/") + 1);
-        out.push({ group: "nodes", data: { id: `n:${i}`, parent: `g:${key}`, label, endpoint: node[0], index: i }, classes: node[1] < 0 ? "external" : "" });
+        out.push({ group: "nodes", data: { id: `n:${i}`, parent: `g:${key}`, label, endpoint: node[0], index: i, name: node[0], order: `${outsideLast}\u0001${name}\u0001${node[0]}` }, classes: node[1] < 0 ? "external" : "" });
       }
     }
     const merged = new Map();
@@ -189,6 +194,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     el.dataset.folded = String(folded.size);
     status.textContent = `${shown.length} endpoints, ${visibleEdges.length} connections${folded.size ? `; ${folded.size} namespaces folded (click one to open it)` : ""}.`;
     paint();
+    resolveCursor();
     el.dataset.ready = "true";
   }
 
@@ -281,8 +287,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     }
   }
 
-  cy.on("tap", "node", (event) => {
-    const node = event.target;
+  function openNode(node) {
     if (node.hasClass("folded")) {
       folded.delete(node.data("ns"));
       render();
@@ -302,15 +307,143 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     out.targets().ancestors().removeClass("faded");
     inn.sources().ancestors().removeClass("faded");
     status.textContent = `${node.data("endpoint")} reaches ${out.length} and is reached by ${inn.length} (blue: what it reaches, red: what reaches it).`;
-  });
-  cy.on("tap", "edge", (event) => {
-    const edge = event.target;
+  }
+
+  function openEdge(edge) {
     if (edge.data("src")) {
       hooks.pick(edge.data("src"), edge.data("dst"));
       return;
     }
     for (const end of [edge.source(), edge.target()]) if (end.hasClass("folded")) folded.delete(end.data("ns"));
     render();
+  }
+
+  // Keyboard cursor, shown with class "cursor" and named in data-cursor (endpoint id, namespace
+  // name, or src→dst). The node to come back to after Escape is kept in `last`.
+  const cursor = {
+    node: null,
+    edge: null,
+    last: null,
+    place(node, edge, announce) {
+      this.node = node;
+      this.edge = edge;
+      markCursor(announce);
+    },
+  };
+  const byOrder = (a, b) => (a.data("order") < b.data("order") ? -1 : a.data("order") > b.data("order") ? 1 : 0);
+  // What the cursor can stand on: endpoints and folded namespaces, by namespace then id.
+  const walkable = () => cy.nodes().filter((n) => !n.hasClass("ns") || n.hasClass("folded")).sort(byOrder).toArray();
+  // A node's edges: what it reaches, then what reaches it, each in walking order of the far end.
+  function edgesOf(node) {
+    const far = (end) => (a, b) => byOrder(end(a), end(b));
+    return [...node.outgoers("edge").sort(far((e) => e.target())).toArray(), ...node.incomers("edge").sort(far((e) => e.source())).toArray()];
+  }
+  const nameOf = (ele) => (ele.isNode() ? ele.data("name") : `${ele.source().data("name")}→${ele.target().data("name")}`);
+
+  function describe(node, edge) {
+    const edges = edgesOf(node);
+    if (edge) {
+      const which = `edge ${edges.findIndex((e) => e.same(edge)) + 1} of ${edges.length} of ${node.data("name")}`;
+      if (!edge.data("src")) return `${edge.source().data("name")} → ${edge.target().data("name")}: ${edge.data("count")} connections (${which}). Enter opens the folded namespaces.`;
+      const ports = edge.data("state") === "all" ? "every port" : `some ports: ${edge.data("ports")}`;
+      return `${edge.data("src")} → ${edge.data("dst")}, ${ports} (${which}). Enter explains it.`;
+    }
+    const order = walkable();
+    const where = `${order.findIndex((n) => n.same(node)) + 1} of ${order.length}`;
+    if (node.hasClass("folded")) return `Namespace ${node.data("name")}, folded, ${node.data("size")} endpoints (${where}). Enter opens it.`;
+    return `${node.data("name")} (${where}): reaches ${node.outgoers("edge").length}, reached by ${node.incomers("edge").length}. Enter highlights them; Up and Down walk its ${edges.length} edges.`;
+  }
+
+  function markCursor(announce) {
+    cy.elements(".cursor").removeClass("cursor");
+    const node = cursor.node ? cy.getElementById(cursor.node) : cy.collection();
+    if (node.empty()) {
+      cursor.node = null;
+      cursor.edge = null;
+      delete el.dataset.cursor;
+      return;
+    }
+    const edge = cursor.edge ? cy.getElementById(cursor.edge) : cy.collection();
+    if (edge.empty()) cursor.edge = null;
+    const at = edge.empty() ? node : edge;
+    at.addClass("cursor");
+    el.dataset.cursor = nameOf(at);
+    if (!announce) return;
+    status.textContent = describe(node, edge.empty() ? null : edge);
+    // Keep the cursor in view without moving the graph while it already is.
+    const box = at.renderedBoundingBox();
+    if (box.x1 < 0 || box.y1 < 0 || box.x2 > cy.width() || box.y2 > cy.height()) cy.center(at);
+  }
+
+  // After render() (folding or opening), the cursor moves to what now stands for its node: the
+  // folded namespace of an endpoint, or the first endpoint of an opened namespace.
+  function resolveCursor() {
+    let id = cursor.node;
+    if (!id) return;
+    if (cy.getElementById(id).empty() && id.startsWith("n:")) id = rep(Number(id.slice(2)));
+    const node = cy.getElementById(id);
+    if (node.hasClass("ns") && !node.hasClass("folded")) id = walkable().find((n) => n.data("parent") === id)?.id() ?? null;
+    cursor.node = id;
+    markCursor(false);
+  }
+
+  el.addEventListener("keydown", (event) => {
+    if (event.target !== el || event.altKey || event.ctrlKey || event.metaKey) return;
+    const order = walkable();
+    const k = order.findIndex((n) => n.id() === cursor.node);
+    const node = k < 0 ? null : order[k];
+    const edges = node ? edgesOf(node) : [];
+    const e = edges.findIndex((x) => x.id() === cursor.edge);
+    // Without a cursor, any arrow starts where Escape left it, or at the first node.
+    const start = () => cursor.place(order.find((n) => n.id() === cursor.last)?.id() ?? order[0]?.id() ?? null, null, true);
+    switch (event.key) {
+      case "ArrowRight":
+      case "ArrowLeft":
+        if (!node) start();
+        else cursor.place(order[Math.max(0, Math.min(order.length - 1, k + (event.key === "ArrowRight" ? 1 : -1)))].id(), null, true);
+        break;
+      case "Home":
+      case "End":
+        if (order.length) cursor.place(order[event.key === "Home" ? 0 : order.length - 1].id(), null, true);
+        break;
+      case "ArrowDown":
+      case "ArrowUp": {
+        // The node itself sits between its last edge and its first, so the edges go round.
+        const next = ((e + 1 + (event.key === "ArrowDown" ? 1 : -1) + edges.length + 1) % (edges.length + 1)) - 1;
+        if (!node) start();
+        else cursor.place(node.id(), next < 0 ? null : edges[next].id(), true);
+        break;
+      }
+      case "Enter": {
+        if (!node) return;
+        const at = cursor.edge ? cy.getElementById(cursor.edge) : node;
+        // Opening a folded namespace redraws the graph: say where the cursor landed.
+        const redraws = at.hasClass("folded") || (at.isEdge() && !at.data("src"));
+        if (at.isEdge()) openEdge(at);
+        else openNode(at);
+        if (redraws) markCursor(true);
+        break;
+      }
+      case "Escape":
+        if (!node && !blast && !cy.elements(".faded").length) return;
+        clear();
+        cursor.last = cursor.node ?? cursor.last;
+        cursor.place(null, null, false);
+        status.textContent = "Highlight and keyboard cursor cleared.";
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  });
+
+  cy.on("tap", "node", (event) => {
+    if (!event.target.hasClass("ns") || event.target.hasClass("folded")) cursor.place(event.target.id(), null, false);
+    openNode(event.target);
+  });
+  cy.on("tap", "edge", (event) => {
+    cursor.place(event.target.source().id(), event.target.id(), false);
+    openEdge(event.target);
   });
   cy.on("tap", (event) => {
     if (event.target === cy) clear();
