@@ -11,9 +11,7 @@ import numpy as np
 
 from netviz.engine.addresses import AddressSpace
 from netviz.engine.selectors import LabelIndex
-from netviz.k8s.model import Cluster, Endpoint, IPBlock
-
-NS_NAME_LABEL = "kubernetes.io/metadata.name"
+from netviz.k8s.model import NS_NAME_LABEL, Cluster, Endpoint, IPBlock
 
 
 def namespace_labels(cluster: Cluster) -> dict[str, dict[str, str]]:

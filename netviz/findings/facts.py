@@ -23,6 +23,7 @@ from netviz.engine.ports import PortRange, PortSet
 from netviz.engine.selectors import matches
 from netviz.findings.model import Subject
 from netviz.k8s.model import (
+    NS_NAME_LABEL,
     Cluster,
     Direction,
     Endpoint,
@@ -34,7 +35,6 @@ from netviz.k8s.model import (
     PortSpec,
 )
 
-NS_NAME_LABEL = "kubernetes.io/metadata.name"
 PEER_FIELD = {"ingress": "from", "egress": "to"}
 
 

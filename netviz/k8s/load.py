@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from netviz.k8s.fields import Reporter, describe, line_of
 from netviz.k8s.model import (
+    NS_NAME_LABEL,
     WORKLOAD_KINDS,
     Cluster,
     Namespace,
@@ -31,8 +32,7 @@ from netviz.k8s.yamlsrc import (
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 STDIN = "<stdin>"
-NAME_LABEL = "kubernetes.io/metadata.name"
-_MB = 1024 * 1024
+_MB = 1024 * 1024  # as the NETVIZ_MAX_UPLOAD_MB setting counts them
 _API_VERSIONS = {
     "Namespace": "v1",
     "Pod": "v1",
@@ -45,8 +45,6 @@ _API_VERSIONS = {
     "CronJob": "batch/v1",
     "NetworkPolicy": "networking.k8s.io/v1",
 }
-
-MB = 1024 * 1024  # as the NETVIZ_MAX_UPLOAD_MB setting counts them
 
 
 @dataclass(frozen=True)
@@ -117,11 +115,11 @@ class _Reader:
 
     def _too_big(self, file: str, size: int | None = None) -> None:
         limit = self.limits.max_total_bytes
-        shown = f" ({size / MB:.1f} MB)" if size is not None else ""
+        shown = f" ({size / _MB:.1f} MB)" if size is not None else ""
         self.file_problem(
             file,
             0,
-            f"not read: the input{shown} is over the {limit / MB:g} MB limit for all files",
+            f"not read: the input{shown} is over the {limit / _MB:g} MB limit for all files",
         )
 
     def add_path(self, path: str) -> None:
@@ -328,7 +326,7 @@ class _Reader:
         if meta is None or rep.errors:
             return
         name = meta[1]
-        labels = {**meta[2], NAME_LABEL: name}
+        labels = {**meta[2], NS_NAME_LABEL: name}
         self._keep(self.namespaces, name, Namespace(name, labels, True, rep.source()), rep)
 
     def _keep(self, store: dict, key: object, item: object, rep: Reporter) -> None:
@@ -368,7 +366,7 @@ class _Reader:
         namespaces = dict(self.namespaces)
         for ns in [e.namespace for e in endpoints] + [p.namespace for p in self.policies.values()]:
             if ns not in namespaces:
-                namespaces[ns] = Namespace(ns, {NAME_LABEL: ns}, declared=False)
+                namespaces[ns] = Namespace(ns, {NS_NAME_LABEL: ns}, declared=False)
         if self.namespaces:
             self._warn_undeclared_policy_namespaces()
         return Cluster(

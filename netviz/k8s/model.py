@@ -13,6 +13,9 @@ from typing import Literal
 Protocol = Literal["TCP", "UDP", "SCTP"]
 PROTOCOLS: tuple[Protocol, ...] = ("TCP", "UDP", "SCTP")
 Direction = Literal["ingress", "egress"]
+
+# The label the API server puts on every namespace; namespace selectors may match on it.
+NS_NAME_LABEL = "kubernetes.io/metadata.name"
 Operator = Literal["In", "NotIn", "Exists", "DoesNotExist"]
 
 # Kinds that become endpoints (a Pod not owned by a workload in the input is its own endpoint).
