@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from unittest import skipIf
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
 from django.test import override_settings
 
 from netviz.web.services import create_review
+from tests.browser.base import ChromiumTestCase
 from tests.security.test_browser import LISTEN
 from tests.web.base import V1_FILES, uploads
 
-CHROMIUM = shutil.which("chromium")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.mark.browser
-@skipIf(CHROMIUM is None, "needs Debian chromium (make system-deps)")
 @override_settings(NETVIZ_BACKGROUND_KB=0)
-class ProgressPageTestCase(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox"]
-        )
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
+class ProgressPageTestCase(ChromiumTestCase):
     def test_the_page_waits_then_opens_the_review_once_the_worker_is_done(self):
         _review, revision, edit_token = create_review("Later", uploads(V1_FILES))
         self.assertEqual(revision.state, "pending")

@@ -27,8 +27,8 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
 
-class BrowserTestCase(StaticLiveServerTestCase):
-    """One Chromium for the class, a fresh page per test; a page dialog (alert) fails the test."""
+class ChromiumTestCase(StaticLiveServerTestCase):
+    """A live server and one Chromium (`cls.browser`) for the class."""
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -43,6 +43,10 @@ class BrowserTestCase(StaticLiveServerTestCase):
         cls.browser.close()
         cls.playwright.stop()
         super().tearDownClass()
+
+
+class BrowserTestCase(ChromiumTestCase):
+    """A fresh page per test; a page dialog (alert), JS error or CSP refusal fails the test."""
 
     def setUp(self) -> None:
         self.context = self.browser.new_context(viewport={"width": 1400, "height": 1000})

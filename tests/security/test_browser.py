@@ -3,19 +3,12 @@ without a form send no Referer even to this site."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from unittest import skipIf
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from netviz.web.models import Review
 from netviz.web.services import create_review
+from tests.browser.base import ChromiumTestCase
 from tests.web.base import V1_FILES, uploads
-
-CHROMIUM = shutil.which("chromium")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Collects every CSP violation the page reports, from before its first script runs.
 LISTEN = """
@@ -27,24 +20,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.mark.browser
-@skipIf(CHROMIUM is None, "needs Debian chromium (make system-deps)")
-class BrowserSecurityTestCase(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox"]
-        )
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
+class BrowserSecurityTestCase(ChromiumTestCase):
     def setUp(self) -> None:
         self.page = self.browser.new_page()
         self.addCleanup(self.page.close)

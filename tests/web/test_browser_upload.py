@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from netviz.web.models import Review
+from tests.browser.base import ChromiumTestCase
 from tests.web import manifests
 from tests.web.base import V1_FILES
-
-# Debian chromium, installed by `make test` (system-deps); without it this test fails, never skips.
-CHROMIUM = "/usr/bin/chromium"
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls here are still
-# synchronous, so tell Django not to refuse them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 DROP = """
 ([zoneSelector, files]) => {
@@ -29,23 +20,7 @@ DROP = """
 
 
 @pytest.mark.browser
-class BrowserUploadTestCase(StaticLiveServerTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        super().setUpClass()
-        from playwright.sync_api import sync_playwright
-
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox"]
-        )
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
-        super().tearDownClass()
-
+class BrowserUploadTestCase(ChromiumTestCase):
     def setUp(self) -> None:
         self.page = self.browser.new_page()
         self.addCleanup(self.page.close)
