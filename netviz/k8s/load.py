@@ -8,6 +8,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from netviz.k8s.calico.reader import CalicoCollector, is_calico
 from netviz.k8s.fields import Reporter, describe, line_of
 from netviz.k8s.model import (
     NS_NAME_LABEL,
@@ -104,6 +105,7 @@ class _Reader:
         self.policies: dict[tuple[str, str], Policy] = {}
         self.ignored: list[tuple[str, str, Source]] = []
         self.warned_parser = False
+        self.calico = CalicoCollector()
 
     # -- files -------------------------------------------------------------------------------
 
@@ -273,6 +275,10 @@ class _Reader:
         if kind.endswith("List") and "items" in value:
             self._list(value, rep, span, text)
             return
+        if is_calico(kind, api_version):
+            self.calico.add(value, kind, api_version, rep, text.lines(span[0], span[1]))
+            self.problems.extend(rep.problems)
+            return
         if _API_VERSIONS.get(kind) != api_version:
             self._ignore(value, kind, api_version, rep)
             return
@@ -369,12 +375,15 @@ class _Reader:
                 namespaces[ns] = Namespace(ns, {NS_NAME_LABEL: ns}, declared=False)
         if self.namespaces:
             self._warn_undeclared_policy_namespaces()
+        calico = self.calico.finish()
+        self.problems.extend(self.calico.problems)
         return Cluster(
             namespaces=tuple(namespaces[n] for n in sorted(namespaces)),
             endpoints=tuple(endpoints),
             policies=tuple(self.policies.values()),
             problems=tuple(self.problems),
             ignored=tuple(self.ignored),
+            calico=calico,
         )
 
 
