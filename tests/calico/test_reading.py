@@ -1,0 +1,512 @@
+"""Reading Calico resources: typed objects with sources, Calico's validation, defaulting."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+
+from netviz.k8s import load_texts
+from netviz.k8s.calico.model import PortMatch
+from netviz.k8s.calico.selector import Compare
+from netviz.k8s.model import Cluster
+
+
+def load(text: str, name: str = "c.yaml") -> Cluster:
+    return load_texts([(name, dedent(text).lstrip("\n"))])
+
+
+def gnp(spec: str, name: str = "p", api: str = "projectcalico.org/v3") -> str:
+    """A GlobalNetworkPolicy; `spec:` is line 4, so the body given starts on line 5."""
+    body = "\n".join("  " + ln for ln in dedent(spec).strip("\n").splitlines())
+    return (
+        f"apiVersion: {api}\nkind: GlobalNetworkPolicy\nmetadata: {{name: {name}}}\nspec:\n{body}\n"
+    )
+
+
+def np_(spec: str, name: str = "p", ns: str = "shop", api: str = "projectcalico.org/v3") -> str:
+    body = "\n".join("  " + ln for ln in dedent(spec).strip("\n").splitlines())
+    return (
+        f"apiVersion: {api}\nkind: NetworkPolicy\n"
+        f"metadata: {{name: {name}, namespace: {ns}}}\nspec:\n{body}\n"
+    )
+
+
+def test_it_reads_a_global_network_policy_with_every_rule_field():
+    cluster = load(
+        gnp(
+            """
+            tier: default
+            order: 10.5
+            selector: role == 'db'
+            namespaceSelector: has(team)
+            serviceAccountSelector: sa == 'x'
+            types: [Ingress, Egress]
+            ingress:
+            - action: Deny
+              protocol: TCP
+              ipVersion: 4
+              source:
+                nets: [10.0.0.0/8, 192.168.1.1]
+                notNets: [10.1.0.0/16]
+                selector: app == 'web'
+                notSelector: app == 'bad'
+                namespaceSelector: global()
+                serviceAccounts: {names: [api, web], selector: "role == 'x'"}
+              destination:
+                ports: [80, "443", "8000:8080", metrics]
+                notPorts: [8081]
+            - action: Allow
+              protocol: ICMP
+              icmp: {type: 8, code: 0}
+            - action: Log
+              notProtocol: 17
+            egress:
+            - action: Pass
+              destination: {services: {name: kube-dns, namespace: kube-system}}
+            """
+        )
+    )
+    assert cluster.errors == ()
+    (policy,) = cluster.calico.policies
+    assert (policy.kind, policy.id, policy.tier, policy.order) == (
+        "GlobalNetworkPolicy",
+        "p",
+        "default",
+        10.5,
+    )
+    assert policy.types == {"ingress", "egress"} and not policy.types_defaulted
+    assert policy.selector.node == Compare("role", "==", "db")
+    assert policy.namespace_selector.text == "has(team)"
+    deny, icmp, log = policy.ingress
+    assert deny.action == "Deny" and deny.protocol == 6 and deny.ip_version == 4
+    assert deny.source.nets == ("10.0.0.0/8", "192.168.1.1/32")
+    assert deny.source.not_nets == ("10.1.0.0/16",)
+    assert deny.source.namespace_selector.text == "global()"
+    assert deny.source.service_accounts.names == ("api", "web")
+    assert [str(p) for p in deny.destination.ports] == ["80", "443", "8000:8080", "metrics"]
+    assert deny.destination.not_ports == (PortMatch(8081, 8081, line=24),)
+    assert (icmp.protocol, icmp.icmp.type, icmp.icmp.code) == (1, 8, 0)
+    assert log.action == "Log" and log.not_protocol == 17
+    assert policy.egress[0].destination.services.name == "kube-dns"
+    assert deny.line == 12 and policy.source.line == 1
+
+
+@pytest.mark.parametrize(
+    ("ingress", "egress", "types"),
+    [
+        ("", "", {"ingress"}),  # no rules at all: ingress
+        ("[{action: Allow}]", "", {"ingress"}),
+        ("", "[{action: Allow}]", {"egress"}),  # egress rules only: egress only
+        ("[{action: Allow}]", "[{action: Allow}]", {"ingress", "egress"}),
+    ],
+)
+def test_it_defaults_types_as_the_calico_client_does(ingress, egress, types):
+    spec = "selector: all()\n"
+    spec += f"ingress: {ingress}\n" if ingress else ""
+    spec += f"egress: {egress}\n" if egress else ""
+    cluster = load(gnp(spec))
+    (policy,) = cluster.calico.policies
+    assert policy.types == types and policy.types_defaulted
+
+
+def test_it_reads_crd_v1_without_types_as_both_directions_and_says_so():
+    cluster = load(
+        np_("selector: all()\ningress: [{action: Allow}]", api="crd.projectcalico.org/v1")
+    )
+    (policy,) = cluster.calico.policies
+    assert policy.types == {"ingress", "egress"}
+    (warning,) = cluster.warnings
+    assert "Felix applies the policy to ingress and egress" in warning.message
+
+
+def test_it_strips_the_legacy_default_tier_prefix_of_crd_names():
+    cluster = load(np_("selector: all()", name="default.web", api="crd.projectcalico.org/v1"))
+    (policy,) = cluster.calico.policies
+    assert policy.name == "web" and policy.id == "shop/web"
+
+
+def test_it_warns_about_a_tier_prefixed_name_without_spec_tier():
+    cluster = load(gnp("selector: all()", name="security.block"))
+    (warning,) = cluster.warnings
+    assert 'looks prefixed with tier "security"' in warning.message
+    assert cluster.calico.policies[0].tier == "default"
+
+
+def test_it_reads_tiers_with_builtins_and_unknown_tiers_in_felix_order():
+    cluster_text = dedent(
+        """
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: security}
+        spec: {order: 100, defaultAction: Pass}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: Tier
+        metadata: {name: zz-no-order}
+        """
+    )
+    cluster = load_texts(
+        [("t.yaml", cluster_text), ("g.yaml", gnp("tier: ghost\nselector: all()", name="g"))]
+    )
+    tiers = [(t.name, t.order, t.default_action, t.valid) for t in cluster.calico.tiers]
+    assert tiers == [
+        ("security", 100.0, "Pass", True),
+        ("kube-admin", 1000.0, "Pass", True),
+        ("default", 1_000_000.0, "Deny", True),
+        ("kube-baseline", 10_000_000.0, "Pass", True),
+        ("zz-no-order", None, "Deny", True),
+        ("ghost", None, "Deny", False),  # a tier no Tier object declares sorts after all
+    ]
+    (warning,) = cluster.warnings
+    assert 'tier "ghost" is not in the input' in warning.message
+
+
+@pytest.mark.parametrize(
+    ("spec", "line", "fragment"),
+    [
+        ("ingress: [{action: allow}]", 5, '"allow" is not one of Allow, Deny, Pass, Log'),
+        ("ingress: [{protocol: TCP}]", 5, "action is missing"),
+        ("ingress: [{action: Allow, protocol: tcp}]", 5, 'names are case-sensitive: "TCP"'),
+        (
+            "ingress: [{action: Allow, protocol: 0}]",
+            5,
+            "protocol number 0 is not between 1 and 255",
+        ),
+        ("ingress: [{action: Allow, protocol: 256}]", 5, "not between 1 and 255"),
+        ("ingress: [{action: Allow, ipVersion: 5}]", 5, "is not 4 or 6"),
+        (
+            "ingress: [{action: Allow, destination: {ports: [80]}}]",
+            5,
+            "rules that give ports must set protocol to TCP, UDP or SCTP",
+        ),
+        (
+            "ingress: [{action: Allow, protocol: UDPLite, destination: {ports: [80]}}]",
+            5,
+            "rules that give ports must set protocol",
+        ),
+        (
+            "ingress: [{action: Allow, protocol: ICMP, destination: {ports: [80]}}]",
+            5,
+            "rules that give ports",
+        ),
+        ("ingress: [{action: Allow, icmp: {type: 8}}]", 5, "must set protocol to ICMP or ICMPv6"),
+        (
+            "ingress: [{action: Allow, protocol: ICMP, icmp: {code: 1}}]",
+            5,
+            "an ICMP code needs an ICMP type",
+        ),
+        (
+            "ingress: [{action: Allow, protocol: ICMP, icmp: {type: 255}}]",
+            5,
+            "is not an integer 0-254",
+        ),
+        (
+            "ingress: [{action: Allow, protocol: ICMP, ipVersion: 6}]",
+            5,
+            "must be 4 with protocol ICMP",
+        ),
+        (
+            "ingress: [{action: Allow, protocol: ICMPv6, ipVersion: 4}]",
+            5,
+            "must be 6 with protocol ICMPv6",
+        ),
+        (
+            "ingress: [{action: Allow, source: {nets: [10.0.0.1/8]}}]",
+            5,
+            'has host bits set: Calico wants the network address, "10.0.0.0/8"',
+        ),
+        (
+            "ingress: [{action: Allow, source: {nets: [nope]}}]",
+            5,
+            '"nope" is not a CIDR or IP address',
+        ),
+        (
+            "ingress: [{action: Allow, source: {nets: [10.0.0.0/8, 'fd00::/8']}}]",
+            5,
+            "mixes IPv4 and IPv6",
+        ),
+        (
+            "ingress: [{action: Allow, ipVersion: 6, source: {nets: [10.0.0.0/8]}}]",
+            5,
+            "does not match the version of its CIDRs",
+        ),
+        (
+            'ingress: [{action: Allow, source: {selector: "a == \'x"}}]',
+            5,
+            "unterminated string",
+        ),
+        (
+            "ingress: [{action: Allow, source: {selector: 'global()'}}]",
+            5,
+            "global() can only be used in an entity rule's namespaceSelector",
+        ),
+        (
+            "ingress: [{action: Allow, source: {namespaceSelector: 'global() || has(a)'}}]",
+            5,
+            "global() cannot be combined with other selectors",
+        ),
+        ("selector: 'global()'", 5, "global() can only be used"),
+        ("selector: 'a = b'", 5, "expected == (a single = is not an operator) at column 3"),
+        (
+            "ingress: [{action: Allow, protocol: TCP, destination: {ports: ['90:80']}}]",
+            5,
+            "the first port is above the last",
+        ),
+        (
+            "ingress: [{action: Allow, protocol: TCP, destination: {ports: [70000]}}]",
+            5,
+            "port 70000 is not between 1 and 65535",
+        ),
+        (
+            "ingress: [{action: Allow, protocol: TCP, destination: {ports: [Web_Port]}}]",
+            5,
+            'named port "Web_Port"',
+        ),
+        (
+            "ingress: [{action: Allow, protocol: TCP, destination: {ports: ['1:2:3']}}]",
+            5,
+            "is not a port range",
+        ),
+        ("types: [Ingress, Ingress]", 5, "'Ingress' type specified more than once"),
+        ("types: [ingress]", 5, '"ingress" is not "Ingress" or "Egress"'),
+        ("order: high", 5, "spec.order: expected a number"),
+        (
+            "ingress: [{action: Deny, http: {methods: [GET]}}]",
+            5,
+            "http: only valid for Allow rules",
+        ),
+        ("egress: [{action: Allow, http: {methods: [GET]}}]", 5, "not allowed in egress rules"),
+        (
+            "ingress: [{action: Allow, destination: {services: {name: s, namespace: n}}}]",
+            5,
+            "not allowed in ingress rule destination",
+        ),
+        (
+            "egress: [{action: Allow, destination: {services: {name: s}}}]",
+            5,
+            "a GlobalNetworkPolicy must name the namespace",
+        ),
+        (
+            "egress: [{action: Allow, destination: {services: {name: s, namespace: n}, selector: all()}}]",
+            5,
+            "cannot be given with selector",
+        ),
+        (
+            "egress: [{action: Allow, protocol: TCP, destination: {services: {name: s, namespace: n}, ports: [80]}}]",
+            5,
+            "ports and notPorts cannot be given with services",
+        ),
+        ("preDNAT: true\ndoNotTrack: true\napplyOnForward: true", 5, "cannot both be true"),
+        ("preDNAT: true", 5, "applyOnForward: must be true"),
+        (
+            "preDNAT: true\napplyOnForward: true\negress: [{action: Allow}]",
+            5,
+            "a preDNAT policy cannot have egress rules",
+        ),
+    ],
+)
+def test_it_rejects_what_calicos_validator_rejects(spec, line, fragment):
+    cluster = load(gnp(spec))
+    assert cluster.calico is None or cluster.calico.policies == ()
+    messages = [(e.source.line, e.message) for e in cluster.errors]
+    assert any(fragment in m and ln == line for ln, m in messages), messages
+    assert all(e.source.file == "c.yaml" and e.source.doc == 1 for e in cluster.errors)
+    assert all(e.kind == "GlobalNetworkPolicy" for e in cluster.errors)
+
+
+def test_it_keeps_the_rest_of_the_input_when_one_policy_is_bad():
+    cluster = load(
+        gnp("ingress: [{action: Nope}]", name="bad") + "---\n" + gnp("selector: all()", name="ok")
+    )
+    assert [p.name for p in cluster.calico.policies] == ["ok"]
+    (error,) = cluster.errors
+    assert error.source.doc == 1 and error.name == "bad"
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "ok"),
+    [
+        ("GlobalNetworkPolicy", "a.b", True),
+        ("GlobalNetworkPolicy", "a.b.c", False),
+        ("GlobalNetworkPolicy", "Upper", False),
+        ("NetworkPolicy", "knp.default.x.y", True),
+        ("NetworkPolicy", "a.b.c", False),
+    ],
+)
+def test_it_checks_policy_names_as_calico_does(kind, name, ok):
+    doc = (
+        gnp("selector: all()", name=name) if kind == "GlobalNetworkPolicy" else np_("{}", name=name)
+    )
+    cluster = load(doc)
+    assert (cluster.errors == ()) is ok, cluster.errors
+
+
+def test_it_reads_network_sets_host_endpoints_and_service_accounts():
+    cluster = load(
+        """
+        apiVersion: projectcalico.org/v3
+        kind: NetworkSet
+        metadata: {name: partners, namespace: shop, labels: {role: partner}}
+        spec: {nets: [203.0.113.0/24, 198.51.100.7]}
+        ---
+        apiVersion: crd.projectcalico.org/v1
+        kind: GlobalNetworkSet
+        metadata: {name: dns, labels: {role: dns}}
+        spec: {nets: ["8.8.8.8/32"]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: node1-eth0, labels: {host: node1}}
+        spec:
+          node: node1
+          interfaceName: eth0
+          expectedIPs: [192.168.0.1]
+          ports: [{name: ssh, port: 22, protocol: TCP}]
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: api, namespace: shop, labels: {role: api}}
+        """
+    )
+    assert cluster.errors == ()
+    calico = cluster.calico
+    sets = {(s.kind, s.id): s.nets for s in calico.network_sets}
+    assert sets == {
+        ("NetworkSet", "shop/partners"): ("203.0.113.0/24", "198.51.100.7/32"),
+        ("GlobalNetworkSet", "dns"): ("8.8.8.8/32",),
+    }
+    (host,) = calico.host_endpoints
+    assert (host.node, host.interface_name, host.expected_ips) == (
+        "node1",
+        "eth0",
+        ("192.168.0.1",),
+    )
+    assert host.ports[0].name == "ssh" and host.source.doc == 3
+    (account,) = calico.service_accounts
+    assert (account.namespace, account.name, dict(account.labels)) == (
+        "shop",
+        "api",
+        {"role": "api"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("doc", "fragment"),
+    [
+        (
+            "kind: HostEndpoint\nmetadata: {name: h}\nspec: {node: n}",
+            "give interfaceName or expectedIPs",
+        ),
+        ("kind: HostEndpoint\nmetadata: {name: h}\nspec: {interfaceName: eth0}", "no node"),
+        (
+            "kind: GlobalNetworkSet\nmetadata: {name: s}\nspec: {nets: [300.0.0.0/8]}",
+            "is not a CIDR",
+        ),
+        (
+            "kind: NetworkSet\nmetadata: {name: s, namespace: a, labels: "
+            "{projectcalico.org/namespace: b}}\nspec: {nets: [10.0.0.0/8]}",
+            "projectcalico.org/namespace is not a valid label name",
+        ),
+        ("kind: Tier\nmetadata: {name: a.b}\nspec: {order: 1}", "a tier name"),
+        ("kind: Tier\nmetadata: {name: t}\nspec: {defaultAction: Allow}", "is not Deny or Pass"),
+        ("kind: Tier\nmetadata: {name: default}\nspec: {order: 5}", "order must be 1e+06"),
+    ],
+)
+def test_it_rejects_bad_sets_hosts_and_tiers(doc, fragment):
+    cluster = load("apiVersion: projectcalico.org/v3\n" + doc + "\n")
+    assert any(fragment in e.message for e in cluster.errors), cluster.errors
+
+
+def test_it_reads_staged_policies_apart_from_enforced_ones():
+    cluster = load(
+        """
+        apiVersion: projectcalico.org/v3
+        kind: StagedNetworkPolicy
+        metadata: {name: s1, namespace: shop}
+        spec: {stagedAction: Set, selector: all(), ingress: [{action: Deny}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: StagedGlobalNetworkPolicy
+        metadata: {name: s2}
+        spec: {stagedAction: Delete}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: StagedKubernetesNetworkPolicy
+        metadata: {name: s3, namespace: shop}
+        spec:
+          stagedAction: Set
+          podSelector: {matchLabels: {app: web}}
+          policyTypes: [Ingress]
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: StagedGlobalNetworkPolicy
+        metadata: {name: s4}
+        spec: {stagedAction: Delete, selector: all()}
+        """
+    )
+    assert cluster.calico.policies == ()
+    staged = {(p.kind, p.id): p.staged_action for p in cluster.calico.staged}
+    assert staged == {
+        ("StagedNetworkPolicy", "shop/s1"): "Set",
+        ("StagedGlobalNetworkPolicy", "s2"): "Delete",
+        ("StagedKubernetesNetworkPolicy", "shop/s3"): "Set",
+    }
+    k8s = next(p for p in cluster.calico.staged if p.k8s is not None).k8s
+    assert k8s.pod_selector.match_labels == (("app", "web"),)
+    (error,) = cluster.errors
+    assert "only tier may be given with stagedAction Delete" in error.message
+
+
+def test_it_reads_calicoctl_list_output_with_item_lines():
+    cluster = load(
+        """
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicyList
+        items:
+        - apiVersion: projectcalico.org/v3
+          kind: GlobalNetworkPolicy
+          metadata: {name: a}
+          spec: {order: 1, selector: all()}
+        - apiVersion: projectcalico.org/v3
+          kind: GlobalNetworkPolicy
+          metadata: {name: b}
+          spec: {order: 2, ingress: [{action: Nope}]}
+        metadata: {resourceVersion: "1"}
+        """
+    )
+    assert [p.name for p in cluster.calico.policies] == ["a"]
+    assert cluster.calico.policies[0].source.line == 4
+    (error,) = cluster.errors
+    assert error.source.line == 11 and error.name == "b"
+    assert "spec:" in cluster.calico.policies[0].text
+
+
+def test_it_records_what_is_not_modelled_as_caveats():
+    cluster = load(
+        gnp(
+            "doNotTrack: true\napplyOnForward: true\n"
+            "ingress: [{action: Allow, protocol: TCP, http: {methods: [GET]}}]"
+        )
+    )
+    (policy,) = cluster.calico.policies
+    joined = " ".join(policy.caveats)
+    assert "doNotTrack" in joined and "applyOnForward" in joined and "http match" in joined
+
+
+def test_it_reads_a_pods_service_account():
+    cluster = load(
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: a, namespace: shop}
+        spec: {serviceAccountName: api, containers: [{name: c, image: x}]}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: b, namespace: shop}
+        spec: {containers: [{name: c, image: x}]}
+        """
+    )
+    accounts = {e.name: e.service_account for e in cluster.endpoints}
+    assert accounts == {"a": "api", "b": "default"}
