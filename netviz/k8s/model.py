@@ -222,6 +222,9 @@ class Cluster:
     policies: tuple[Policy, ...] = ()
     problems: tuple[Problem, ...] = ()
     ignored: tuple[tuple[str, str, Source], ...] = ()
+    # ClusterNetworkPolicy / AdminNetworkPolicy / BaselineAdminNetworkPolicy (netviz.k8s.tiermodel)
+    admin_policies: tuple = ()
+    nodes: tuple = ()  # NodeObject, from kind: Node
     calico: CalicoResources | None = None
 
     @property
