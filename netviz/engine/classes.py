@@ -50,10 +50,15 @@ class Nodes:
     """Endpoints grouped by (namespace, labels, ports, hostNetwork, hostIP), plus external ranges."""
 
     def __init__(
-        self, cluster: Cluster, blocks: Sequence[IPBlock], pod_ip_blocks: Sequence[IPBlock] = ()
+        self,
+        cluster: Cluster,
+        blocks: Sequence[IPBlock],
+        pod_ip_blocks: Sequence[IPBlock] = (),
+        accounts: bool = False,
     ) -> None:
         """`pod_ip_blocks`: CIDRs that match pods by their known IPs (admin `networks` peers);
-        endpoints are then also told apart by which of them hold one of their pod IPs."""
+        endpoints are then also told apart by which of them hold one of their pod IPs.
+        `accounts`: also tell endpoints apart by service account (Calico selectors see it)."""
         by_id: dict[str, Endpoint] = {}
         for e in cluster.endpoints:
             by_id.setdefault(e.id, e)  # a duplicate id is the reader's problem; keep the first
@@ -82,6 +87,8 @@ class Nodes:
                     any(block_contains(b, ip) for ip in e.pod_ips) for b in pod_ip_blocks
                 )
                 key += (inside,)
+            if accounts:
+                key += (e.service_account,)
             c = keys.get(key)
             if c is None:
                 c = keys[key] = len(reps)

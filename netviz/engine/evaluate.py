@@ -11,6 +11,7 @@ import networkx
 import numpy as np
 
 from netviz.engine.addresses import parse_address, parse_network
+from netviz.engine.calico import calico_blocks, calico_port_specs, calico_program
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
 from netviz.engine.classes import Nodes
 from netviz.engine.compile import admin_port_specs, compile_program, network_blocks, node_blocks
@@ -63,9 +64,16 @@ class Evaluator:
         if admin:
             networks = network_blocks(admin)
             blocks = blocks + networks + node_blocks(cluster.nodes)
-        self.nodes = Nodes(cluster, blocks, networks)
-        self.compiled = Compiled(self.nodes, self.policies, admin_port_specs(admin))
+        calico = cluster.calico
+        extra_ports = admin_port_specs(admin)
+        if calico is not None:
+            blocks = blocks + calico_blocks(calico)
+            extra_ports = extra_ports + calico_port_specs(calico)
+        self.nodes = Nodes(cluster, blocks, networks, accounts=calico is not None)
+        self.compiled = Compiled(self.nodes, self.policies, extra_ports)
         self.program = compile_program(self.nodes, self.compiled, admin, cluster.nodes)
+        if calico is not None:
+            self.program = calico_program(self.program, self.nodes, self.compiled.atoms, cluster)
         if mode is None:
             mode = "ordered" if self.program.ordered else ""
         self.mode = mode

@@ -81,10 +81,15 @@ class Matrix:
             return list(seen.values())
 
         def subject_features(direction):
+            # Every policy that applies in the direction, with rules or not: one without rules
+            # still makes its tier apply (and so decides at the tier's end).
             seen: dict[int, np.ndarray] = {}
-            for _, p, r in ordered:
-                if r.ref.direction == direction:
-                    seen.setdefault(id(p.on_nodes), p.on_nodes)
+            for tier in self.program.tiers if self.program else ():
+                if tier.union:
+                    continue
+                for p in tier.policies:
+                    if direction in p.rules:
+                        seen.setdefault(id(p.on_nodes), p.on_nodes)
             return list(seen.values())
 
         is_pod = on_nodes(np.ones(pods, dtype=bool))
