@@ -143,6 +143,7 @@ def review_payload(
         "ignored": revision.report.get("ignored", []),
         "caveats": revision.snapshot.get("caveats", []),
         "namespaces": revision.snapshot.get("namespaces", []),
+        "staged": revision.report.get("staged", []),
         "connections": [
             {
                 "src": c["src"],

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from netviz.diff import compare, snapshot
+from netviz.diff.staged import staged_diffs, staged_summary
 from netviz.engine import Evaluator
 from netviz.findings import count_by_severity, run_checks
 from netviz.formats import analysis_to_json, render_connections
@@ -105,10 +106,13 @@ def analyse(files: list[Upload]) -> _Computed:
     analysis = evaluator.analysis()
     problems = cluster.problems
     report["findings"] = count_by_severity(run_checks(cluster, evaluator))
+    snap = snapshot(analysis, cluster)
+    if cluster.calico is not None and cluster.calico.staged:
+        report["staged"] = staged_summary(staged_diffs(cluster, snap))
     return _Computed(
         report=report,
         analysis=analysis_to_json(analysis, problems),
-        snapshot=snapshot(analysis, cluster),
+        snapshot=snap,
         exports={fmt: render_connections(analysis, problems, fmt) for fmt in EXPORT_FORMATS},
     )
 
