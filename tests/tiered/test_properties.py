@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from netviz.engine import Evaluator
+from netviz.engine.ports import PortSet
 from netviz.k8s import load_texts
 from tests.conformance.randomized import PROBES, pod_id, to_yaml
 from tests.conformance.test_properties import SAMPLE_ADDRESSES, _connections
@@ -68,6 +69,35 @@ def test_it_agrees_with_the_reference_on_random_tiered_clusters(c):
             for proto, port in PROBES:
                 want = ref.allowed(src, dst, proto, port)
                 assert ((src_id, dst_id, proto, port) in got) == want, (src_id, dst_id, proto, port)
+
+
+@SETTINGS
+@given(tiered_clusters())
+def test_the_scalar_decision_path_agrees_with_the_vectorised_analysis(c):
+    ev = evaluate(c)
+    listed = {(x.src, x.dst): x for x in ev.analysis().connections}
+    ids = [pod_id(p) for p in c["pods"]] + [x.id for x in ev.analysis().externals]
+    for src in ids:
+        for dst in ids:
+            if src == dst or (src not in listed and "[" not in src and "[" not in dst):
+                continue
+            if "[" not in src and "[" not in dst:
+                continue
+            conn = listed.get((src, dst))
+            want = conn.ports if conn else PortSet.empty()
+            exp = ev.explain(src, dst)
+            assert exp.allowed == want, (src, dst)
+            if conn:
+                covered = PortSet.empty()
+                for g in conn.grants:
+                    covered |= g.ports
+                assert covered == conn.ports
+            for side in (exp.egress, exp.ingress) if ev.mode else ():
+                union = PortSet.empty()
+                for d in side.decisions:
+                    assert not (union & d.ports), "decisions overlap"
+                    union |= d.ports
+                assert union.is_all() or src == dst
 
 
 @SETTINGS
