@@ -12,6 +12,7 @@ import numpy as np
 
 from netviz.engine.addresses import parse_address, parse_network
 from netviz.engine.calico import calico_blocks, calico_port_specs, calico_program
+from netviz.engine.calico_paths import CalicoPaths
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
 from netviz.engine.classes import Nodes
 from netviz.engine.compile import admin_port_specs, compile_program, network_blocks, node_blocks
@@ -86,6 +87,8 @@ class Evaluator:
         self._by_id.update((x.id, x) for x in self.externals)
         self._explainer = Explainer(self.policies, self.nodes.ns_labels)
         self._paths = PathFinder(self._explainer, admin, cluster.nodes) if self.mode else None
+        if self.mode and calico is not None:
+            self._paths = CalicoPaths(self._explainer, admin, cluster.nodes, cluster)
         self._analysis: Analysis | None = None
 
     # --- the whole answer -----------------------------------------------------------------

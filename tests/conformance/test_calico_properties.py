@@ -64,6 +64,12 @@ def _check(c) -> None:
                 f"{key[0]} -> {key[1]} {proto}/{port}: reference says "
                 f"{'allowed' if want else 'blocked'}, engine allows {got}"
             )
+    for s, d in pairs:
+        if isinstance(s, str) or isinstance(d, str):
+            continue
+        # The scalar decision path (explain) agrees with the vectorised connections.
+        exp = ev.explain(s.id, d.id, None)
+        assert exp.allowed == conns.get((s.id, d.id), PortSet.empty()), (s.id, d.id)
 
 
 @SETTINGS
