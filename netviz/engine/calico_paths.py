@@ -308,3 +308,18 @@ def _inside(block: IPBlock, node: Node) -> bool:
     if isinstance(node, ExternalRange):
         return block_contains(block, node.start)
     return bool(node.host_network and node.host_ip) and block_contains(block, node.host_ip)
+
+
+def calico_explanation(exp):
+    """An Explanation in Calico's terms: a side is "isolated" where some tier applied to it,
+    and its decision path replaces the NetworkPolicy-only allowed-by / denied-by lists."""
+    from dataclasses import replace
+
+    sides = {}
+    for v in (exp.egress, exp.ingress):
+        if not v.decisions:
+            sides[v.direction] = v
+            continue
+        applied = any(d.steps for d in v.decisions)
+        sides[v.direction] = replace(v, isolated=applied, allowed_by=(), denied_by=())
+    return replace(exp, egress=sides["egress"], ingress=sides["ingress"])

@@ -12,7 +12,7 @@ import numpy as np
 
 from netviz.engine.addresses import parse_address, parse_network
 from netviz.engine.calico import calico_blocks, calico_port_specs, calico_program
-from netviz.engine.calico_paths import CalicoPaths
+from netviz.engine.calico_paths import CalicoPaths, calico_explanation
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
 from netviz.engine.classes import Nodes
 from netviz.engine.compile import admin_port_specs, compile_program, network_blocks, node_blocks
@@ -187,6 +187,8 @@ class Evaluator:
         a = self.endpoint(self.resolve(src))
         b = self.endpoint(self.resolve(dst))
         exp = self._explainer.explain(a, b, asked)
+        if isinstance(self._paths, CalicoPaths):
+            return calico_explanation(with_decisions(self._paths, exp, a, b))
         return exp if self._paths is None else with_decisions(self._paths, exp, a, b)
 
     def node(self, index: int) -> Endpoint | ExternalRange:
