@@ -510,3 +510,28 @@ def test_it_reads_a_pods_service_account():
     )
     accounts = {e.name: e.service_account for e in cluster.endpoints}
     assert accounts == {"a": "api", "b": "default"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "fragment"),
+    [
+        (
+            "{action: Allow, protocol: ICMP}",
+            "matches only ICMP traffic, which netviz does not model",
+        ),
+        ("{action: Allow, protocol: 47}", "matches only 47 traffic"),
+        (
+            "{action: Allow, protocol: TCP, source: {ports: [1024]}}",
+            "source ports are not modelled",
+        ),
+        (
+            "{action: Allow, source: {services: {name: s, namespace: n}}}",
+            "Service endpoints are not read",
+        ),
+        ("{action: Allow, protocol: TCP, http: {methods: [GET]}}", "not modelled: http match"),
+    ],
+)
+def test_it_warns_where_a_rule_uses_what_is_not_modelled(rule, fragment):
+    cluster = load(gnp(f"ingress: [{rule}]"))
+    assert cluster.errors == ()
+    assert any(fragment in w.message for w in cluster.warnings), cluster.warnings

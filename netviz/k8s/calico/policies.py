@@ -51,6 +51,8 @@ NOT_MODELLED = {
     "applyOnForward": "applyOnForward: traffic forwarded through a host endpoint is not modelled",
     "http": "http match: application-layer (methods, paths) is not modelled; the rule is read "
     "as matching every request",
+    "Log": "Log rules are evaluated (they go on to the next rule); what they write is not "
+    "modelled",
 }
 
 
@@ -104,6 +106,10 @@ def build_calico_policy(
     caveats = [NOT_MODELLED[k] for k, on in flags.items() if on]
     if any(r.http for r in ingress + egress):
         caveats.append(NOT_MODELLED["http"])
+    for caveat in caveats:
+        rep.warning(sline, f"not modelled: {caveat}")
+    if any(r.action == "Log" for r in ingress + egress):
+        caveats.append(NOT_MODELLED["Log"])
     return CalicoPolicy(
         kind=kind,
         namespace=None if is_global else meta[0],

@@ -165,6 +165,7 @@ def _rule(
             )
     if rep.errors != errors:
         return None
+    _warn_not_modelled(path, rep, line, protocol, source, destination)
     return CalicoRule(
         action=action,  # type: ignore[arg-type]
         index=index,
@@ -179,6 +180,35 @@ def _rule(
         name=name,
         line=line,
     )
+
+
+def _warn_not_modelled(
+    path: str,
+    rep: Reporter,
+    line: int,
+    protocol: int | None,
+    source: EntityRule,
+    destination: EntityRule,
+) -> None:
+    if protocol is not None and protocol not in PORT_PROTOCOLS:
+        rep.warning(
+            line,
+            f"{path}: matches only {protocol_name(protocol)} traffic, which netviz does not model "
+            "(it shows TCP, UDP and SCTP ports): the rule decides nothing in the results",
+        )
+    if source.ports or source.not_ports:
+        rep.warning(
+            source.line,
+            f"{path}.source: source ports are not modelled: the rule is read as if they were "
+            "not given",
+        )
+    for side, entity in (("source", source), ("destination", destination)):
+        if entity.services is not None:
+            rep.warning(
+                entity.services.line,
+                f"{path}.{side}.services: Service endpoints are not read, so this rule matches "
+                "nothing in the results",
+            )
 
 
 def _check_rule(
