@@ -142,6 +142,7 @@ def snapshot(analysis: Analysis, cluster: Cluster | None = None) -> dict:
                 "start": x.start,
                 "end": x.end,
                 "cidrs": list(x.cidrs),
+                **({"sets": list(x.sets)} if x.sets else {}),
             }
             for x in ordered_endpoints(analysis)
             if isinstance(x, ExternalRange)

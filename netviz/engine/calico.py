@@ -484,3 +484,23 @@ def _engine_key(tp: TierPolicy) -> tuple[float, str]:
         return (K8S_POLICY_ORDER, f"{ref.namespace}/knp.default.{ref.name}")
     order = float(ref.priority) if ref.priority is not None else float("inf")
     return (order, ref.name)
+
+
+def name_network_sets(externals: list, calico: CalicoResources) -> list:
+    """External ranges with the names of the network sets (and host endpoints) holding them."""
+    from dataclasses import replace
+
+    from netviz.engine.addresses import block_contains
+
+    holders = [(f"{s.kind} {s.id}", s.nets) for s in calico.network_sets]
+    holders += [
+        (f"HostEndpoint {h.name}", tuple(_host_cidr(ip) for ip in h.expected_ips))
+        for h in calico.host_endpoints
+    ]
+    out = []
+    for x in externals:
+        names = tuple(
+            name for name, nets in holders if any(block_contains(IPBlock(c), x.start) for c in nets)
+        )
+        out.append(replace(x, sets=names) if names else x)
+    return out

@@ -11,7 +11,12 @@ import networkx
 import numpy as np
 
 from netviz.engine.addresses import parse_address, parse_network
-from netviz.engine.calico import calico_blocks, calico_port_specs, calico_program
+from netviz.engine.calico import (
+    calico_blocks,
+    calico_port_specs,
+    calico_program,
+    name_network_sets,
+)
 from netviz.engine.calico_paths import CalicoPaths, calico_explanation
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
 from netviz.engine.classes import Nodes
@@ -83,6 +88,8 @@ class Evaluator:
         self.externals = [
             self.nodes.space.external(int(i)) for i in self.nodes.space.external_index
         ]
+        if calico is not None:
+            self.externals = name_network_sets(self.externals, calico)
         self._by_id: dict[str, Endpoint | ExternalRange] = {e.id: e for e in self.nodes.endpoints}
         self._by_id.update((x.id, x) for x in self.externals)
         self._explainer = Explainer(self.policies, self.nodes.ns_labels)

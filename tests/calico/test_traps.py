@@ -508,3 +508,13 @@ def test_kubernetes_policies_alone_give_the_same_answer_with_calico_resources_pr
         a = observed_table(plain.analysis(), protocol, port)
         b = observed_table(with_calico.analysis(), protocol, port)
         assert a == b, (protocol, port)
+
+
+def test_network_sets_name_the_external_ranges_they_hold():
+    ev = run(NETSETS + gnp("p", "  selector: pod == 'a'\n  ingress: [{action: Allow}]\n"))
+    named = {x.cidrs: x.sets for x in ev.analysis().externals if x.sets}
+    assert named == {
+        ("8.8.4.4/32",): ("GlobalNetworkSet dns",),
+        ("8.8.8.8/32",): ("GlobalNetworkSet dns",),
+        ("203.0.113.0/24",): ("NetworkSet x/partners",),
+    }
