@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import weakref
 from functools import cached_property
 from ipaddress import ip_address
 from itertools import repeat
@@ -30,6 +31,7 @@ from netviz.engine.peers import Compiled, all_blocks
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, Explanation, ExternalRange
 from netviz.engine.rows import ConnectionRow, GrantCell
+from netviz.engine.view import EngineView
 from netviz.k8s.model import Cluster, Endpoint
 
 
@@ -204,6 +206,11 @@ class Evaluator:
         if index < nodes.pods:
             return nodes.reps[index]
         return nodes.space.external(int(nodes.space.external_index[index - nodes.pods]))
+
+    def view(self) -> EngineView:
+        """The public read-only view findings and views use (see netviz.engine.view)."""
+        # A proxy: a view kept in a cache must not keep its evaluator alive.
+        return EngineView(self.nodes, self.compiled, self.program, weakref.proxy(self))
 
     # --- names ----------------------------------------------------------------------------
     def endpoint(self, id: str) -> Endpoint | ExternalRange:
