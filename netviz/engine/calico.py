@@ -64,6 +64,12 @@ from netviz.k8s.model import Cluster, Direction, IPBlock, PortSpec
 
 _ACTIONS = {"Allow": ALLOW, "Deny": DENY, "Pass": PASS, "Log": LOG}
 _PROTOCOL_OF = {6: "TCP", 17: "UDP", 132: "SCTP"}
+DEFAULT_ALLOW = "projectcalico-default-allow"  # the profile that allows a host endpoint's rest
+# Felix's default failsafe ports, always open on host endpoints whatever the policy says.
+FAILSAFE_IN = (("TCP", 22), ("UDP", 68), ("TCP", 179), ("TCP", 2379), ("TCP", 2380))
+FAILSAFE_IN += (("TCP", 5473), ("TCP", 6443), ("TCP", 6666), ("TCP", 6667))
+FAILSAFE_OUT = (("UDP", 53), ("UDP", 67), ("TCP", 179), ("TCP", 2379), ("TCP", 2380))
+FAILSAFE_OUT += (("TCP", 5473), ("TCP", 6443), ("TCP", 6666), ("TCP", 6667))
 _IN_NAMESPACE = Has(LABEL_NAMESPACE)
 _NOT_NAMESPACED = Not(_IN_NAMESPACE)  # what namespaceSelector: global() becomes
 
@@ -90,6 +96,8 @@ def _host_cidr(ip: str) -> str:
 def calico_port_specs(calico: CalicoResources) -> list[PortSpec]:
     """Port entries of Calico rules, so the atoms cut at them (named ones resolve per pod)."""
     out = []
+    if calico.host_endpoints:
+        out += [PortSpec(proto, port) for proto, port in (*FAILSAFE_IN, *FAILSAFE_OUT)]
     for policy in (*calico.policies, *calico.staged):
         for rule in (*policy.ingress, *policy.egress):
             protocol = _PROTOCOL_OF.get(rule.protocol or 0)
@@ -143,9 +151,12 @@ class CalicoView:
                 labels[LABEL_NAMESPACE] = s.namespace
             set_sets.append(labels)
             set_nodes.append(self.nets_mask(s.nets))
+        self.hosts: list[tuple[dict[str, str], np.ndarray, bool]] = []
         for host in calico.host_endpoints:
+            mask = self.nets_mask([_host_cidr(ip) for ip in host.expected_ips])
             set_sets.append(dict(host.labels))
-            set_nodes.append(self.nets_mask([_host_cidr(ip) for ip in host.expected_ips]))
+            set_nodes.append(mask)
+            self.hosts.append((dict(host.labels), mask, DEFAULT_ALLOW in host.profiles))
         self.set_index = SelectorIndex(set_sets)
         self.set_nodes = np.array(set_nodes, dtype=bool).reshape(len(set_nodes), nodes.n)
         self._cache: dict[Node, np.ndarray] = {}
@@ -154,6 +165,14 @@ class CalicoView:
         out = np.zeros(self.nodes.n, dtype=bool)
         for cidr in nets:
             out |= self.nodes.block_mask(IPBlock(cidr))
+        return out
+
+    def host_subjects(self, node: Node) -> np.ndarray:
+        """Nodes of the host endpoints a (global) policy selector selects."""
+        out = np.zeros(self.nodes.n, dtype=bool)
+        for labels, mask, _ in self.hosts:
+            if node.evaluate(labels):
+                out |= mask
         return out
 
     def pods(self, node: Node) -> np.ndarray:
@@ -339,8 +358,12 @@ class CalicoCompiler:
     def policy(self, policy: CalicoPolicy, tier: str) -> list[TierPolicy]:
         """The policy as TierPolicies: one that marks where it applies, then its rules in order,
         in runs that share the same subjects (a rule's own subject side narrows them)."""
-        selects = self.view.pods(policy_selector(policy))
+        selector = policy_selector(policy)
+        selects = self.view.pods(selector)
         on_nodes = np.concatenate([selects, np.zeros(self.nodes.externals, dtype=bool)])
+        if policy.is_global and self.view.hosts:
+            on_nodes = on_nodes | self.view.host_subjects(selector)  # only GNPs select hosts
+            selects = on_nodes[: self.nodes.pods]
         source = policy.source
         ref = PolicyRef(
             policy.kind,
@@ -459,7 +482,45 @@ def calico_program(
         theirs = engine_tiers.pop(ctier.name, None)
         tiers.append(_tier(ctier, mine, theirs, compiler))
     tiers.extend(engine_tiers.values())  # engine tiers Calico has no place for (none expected)
+    if compiler.view.hosts:
+        tiers = [_failsafe_tier(compiler), *tiers, _host_default_tier(compiler)]
     return Program(tiers=tiers, size=base.size)
+
+
+def _host_policy(compiler: CalicoCompiler, name: str, mask: np.ndarray, rules: dict) -> TierPolicy:
+    ref = PolicyRef("HostEndpoint", name, name, None, None)
+    return TierPolicy(ref, mask[: compiler.nodes.pods], mask, rules)
+
+
+def _failsafe_tier(compiler: CalicoCompiler) -> Tier:
+    """Felix allows its failsafe ports on host endpoints before any policy."""
+    hosts = np.zeros(compiler.nodes.n, dtype=bool)
+    for _, mask, _ in compiler.view.hosts:
+        hosts |= mask
+    rules: dict = {}
+    for direction, ports in (("ingress", FAILSAFE_IN), ("egress", FAILSAFE_OUT)):
+        const = 0
+        for proto, port in ports:
+            const |= compiler.atoms.mask(proto, port, port)
+        ref = RuleRef(
+            "", "failsafe", direction, 0, kind="HostEndpoint", tier="failsafe", action=ALLOW
+        )  # type: ignore[arg-type]
+        everyone = compiler.everything
+        rules[direction] = [TierRule(ALLOW, everyone, const, (), ref, "failsafe", (everyone,))]
+    return Tier("failsafe", PASS_ON, [_host_policy(compiler, "failsafe", hosts, rules)])
+
+
+def _host_default_tier(compiler: CalicoCompiler) -> Tier:
+    """A host endpoint without the default-allow profile denies what no tier allowed."""
+    hosts = np.zeros(compiler.nodes.n, dtype=bool)
+    for _, mask, default_allow in compiler.view.hosts:
+        if not default_allow:
+            hosts |= mask
+    rules: dict = {"ingress": [], "egress": []}
+    policies = (
+        [_host_policy(compiler, "host-endpoint-default", hosts, rules)] if hosts.any() else []
+    )
+    return Tier("host-endpoint-default", DENY_IF_SELECTED, policies)
 
 
 def _tier(

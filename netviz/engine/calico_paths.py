@@ -12,10 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from netviz.engine.addresses import block_contains
-from netviz.engine.calico import entity_selector, policy_selector
+from netviz.engine.calico import (
+    DEFAULT_ALLOW,
+    FAILSAFE_IN,
+    FAILSAFE_OUT,
+    entity_selector,
+    policy_selector,
+)
 from netviz.engine.explain import Explainer, Node, named_ports
 from netviz.engine.paths import PathFinder, Segment, admin_step
-from netviz.engine.ports import PortSet
+from netviz.engine.ports import PortRange, PortSet
 from netviz.engine.result import Decision, DecisionStep, ExternalRange
 from netviz.k8s.calico.model import (
     DEFAULT_TIER,
@@ -57,6 +63,7 @@ class CalicoPaths(PathFinder):
         }
         self.k8s = sorted(cluster.policies, key=lambda p: (p.namespace, p.name))
         self.label_cache: dict[str, dict[str, str]] = {}
+        self._hosts: list = []
 
     # --- Calico's view of a node ----------------------------------------------------------
     def labels(self, node: Endpoint) -> dict[str, str]:
@@ -107,6 +114,12 @@ class CalicoPaths(PathFinder):
             and selector.evaluate(self.labels(node))
         )
 
+    def subject_of(self, p: CalicoPolicy, node: Node) -> bool:
+        selector = policy_selector(p)
+        if self.workload(selector, node):
+            return True
+        return p.is_global and any(selector.evaluate(h.labels) for h in self._hosts)
+
     def entity(self, e: EntityRule, p: CalicoPolicy, rule: CalicoRule, node: Node) -> bool:
         selector = entity_selector(e, p.namespace)
         if selector is not None and not self.selected(selector, node):
@@ -145,11 +158,32 @@ class CalicoPaths(PathFinder):
         return out
 
     # --- paths ----------------------------------------------------------------------------
+    def hosts_of(self, node: Node) -> list:
+        """The host endpoints whose expected IPs a node's address is (an external range, or a
+        hostNetwork pod by its host IP)."""
+        return [
+            h
+            for h in self.calico.host_endpoints
+            if any(_inside(IPBlock(_host(ip)), node) for ip in h.expected_ips)
+        ]
+
     def decide(
         self, direction: Direction, subject: Node, other: Node, dst: Node, asked: PortSet
     ) -> list[Decision]:
         out: list[Decision] = []
         segments: list[Segment] = [(asked, ())] if not asked.is_empty() else []
+        self._hosts = hosts = self.hosts_of(subject)
+        if hosts and segments:
+            failsafe = FAILSAFE_IN if direction == "ingress" else FAILSAFE_OUT
+            open_ = PortSet([PortRange(p, n, n) for p, n in failsafe])  # type: ignore[arg-type]
+            hit = segments[0][0] & open_
+            if not hit.is_empty():
+                step = DecisionStep(
+                    "failsafe", "HostEndpoint", "failsafe", None, direction, 0, "", "allow"
+                )
+                out.append(Decision(hit, (step,), "allow"))
+                left = segments[0][0] - hit
+                segments = [(left, ())] if not left.is_empty() else []
         for tier in self.calico.tiers:
             nxt: list[Segment] = []
             for ports, prefix in segments:
@@ -174,6 +208,19 @@ class CalicoPaths(PathFinder):
                 else:
                     nxt.append((left, prefix))
             segments = nxt
+        if hosts and any(DEFAULT_ALLOW not in h.profiles for h in hosts):
+            step = DecisionStep(
+                "host-endpoint-default",
+                "HostEndpoint",
+                hosts[0].name,
+                None,
+                direction,
+                None,
+                "",
+                "isolation",
+            )
+            out += [Decision(ports, (*prefix, step), "deny") for ports, prefix in segments]
+            return out
         out += [Decision(ports, prefix, "allow") for ports, prefix in segments]
         return out
 
@@ -203,7 +250,7 @@ class CalicoPaths(PathFinder):
             if undecided.is_empty():
                 break
             if isinstance(p, CalicoPolicy):
-                if direction not in p.types or not self.workload(policy_selector(p), subject):
+                if direction not in p.types or not self.subject_of(p, subject):
                     continue
                 applied = True
                 for rule in p.rules(direction):

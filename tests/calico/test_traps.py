@@ -518,3 +518,62 @@ def test_network_sets_name_the_external_ranges_they_hold():
         ("8.8.8.8/32",): ("GlobalNetworkSet dns",),
         ("203.0.113.0/24",): ("NetworkSet x/partners",),
     }
+
+
+HOST = (
+    "apiVersion: projectcalico.org/v3\nkind: HostEndpoint\n"
+    "metadata: {name: node1-eth0, labels: {host: node1}}\n"
+    "spec: {node: node1, interfaceName: eth0, expectedIPs: [192.168.0.1]}\n---\n"
+)
+
+
+def test_host_endpoints_are_selected_by_global_policies_only():
+    ev = run(
+        HOST
+        + gnp(
+            "host",
+            "  selector: host == 'node1'\n  ingress:\n"
+            "  - {action: Allow, protocol: TCP, source: {selector: pod == 'a'}, destination: {ports: [80]}}\n",
+        )
+        + np_("ns-all", "x", "  selector: all()\n  ingress: [{action: Allow}]\n")
+    )
+    analysis = ev.analysis()
+    assert external_ports(analysis, "y/a[Pod]", "192.168.0.1") == PortSet.single("TCP", 80) | (
+        PortSet.single("TCP", 22)
+        | PortSet.single("UDP", 68)
+        | PortSet.single("TCP", 179)
+        | PortSet.single("TCP", 2379, 2380)
+        | PortSet.single("TCP", 5473)
+        | PortSet.single("TCP", 6443)
+        | PortSet.single("TCP", 6666, 6667)
+    )
+    assert ("TCP", 80) not in external_ports(analysis, "y/b[Pod]", "192.168.0.1")
+    assert ("TCP", 22) in external_ports(analysis, "y/b[Pod]", "192.168.0.1")  # failsafe
+    (host,) = [x for x in analysis.externals if x.sets]
+    assert host.sets == ("HostEndpoint node1-eth0",)
+    exp = ev.explain("y/b", host.id, PortSet.single("TCP", 80))
+    assert not exp.is_allowed
+    steps = [s.tier for s in exp.ingress.decisions[0].steps]
+    assert steps == ["default"]  # denied at the end of the default tier the GNP is in
+
+
+def test_a_host_endpoint_no_policy_selects_denies_all_but_failsafe_ports():
+    ev = run(HOST + tier("unused", 5))
+    analysis = ev.analysis()
+    ports = external_ports(analysis, "x/a[Pod]", "192.168.0.1")
+    assert ("TCP", 80) not in ports and ("TCP", 22) in ports
+    exp = ev.explain(
+        "x/a", [x.id for x in analysis.externals if x.sets][0], PortSet.single("TCP", 80)
+    )
+    (decision,) = exp.ingress.decisions
+    assert [(s.tier, s.action) for s in decision.steps] == [("host-endpoint-default", "isolation")]
+
+
+def test_a_host_endpoint_with_the_default_allow_profile_allows_what_no_tier_decided():
+    ev = run(
+        HOST.replace(
+            "expectedIPs: [192.168.0.1]}",
+            "expectedIPs: [192.168.0.1], profiles: [projectcalico-default-allow]}",
+        )
+    )
+    assert ("TCP", 80) in external_ports(ev.analysis(), "x/a[Pod]", "192.168.0.1")

@@ -20,6 +20,7 @@ SELECTORS = (
     "role == 'dns'",
     "role == 'partner'",
     "pcns.team == 'red'",  # unusual but legal: namespace labels are on every endpoint
+    "host == 'node1'",
 )
 NS_SELECTORS = ("team == 'red'", "has(env)", "all()", "projectcalico.org/name == 'y'", "global()")
 SA_SELECTORS = ("role == 'api'", "has(role)")
@@ -27,7 +28,7 @@ NETS = ("10.0.0.0/8", "192.168.1.0/24", "0.0.0.0/0", "8.8.8.8/32")
 PORTS = (80, 443, "80:443", 53, "http", "dns", "5000:5001")
 ADDRESSES = ("8.8.8.8", "192.168.1.5", "10.0.0.1", "1.2.3.4")
 PROBES = tuple(
-    (proto, port) for proto in ("TCP", "UDP", "SCTP") for port in (53, 80, 81, 443, 5000)
+    (proto, port) for proto in ("TCP", "UDP", "SCTP") for port in (22, 53, 80, 81, 443, 5000)
 )
 
 
@@ -50,7 +51,9 @@ def entity(draw, allow_global_ns: bool) -> dict:
     if draw(st.integers(0, 5)) == 0:
         sa: dict = {}
         if draw(st.booleans()):
-            sa["names"] = draw(st.lists(st.sampled_from(("api", "default")), min_size=1, max_size=2, unique=True))
+            sa["names"] = draw(
+                st.lists(st.sampled_from(("api", "default")), min_size=1, max_size=2, unique=True)
+            )
         if draw(st.booleans()) or not sa:
             sa["selector"] = draw(st.sampled_from(SA_SELECTORS))
         out["serviceAccounts"] = sa
@@ -71,7 +74,9 @@ def rule(draw) -> dict:
     destination = draw(entity(True))
     if protocol in ("TCP", "UDP", "SCTP", 6):
         if draw(st.booleans()):
-            destination["ports"] = draw(st.lists(st.sampled_from(PORTS), min_size=1, max_size=2, unique=True))
+            destination["ports"] = draw(
+                st.lists(st.sampled_from(PORTS), min_size=1, max_size=2, unique=True)
+            )
         if draw(st.integers(0, 3)) == 0:
             destination["notPorts"] = [draw(st.sampled_from(PORTS))]
     if source:
@@ -104,7 +109,9 @@ def calico_policy(draw, name: str, namespaces: tuple[str, ...], tiers: tuple[str
         if draw(st.booleans()):
             spec[direction] = draw(st.lists(rule(), max_size=3))
     if draw(st.booleans()):
-        spec["types"] = draw(st.lists(st.sampled_from(("Ingress", "Egress")), min_size=1, unique=True))
+        spec["types"] = draw(
+            st.lists(st.sampled_from(("Ingress", "Egress")), min_size=1, unique=True)
+        )
     meta: dict = {"name": name}
     if not is_global:
         meta["namespace"] = draw(st.sampled_from(namespaces))
@@ -116,7 +123,11 @@ def calico_policy(draw, name: str, namespaces: tuple[str, ...], tiers: tuple[str
 def calico_clusters(draw, max_policies: int = 4) -> dict:
     names = ("x", "y")
     namespaces = [
-        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": draw(_labels(NS_LABELS))}}
+        {
+            "apiVersion": "v1",
+            "kind": "Namespace",
+            "metadata": {"name": ns, "labels": draw(_labels(NS_LABELS))},
+        }
         for ns in names
     ]
     pod_docs = []
@@ -129,14 +140,40 @@ def calico_clusters(draw, max_policies: int = 4) -> dict:
                 spec["serviceAccountName"] = account
             pod_docs.append(pod)
     accounts = [
-        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "api", "namespace": ns, "labels": {"role": "api"}}}
+        {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": {"name": "api", "namespace": ns, "labels": {"role": "api"}},
+        }
         for ns in names
         if draw(st.booleans())
     ]
     sets = [
-        {"apiVersion": "projectcalico.org/v3", "kind": "GlobalNetworkSet", "metadata": {"name": "dns", "labels": {"role": "dns"}}, "spec": {"nets": ["8.8.8.8/32"]}},
-        {"apiVersion": "projectcalico.org/v3", "kind": "NetworkSet", "metadata": {"name": "partners", "namespace": "x", "labels": {"role": "partner"}}, "spec": {"nets": ["192.168.1.0/24"]}},
+        {
+            "apiVersion": "projectcalico.org/v3",
+            "kind": "GlobalNetworkSet",
+            "metadata": {"name": "dns", "labels": {"role": "dns"}},
+            "spec": {"nets": ["8.8.8.8/32"]},
+        },
+        {
+            "apiVersion": "projectcalico.org/v3",
+            "kind": "NetworkSet",
+            "metadata": {"name": "partners", "namespace": "x", "labels": {"role": "partner"}},
+            "spec": {"nets": ["192.168.1.0/24"]},
+        },
     ][: draw(st.integers(0, 2))]
+    if draw(st.booleans()):
+        spec = {"node": "node1", "interfaceName": "eth0", "expectedIPs": ["10.0.0.1"]}
+        if draw(st.booleans()):
+            spec["profiles"] = ["projectcalico-default-allow"]
+        sets.append(
+            {
+                "apiVersion": "projectcalico.org/v3",
+                "kind": "HostEndpoint",
+                "metadata": {"name": "node1-eth0", "labels": {"host": "node1"}},
+                "spec": spec,
+            }
+        )
     tier_docs = []
     tier_names = ["default"]
     for name in ("security", "platform")[: draw(st.integers(0, 2))]:
@@ -145,7 +182,14 @@ def calico_clusters(draw, max_policies: int = 4) -> dict:
             spec["order"] = draw(st.sampled_from((50, 100, 1000, 2_000_000)))
         if draw(st.booleans()):
             spec["defaultAction"] = draw(st.sampled_from(("Deny", "Pass")))
-        tier_docs.append({"apiVersion": "projectcalico.org/v3", "kind": "Tier", "metadata": {"name": name}, "spec": spec})
+        tier_docs.append(
+            {
+                "apiVersion": "projectcalico.org/v3",
+                "kind": "Tier",
+                "metadata": {"name": name},
+                "spec": spec,
+            }
+        )
         tier_names.append(name)
     count = draw(st.integers(0, max_policies))
     pols = [draw(calico_policy(f"cp{i}", names, tuple(tier_names))) for i in range(count)]

@@ -18,6 +18,11 @@ from netviz.k8s.calico.model import CalicoPolicy, CalicoRule, EntityRule, PortMa
 from netviz.k8s.calico.selector import parse
 from netviz.k8s.model import Cluster, Endpoint, LabelSelector, Policy
 
+# Felix's default failsafe ports (FailsafeInboundHostPorts / FailsafeOutboundHostPorts).
+FAILSAFE_IN = {("TCP", 22), ("UDP", 68), ("TCP", 179), ("TCP", 2379), ("TCP", 2380)}
+FAILSAFE_IN |= {("TCP", 5473), ("TCP", 6443), ("TCP", 6666), ("TCP", 6667)}
+FAILSAFE_OUT = {("UDP", 53), ("UDP", 67), ("TCP", 179), ("TCP", 2379), ("TCP", 2380)}
+FAILSAFE_OUT |= {("TCP", 5473), ("TCP", 6443), ("TCP", 6666), ("TCP", 6667)}
 PROTOCOL = {6: "TCP", 17: "UDP", 132: "SCTP", 1: "ICMP", 58: "ICMPv6", 136: "UDPLite"}
 
 
@@ -119,8 +124,10 @@ class CalicoReference:
 
     def selector_matches(self, text: str, x: Endpoint | str) -> bool:
         node = parse(text)
-        if isinstance(x, str):  # an address: matched through the network sets that hold it
+        if isinstance(x, str):  # an address: matched through the sets and hosts that hold it
             addr = ipaddress.ip_address(x)
+            if any(node.evaluate(dict(h.labels)) for h in self.hosts(x)):
+                return True
             return any(
                 node.evaluate(self.set_labels(s))
                 for s in self.calico.network_sets
@@ -128,15 +135,39 @@ class CalicoReference:
             )
         return not x.host_network and node.evaluate(self.pod_labels(x))
 
+    def hosts(self, address: str) -> list:
+        addr = ipaddress.ip_address(address)
+        return [
+            h
+            for h in self.calico.host_endpoints
+            if any(ipaddress.ip_address(ip) == addr for ip in h.expected_ips)
+        ]
+
     # -- verdicts ------------------------------------------------------------------------------
     def allowed(self, src: Endpoint | str, dst: Endpoint | str, proto: str, port: int) -> bool:
-        egress = isinstance(src, str) or self.side(src, "egress", dst, src, dst, proto, port)
-        ingress = isinstance(dst, str) or self.side(dst, "ingress", src, src, dst, proto, port)
+        egress = self.side(src, "egress", dst, src, dst, proto, port)
+        ingress = self.side(dst, "ingress", src, src, dst, proto, port)
         return egress and ingress
 
     def side(self, subject, direction, other, src, dst, proto, port) -> bool:
+        if isinstance(subject, str):
+            hosts = self.hosts(subject)
+            if not hosts:
+                return True  # an address outside the cluster: no policy governs it
+            failsafe = FAILSAFE_IN if direction == "ingress" else FAILSAFE_OUT
+            if (proto, port) in failsafe:
+                return True
+            verdict = self.tiers_verdict(subject, direction, other, src, dst, proto, port)
+            if verdict is not None:
+                return verdict
+            return all("projectcalico-default-allow" in h.profiles for h in hosts)
         if subject.host_network:
             return True
+        verdict = self.tiers_verdict(subject, direction, other, src, dst, proto, port)
+        return True if verdict is None else verdict  # the namespace profile allows
+
+    def tiers_verdict(self, subject, direction, other, src, dst, proto, port) -> bool | None:
+        """Allow (True) or deny (False) by some tier, or None: no tier decided."""
         for tier in self.tiers:
             entries = [
                 ((p.order if p.order is not None else float("inf"), p.id), p)
@@ -165,9 +196,14 @@ class CalicoReference:
             if tier.default_action == "Pass":
                 continue
             return False
-        return True  # the namespace profile allows
+        return None
 
-    def selects(self, p: CalicoPolicy | Policy, subject: Endpoint, direction: str) -> bool:
+    def selects(self, p: CalicoPolicy | Policy, subject, direction: str) -> bool:
+        if isinstance(subject, str):  # a host endpoint: only GlobalNetworkPolicies select it
+            if isinstance(p, Policy) or p.namespace is not None or direction not in p.types:
+                return False
+            node = parse(policy_selector_text(p) or "all()")
+            return any(node.evaluate(dict(h.labels)) for h in self.hosts(subject))
         if isinstance(p, Policy):
             return (
                 p.namespace == subject.namespace

@@ -51,8 +51,7 @@ NOT_MODELLED = {
     "applyOnForward": "applyOnForward: traffic forwarded through a host endpoint is not modelled",
     "http": "http match: application-layer (methods, paths) is not modelled; the rule is read "
     "as matching every request",
-    "Log": "Log rules are evaluated (they go on to the next rule); what they write is not "
-    "modelled",
+    "Log": "Log rules are evaluated (they go on to the next rule); what they write is not modelled",
 }
 
 

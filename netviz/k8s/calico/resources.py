@@ -132,6 +132,12 @@ def build_host_endpoint(obj: dict, rep: Reporter) -> HostEndpoint | None:
         rep.error(sline, "spec: give interfaceName or expectedIPs (no interface or IPs specified)")
     if not node:
         rep.error(sline, "spec.node: no node has been specified")
+    if interface and not ips:
+        rep.warning(
+            sline,
+            "HostEndpoint without expectedIPs: netviz cannot place its interface in the address "
+            "space, so it is left out of the results",
+        )
     profiles = tuple(
         p for p in (get_list(spec, "profiles", "spec", rep, sline) or []) if isinstance(p, str)
     )
