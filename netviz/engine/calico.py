@@ -480,7 +480,8 @@ def calico_program(
     for ctier in calico.tiers:
         mine = sorted((p for p in chosen if p.tier == ctier.name), key=lambda p: p.sort_key)
         theirs = engine_tiers.pop(ctier.name, None)
-        tiers.append(_tier(ctier, mine, theirs, compiler))
+        built = _tier(ctier, mine, theirs, compiler)
+        tiers.extend(built if isinstance(built, list) else [built])
     tiers.extend(engine_tiers.values())  # engine tiers Calico has no place for (none expected)
     if compiler.view.hosts:
         tiers = [_failsafe_tier(compiler), *tiers, _host_default_tier(compiler)]
@@ -523,12 +524,49 @@ def _host_default_tier(compiler: CalicoCompiler) -> Tier:
     return Tier("host-endpoint-default", DENY_IF_SELECTED, policies)
 
 
+def _split_union(
+    ctier: CalicoTier, mine: list[CalicoPolicy], theirs: Tier | None, compiler: CalicoCompiler
+) -> list[Tier] | None:
+    """The tier as before → union → after → end, when its engine policies are a union (every
+    rule Allow) that sits in one piece between Calico policies none of which passes: then the
+    union keeps its fast path. None when that does not hold (the tier is run rule by rule)."""
+    if theirs is None or not theirs.union or not theirs.policies:
+        return None
+    keys = [_engine_key(tp) for tp in theirs.policies]
+    low, high = min(keys), max(keys)
+    if any(low <= p.sort_key <= high for p in mine):
+        return None
+    if any(r.action == "Pass" for p in mine for r in (*p.ingress, *p.egress)):
+        return None
+    before = [tp for p in mine if p.sort_key < low for tp in compiler.policy(p, ctier.name)]
+    after = [tp for p in mine if p.sort_key > high for tp in compiler.policy(p, ctier.name)]
+    name = ctier.name
+    out = [Tier(name, PASS_ON, before)] if before else []
+    out.append(Tier(name, PASS_ON, theirs.policies, union=True))
+    if after:
+        out.append(Tier(name, PASS_ON, after))
+    if ctier.default_action == "Deny":
+        ends = []
+        for direction in ("ingress", "egress"):
+            mask = np.zeros(compiler.nodes.n, dtype=bool)
+            for tp in (*before, *theirs.policies, *after):
+                if direction in tp.rules:
+                    mask |= tp.on_nodes
+            ref = PolicyRef("Tier", name, name, None, None)
+            ends.append(TierPolicy(ref, mask[: compiler.nodes.pods], mask, {direction: []}))
+        out.append(Tier(name, DENY_IF_SELECTED, ends))
+    return out
+
+
 def _tier(
     ctier: CalicoTier, mine: list[CalicoPolicy], theirs: Tier | None, compiler: CalicoCompiler
-) -> Tier:
+) -> Tier | list[Tier]:
     default = PASS_ON if ctier.default_action == "Pass" else DENY_IF_SELECTED
     if not mine and theirs is not None:
         return Tier(ctier.name, default, theirs.policies, union=theirs.union)
+    split = _split_union(ctier, mine, theirs, compiler)
+    if split is not None:
+        return split
     keyed: list[tuple[tuple[float, str], list[TierPolicy]]] = [
         (p.sort_key, compiler.policy(p, ctier.name)) for p in mine
     ]

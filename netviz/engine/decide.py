@@ -215,7 +215,10 @@ class Decider:
                 if len(idx):
                     at = idx if egress else (slice(None), idx)
                     allowed[at] |= undecided[at] & union_cells[at]
-                    undecided[at] = 0
-                    live = live[~applies]
+                    if tier.default == DENY_IF_SELECTED:
+                        undecided[at] = 0
+                        live = live[~applies]
+                    else:  # a union run inside a longer tier (Calico's default): the rest goes on
+                        undecided[at] &= ~union_cells[at]
         allowed |= undecided
         return allowed

@@ -78,6 +78,17 @@ def test_engine_agrees_with_the_calico_reference(c):
     _check(c)
 
 
+@settings(SETTINGS, max_examples=80)
+@given(calico_clusters())
+def test_the_default_tiers_union_fast_path_equals_the_rule_by_rule_path(c):
+    cluster = _load(c)
+    if cluster.calico is None:
+        return
+    fast = _connections(Evaluator(cluster))
+    plain = _connections(Evaluator(cluster, mode="general"))
+    assert fast == plain
+
+
 @settings(SETTINGS, max_examples=60)
 @given(calico_clusters(max_policies=8))
 def test_engine_agrees_with_the_calico_reference_on_more_policies(c):
