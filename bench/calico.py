@@ -35,12 +35,16 @@ def _entity(rng: random.Random, cidrs: list[str]) -> dict:
     return {}
 
 
-def _rule(rng: random.Random, direction: str, cidrs: list[str]) -> dict:
-    action = rng.choices(("Allow", "Deny", "Pass", "Log"), (4, 3, 2, 1))[0]
+def _rule(rng: random.Random, direction: str, cidrs: list[str], tier: str) -> dict:
+    # Guardrail tiers pass what they do not decide; the default tier allows and denies.
+    if tier == "default":
+        action = rng.choices(("Allow", "Deny", "Log"), (5, 3, 1))[0]
+    else:
+        action = rng.choices(("Allow", "Deny", "Pass", "Log"), (3, 3, 3, 1))[0]
     rule: dict = {"action": action}
-    if rng.random() < 0.7:
+    if action == "Allow" or rng.random() < 0.7:  # allows are narrow: a port and a peer
         rule["protocol"] = "TCP"
-        pick = rng.random()
+        pick = rng.random() * (0.85 if action == "Allow" else 1.0)
         if pick < 0.6:
             rule["destination"] = {"ports": [rng.choice([p for _, p in DBS] + list(HTTP_PORTS))]}
         elif pick < 0.75:
@@ -48,6 +52,8 @@ def _rule(rng: random.Random, direction: str, cidrs: list[str]) -> dict:
         elif pick < 0.85:
             rule["destination"] = {"ports": ["metrics"]}
     peer = _entity(rng, cidrs)
+    while action == "Allow" and (not peer or "notSelector" in peer):
+        peer = _entity(rng, cidrs)
     side = "source" if direction == "ingress" else "destination"
     if peer:
         rule[side] = {**rule.get(side, {}), **peer}
@@ -84,13 +90,17 @@ def calico_resources(count: int, seed: int, namespaces: list[str], cidrs: list[s
     for i in range(count):
         tier = rng.choices(("security", "platform", "default"), (1, 2, 4))[0]
         spec: dict = {"selector": _selector(rng)}
+        if tier == "default":  # application policies select one kind of workload
+            spec["selector"] = (
+                f"tier == '{rng.choice(KINDS)}' && pcns.team == '{rng.choice(TEAMS)}'"
+            )
         if tier != "default":
             spec["tier"] = tier
         if rng.random() < 0.8:
             spec["order"] = rng.randrange(1, 2000)
         for direction in ("ingress", "egress"):
             if rng.random() < 0.7:
-                rules = [_rule(rng, direction, cidrs) for _ in range(rng.randint(1, 3))]
+                rules = [_rule(rng, direction, cidrs, tier) for _ in range(rng.randint(1, 3))]
                 if tier == "security":
                     rules.append({"action": "Pass"})  # guardrails pass the rest on
                 spec[direction] = rules
