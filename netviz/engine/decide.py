@@ -41,9 +41,12 @@ def run_tier(
     subject_axis: int,
     all_words: np.ndarray,
     port_words: PortWords,
+    counts: tuple[np.ndarray, np.ndarray, dict] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(allowed, undecided after the tier), each (len(rows), len(cols), words), for traffic
-    entering the tier undecided. Destinations are the columns (port words depend on them)."""
+    entering the tier undecided. Destinations are the columns (port words depend on them).
+    `counts`: (row weights, column weights, out): out[rule ref] becomes the number of
+    (source, destination) endpoint pairs the rule decides some port of."""
     shape = (len(rows), len(cols), len(all_words))
     undecided = np.empty(shape, dtype=U64)
     undecided[...] = all_words
@@ -68,6 +71,10 @@ def run_tier(
             r, c = (picked, matched) if subject_axis == 0 else (matched, picked)
             at = np.ix_(r, c)
             hit = undecided[at] & port_words(rule, cols[c])[None, :, :]
+            if counts is not None:
+                any_hit = hit.any(axis=2)
+                pairs = int(counts[0][r] @ any_hit.astype(np.int64) @ counts[1][c])
+                counts[2][rule.ref] = counts[2].get(rule.ref, 0) + pairs
             undecided[at] &= ~hit
             if rule.action == ALLOW:
                 allowed[at] |= hit
@@ -98,6 +105,7 @@ class TierTable:
         named: dict[tuple[str, str], np.ndarray],
         all_words: np.ndarray,
         port_words: PortWords,
+        weights: np.ndarray | None = None,
     ) -> None:
         keys = {
             (s.protocol, s.port)
@@ -119,6 +127,12 @@ class TierTable:
             self.row_of, self.col_of = subject_sig, other_sig
         else:
             self.row_of, self.col_of = other_sig, subject_sig
+        self.pairs: dict = {}  # rule ref -> endpoint pairs it decides some port of
+        counts = None
+        if weights is not None:
+            row_w = np.bincount(self.row_of, weights, minlength=int(self.row_of.max()) + 1)
+            col_w = np.bincount(self.col_of, weights, minlength=int(self.col_of.max()) + 1)
+            counts = (row_w.astype(np.int64), col_w.astype(np.int64), self.pairs)
         self.allow, self.undecided = run_tier(
             tier,
             direction,
@@ -127,6 +141,7 @@ class TierTable:
             subject_axis,
             all_words,
             port_words,
+            counts,
         )
         words = len(all_words)
         # Both tables side by side, each cell one opaque element: one gather fetches both.
@@ -152,7 +167,9 @@ class Decider:
         all_words: np.ndarray,
         port_words: PortWords,
         general: bool = False,
+        weights: np.ndarray | None = None,
     ) -> None:
+        """`weights`: endpoints per node (1 per external range), to count pairs per rule."""
         self.program = program
         self.all_words = all_words
         self.general = general
@@ -168,11 +185,26 @@ class Decider:
                 else:
                     tables.append(
                         TierTable(
-                            tier, direction, program.size, named[direction], all_words, port_words
+                            tier,
+                            direction,
+                            program.size,
+                            named[direction],
+                            all_words,
+                            port_words,
+                            weights,
                         )
                     )
             self.tables[direction] = tables
             self.selected[direction] = [t.selected(direction, program.size) for t in program.tiers]
+
+    def rule_pairs(self) -> dict:
+        """RuleRef → (source, destination) endpoint pairs its direction decides some port of."""
+        out: dict = {}
+        for tables in self.tables.values():
+            for t in tables:
+                if t is not None:
+                    out.update(t.pairs)
+        return out
 
     def compose(
         self,
@@ -180,14 +212,19 @@ class Decider:
         rows: np.ndarray,
         cols: np.ndarray,
         union_cells: np.ndarray | None = None,
-    ) -> np.ndarray:
+        track: bool = False,
+    ):
         """Allowed atom words for rows (sources) × cols (destinations), shape (R, C, words).
         `union_cells`: the NetworkPolicy union over the same block (the union tier's answer
-        where it applies)."""
+        where it applies). With `track`, also (accepted, denied): atoms an ordered tier's
+        allow rule allowed where the NetworkPolicy tier would have isolated them, and atoms
+        an ordered tier's deny rule denied."""
         shape = (len(rows), len(cols), len(self.all_words))
         undecided = np.empty(shape, dtype=U64)
         undecided[...] = self.all_words
         allowed = np.zeros(shape, dtype=U64)
+        accepted = np.zeros(shape, dtype=U64) if track else None
+        denied = np.zeros(shape, dtype=U64) if track else None
         egress = direction == "egress"
         subjects = rows if egress else cols
         live = np.arange(len(subjects))  # subjects with atoms still undecided
@@ -201,21 +238,35 @@ class Decider:
                     continue
                 at = live if egress else (slice(None), live)
                 if len(live) == len(subjects):
+                    at = (slice(None),)
                     allow, after = table.gather(rows, cols)
-                    allowed |= undecided & allow
-                    undecided &= after
                 else:
                     sub_rows, sub_cols = (rows[live], cols) if egress else (rows, cols[live])
                     allow, after = table.gather(sub_rows, sub_cols)
-                    allowed[at] |= undecided[at] & allow
-                    undecided[at] &= after
+                if track:
+                    accepted[at] |= undecided[at] & allow
+                    denied[at] |= undecided[at] & ~allow & ~after
+                allowed[at] |= undecided[at] & allow
+                undecided[at] &= after
             elif tier.union and union_cells is not None:
                 applies = selected[subjects[live]]
                 idx = live[applies]
                 if len(idx):
                     at = idx if egress else (slice(None), idx)
+                    if track:  # accepted earlier is "over isolation" only where NP denies
+                        accepted[at] &= ~union_cells[at]
                     allowed[at] |= undecided[at] & union_cells[at]
                     undecided[at] = 0
                     live = live[~applies]
         allowed |= undecided
+        if track:
+            # Accepts only count where the subject is NetworkPolicy-isolated (handled above);
+            # elsewhere nothing would have denied them.
+            iso = np.zeros(len(subjects), dtype=bool)
+            for tier, selected in zip(self.program.tiers, self.selected[direction], strict=True):
+                if tier.union:
+                    iso |= selected[subjects]
+            keep = iso[:, None, None] if egress else iso[None, :, None]
+            accepted &= np.where(keep, ~U64(0), U64(0))
+            return allowed, accepted, denied
         return allowed

@@ -39,7 +39,9 @@ class EngineView:
         out = [n.endpoints[i] for c in mask[: n.pods].nonzero()[0].tolist() for i in n.members[c]]
         return sorted(out, key=lambda e: e.id)
 
-    def decision_path(self, src: str, dst: str) -> tuple[tuple[Decision, ...], tuple[Decision, ...]]:
+    def decision_path(
+        self, src: str, dst: str
+    ) -> tuple[tuple[Decision, ...], tuple[Decision, ...]]:
         """(egress decisions, ingress decisions) of a pair; empty for NetworkPolicy-only input."""
         exp = self.evaluator.explain(src, dst)
         return exp.egress.decisions, exp.ingress.decisions

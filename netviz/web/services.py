@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from netviz.diff import compare, snapshot
+from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
 from netviz.findings import count_by_severity, run_checks
 from netviz.formats import analysis_to_json, render_connections
@@ -108,7 +109,7 @@ def analyse(files: list[Upload]) -> _Computed:
     return _Computed(
         report=report,
         analysis=analysis_to_json(analysis, problems),
-        snapshot=snapshot(analysis, cluster),
+        snapshot=snapshot(analysis, cluster, tiered_snapshot(evaluator)),
         exports={fmt: render_connections(analysis, problems, fmt) for fmt in EXPORT_FORMATS},
     )
 
