@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from netviz.findings import CHECK_IDS
+from tests.tiered.finding_cases import TIERED_CASES
 
 from .helpers import by_id, lint, policy
 
@@ -229,6 +230,9 @@ CASES = [
         [NODE_POD % "172.16.0.7", web_ingress("  - from: [{ipBlock: {cidr: 192.168.0.0/16}}]\n")],
     ),
 ]
+
+
+CASES += TIERED_CASES  # tests/tiered/finding_cases.py
 
 
 @pytest.mark.parametrize(
