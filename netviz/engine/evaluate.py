@@ -24,6 +24,7 @@ from netviz.engine.peers import Compiled, all_blocks
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, Explanation, ExternalRange
 from netviz.engine.rows import ConnectionRow, GrantCell
+from netviz.engine.tiered_caveats import analysis_caveats
 from netviz.engine.view import EngineView
 from netviz.k8s.model import Cluster, Endpoint
 
@@ -91,6 +92,8 @@ class Evaluator:
 
     def _analyse(self) -> Analysis:
         caveats = host_network_caveats(self.compiled) + pod_ip_caveats(self.compiled, self.matrix)
+        if self.cluster.admin_policies:
+            caveats += analysis_caveats(self.cluster.admin_policies, self.nodes.endpoints)
         return Analysis(
             endpoints=list(self.nodes.endpoints),
             externals=list(self.externals),

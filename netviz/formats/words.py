@@ -43,6 +43,10 @@ _CAVEATS = {
         "{policy_clause}"
     ),
     "self": "is the same pod at both ends: traffic to itself over loopback is always allowed",
+    "networks-may-cover-pods": (
+        "has no known pod IP; the networks peer {detail} of {policy} matches pods by IP too, so "
+        "it may apply to it (netviz matches networks only to pods whose status.podIP is given)"
+    ),
 }
 
 
