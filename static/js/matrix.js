@@ -77,8 +77,7 @@ function setFocus(focusEl, model, row, col) {
 }
 
 export function mountMatrix(el, focusEl, model, view, hooks) {
-  const tieredLegend = document.querySelector("[data-tiered-legend]");
-  if (tieredLegend) tieredLegend.hidden = !(model.data.verdicts && model.data.verdicts.length);
+  for (const legend of document.querySelectorAll("[data-tiered-legend]")) legend.hidden = !(model.data.verdicts && model.data.verdicts.length);
   const rowGroups = groupsOf(model, view.rows);
   const colGroups = groupsOf(model, view.cols);
   const big = Math.max(view.rows.length, view.cols.length) > DOM_LIMIT;

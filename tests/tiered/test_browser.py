@@ -37,3 +37,16 @@ class TieredReviewPageTestCase(BrowserTestCase):
         panel.wait_for()
         self.assertIn("[Admin] deny-g (5) ingress 'deny-g' Deny → denied", panel.inner_text())
         self.assertEqual(self.errors, [])
+
+    def test_the_graph_marks_an_edge_an_admin_accept_opened(self):
+        files = [("model.yaml", model()), ("np.yaml", NP_ALLOW_G_TO_H), ("admin.yaml", ACCEPT_R)]
+        review, _, _ = create_review("Tiered", uploads(files))
+        self.page.goto(f"{self.live_server_url}/r/{review.view_token}/?tab=graph")
+        self.page.wait_for_selector("[data-testid=graph][data-ready=true]")
+        marked = self.page.evaluate(
+            """() => window.netviz.graph.cy.edges('.admin-accept')
+                 .map((e) => [e.data('src'), e.data('dst')])"""
+        )
+        self.assertIn([sts("ravenclaw"), sts("hufflepuff")], marked)
+        self.assertNotIn([sts("gryffindor"), sts("hufflepuff")], marked)
+        self.assertEqual(self.errors, [])
