@@ -46,11 +46,18 @@ def block_contains(block: IPBlock, address: str) -> bool:
 
 
 _parsed_nets: dict[str, object] = {}
+_parsed_ips: dict[str, object] = {}
 
 
 def inside_blocks(ips: Iterable[str], blocks: Iterable[IPBlock]) -> tuple[bool, ...]:
     """For each block (a cidr, no excepts), whether one of `ips` is inside it; parsed once."""
-    addrs = [a for a in (parse_address(ip) for ip in ips) if a is not None]
+    addrs = []
+    for ip in ips:
+        a = _parsed_ips.get(ip)
+        if a is None:
+            a = _parsed_ips[ip] = parse_address(ip) or False
+        if a:
+            addrs.append(a)
     out = []
     for block in blocks:
         net = _parsed_nets.get(block.cidr)
