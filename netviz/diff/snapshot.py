@@ -123,15 +123,20 @@ def _caveat(c: Caveat) -> dict:
     return {**c.as_dict(), "text": describe_caveat(c)}
 
 
-def snapshot(analysis: Analysis, cluster: Cluster | None = None) -> dict:
-    """Everything the pages and diffs need from one analysis, as JSON-able dicts and lists."""
+def snapshot(
+    analysis: Analysis, cluster: Cluster | None = None, tiered: dict | None = None
+) -> dict:
+    """Everything the pages and diffs need from one analysis, as JSON-able dicts and lists.
+
+    `tiered` (netviz.diff.tiered.tiered_snapshot): cluster-scoped policies, added to `policies`
+    (so diffs compare them) and kept in full with the pairs their tiers decided."""
     namespaces = {e.namespace for e in analysis.endpoints} | {
         p.namespace for p in analysis.policies
     }
     if cluster is not None:
         namespaces |= {n.name for n in cluster.namespaces}
     rules = _Rules()
-    return {
+    out = {
         "version": SNAPSHOT_VERSION,
         "namespaces": sorted(namespaces),
         "endpoints": [_endpoint(e) for e in sorted(analysis.endpoints, key=lambda e: e.id)],
@@ -161,4 +166,10 @@ def snapshot(analysis: Analysis, cluster: Cluster | None = None) -> dict:
         ],
         "rules": rules.items,
         "caveats": [_caveat(c) for c in analysis.caveats],
+        **(tiered or {}),
     }
+    if tiered:
+        out["policies"] += [
+            {k: v for k, v in p.items() if k != "rules"} for p in tiered["tiered_policies"]
+        ]
+    return out

@@ -92,6 +92,7 @@ CaveatCode = Literal[
     "ipblock-matches-pod-ip",  # an ipBlock covers a pod's IP: plugins differ on whether it applies
     "host-network-pod",  # a hostNetwork pod: plugins differ on isolation and selector matching
     "self",  # explain(x, x) of a bare Pod: loopback, always allowed whatever the policies say
+    "networks-may-cover-pods",  # a networks CIDR may hold pods whose IP the input does not give
 ]
 
 

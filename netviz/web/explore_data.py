@@ -6,6 +6,11 @@ Layout (everything by index, so 60,000 connections stay near a megabyte):
     edges      [[src node, dst node, 2 all ports / 1 some, ports index, policy-set index]]
     policysets [[policy index, ...], ...]   the policies whose rules the grants name
     policies   [[policy id, [selected node, ...]], ...]
+Only with tiered (cluster-scoped) policies:
+    verdict_kinds  ["admin-deny", "admin-accept"]
+    verdicts       [[src node, dst node, kind index], ...]   pairs an ordered tier decided; other
+                   denied pairs are "not allowed by NetworkPolicy"
+    verdicts_total how many such pairs in all (the list may be cut short)
 """
 
 from __future__ import annotations
@@ -94,7 +99,7 @@ def build(snapshot: dict, lines: list[str]) -> dict:
                 sets.append(list(key))
             grants_set[raw_grants] = si
         out_edges.append([node_index[src], node_index[dst], ports[pi][2], pi, si])
-    return {
+    out = {
         "namespaces": namespaces,
         "nodes": nodes,
         "ports": [p[:2] for p in ports],
@@ -105,6 +110,16 @@ def build(snapshot: dict, lines: list[str]) -> dict:
             for p in policies
         ],
     }
+    if snapshot.get("verdicts_total"):
+        kinds = ["admin-deny", "admin-accept"]
+        out["verdict_kinds"] = kinds
+        out["verdicts"] = [
+            [node_index[s], node_index[d], kinds.index(k)]
+            for s, d, k in snapshot["verdicts"]
+            if s in node_index and d in node_index
+        ]
+        out["verdicts_total"] = snapshot["verdicts_total"]
+    return out
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from netviz.diff import compare, snapshot
 from netviz.diff.staged import staged_diffs, staged_summary
+from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
 from netviz.findings import count_by_severity, run_checks
 from netviz.formats import analysis_to_json, render_connections
@@ -106,7 +107,7 @@ def analyse(files: list[Upload]) -> _Computed:
     analysis = evaluator.analysis()
     problems = cluster.problems
     report["findings"] = count_by_severity(run_checks(cluster, evaluator))
-    snap = snapshot(analysis, cluster)
+    snap = snapshot(analysis, cluster, tiered_snapshot(evaluator))
     if cluster.calico is not None and cluster.calico.staged:
         report["staged"] = staged_summary(staged_diffs(cluster, snap))
     return _Computed(

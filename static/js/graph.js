@@ -41,6 +41,7 @@ function style(el) {
     { selector: "edge", style: { width: 1.2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.7, "line-color": v("--all"), "target-arrow-color": v("--all"), opacity: 0.7 } },
     { selector: "edge.some", style: { "line-style": "dashed", "line-color": v("--some"), "target-arrow-color": v("--some") } },
     { selector: "edge.many", style: { width: "mapData(count, 1, 200, 1.5, 6)" } },
+    { selector: "edge.admin-accept", style: { "line-color": "#1450a8", "target-arrow-color": "#1450a8", "target-arrow-shape": "diamond" } },
     { selector: "edge.faint", style: { opacity: 0.35 } },
     { selector: ".faded", style: { opacity: 0.12 } },
     { selector: "node.exp", style: { label: "data(xlabel)", "border-color": fg, "border-opacity": 1 } },
@@ -122,10 +123,12 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
         found.policysets.push(e[4]);
       } else {
         const single = a.startsWith("n:") && b.startsWith("n:");
+        // Tiered input: an edge an Admin Accept opened over NetworkPolicy isolation (see the legend).
+        const accepted = single && model.verdict && model.verdict(e[0], e[1]) === "admin-accept";
         merged.set(id, {
           group: "edges",
-          data: { id, source: a, target: b, count: 1, state: st === 2 ? "all" : "some", src: single ? model.nodes[e[0]][0] : "", dst: single ? model.nodes[e[1]][0] : "", ports: model.portsText(e[0], e[1]) },
-          classes: st === 2 ? "" : "some",
+          data: { id, source: a, target: b, count: 1, state: st === 2 ? "all" : "some", src: single ? model.nodes[e[0]][0] : "", dst: single ? model.nodes[e[1]][0] : "", ports: model.portsText(e[0], e[1]), verdict: accepted ? "admin-accept" : "" },
+          classes: (st === 2 ? "" : "some") + (accepted ? " admin-accept" : ""),
           policysets: [e[4]],
         });
       }

@@ -5,6 +5,9 @@ const DOM_LIMIT = 150;
 const STATES = ["none", "some", "all"];
 const SYMBOLS = ["·", "◐", "●"];
 const WORDS = ["denied", "allowed on some ports", "allowed on every port"];
+// Tiered input only: pairs an Admin/Baseline rule decided get their own mark (see the legend).
+const VERDICT_SYMBOLS = { "admin-deny": "✕", "admin-accept": "★" };
+const VERDICT_WORDS = { "admin-deny": "denied by an admin rule", "admin-accept": "allowed by an admin Accept over NetworkPolicy isolation" };
 
 function groupsOf(model, members) {
   const byGroup = new Map();
@@ -74,6 +77,7 @@ function setFocus(focusEl, model, row, col) {
 }
 
 export function mountMatrix(el, focusEl, model, view, hooks) {
+  for (const legend of document.querySelectorAll("[data-tiered-legend]")) legend.hidden = !(model.data.verdicts && model.data.verdicts.length);
   const rowGroups = groupsOf(model, view.rows);
   const colGroups = groupsOf(model, view.cols);
   const big = Math.max(view.rows.length, view.cols.length) > DOM_LIMIT;
@@ -170,6 +174,11 @@ function drawTable(el, focusEl, model, state, hooks, redraw) {
       const st = single ? model.state(row.i, col.i) : aggregate(model, row.members, col.members);
       td.className = STATES[st] + (single && row.i === col.i ? " self" : "");
       td.dataset.state = STATES[st];
+      const verdict = single && model.verdict ? model.verdict(row.i, col.i) : null;
+      if (verdict) {
+        td.dataset.verdict = verdict;
+        td.classList.add(verdict);
+      }
       if (single) {
         td.dataset.src = model.nodes[row.i][0];
         td.dataset.dst = model.nodes[col.i][0];
@@ -177,8 +186,8 @@ function drawTable(el, focusEl, model, state, hooks, redraw) {
         td.dataset.srcGroup = row.kind === "node" ? model.nodes[row.i][0] : model.groupName(row.group.g);
         td.dataset.dstGroup = col.kind === "node" ? model.nodes[col.i][0] : model.groupName(col.group.g);
       }
-      td.textContent = SYMBOLS[st];
-      td.title = describe(model, row, col);
+      td.textContent = verdict ? VERDICT_SYMBOLS[verdict] : SYMBOLS[st];
+      td.title = describe(model, row, col) + (verdict ? ` (${VERDICT_WORDS[verdict]})` : "");
       td.tabIndex = -1;
       td.setAttribute("role", "gridcell");
       td.setAttribute("aria-label", td.title);

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from netviz.findings import CHECK_IDS
+from tests.tiered.finding_cases import TIERED_CASES
 
 from .helpers import by_id, lint, policy
 
@@ -280,6 +281,9 @@ CASES = [
         ],
     ),
 ]
+
+
+CASES += TIERED_CASES  # tests/tiered/finding_cases.py
 
 
 @pytest.mark.parametrize(

@@ -182,3 +182,21 @@ def test_it_reports_crd_validation_errors_with_file_document_and_line():
         'spec.ingress[0].action: "Allow" is not a ClusterNetworkPolicy action; use Accept, Deny, Pass',
     ) in errors
     assert len(cluster.policies) == 1 and not cluster.admin_policies  # the rest is analysed
+
+
+def test_it_gives_a_caveat_where_networks_may_cover_a_pod_whose_ip_is_unknown():
+    gryffindor = "{namespaces: {matchLabels: {conformance-house: gryffindor}}}"
+    deny = cnp(
+        "deny-net",
+        "Admin",
+        1,
+        gryffindor,
+        egress="  - action: Deny\n    to: [{networks: [10.0.0.0/8]}]\n",
+    )
+    ev = evaluate(deny)
+    caveats = ev.explain(sts("gryffindor"), sts("hufflepuff")).egress.caveats
+    assert [(c.code, c.policy, c.detail) for c in caveats] == [
+        ("networks-may-cover-pods", "ClusterNetworkPolicy/deny-net", "10.0.0.0/8")
+    ]
+    assert not ev.explain(sts("gryffindor"), pod("hufflepuff")).egress.caveats  # IP known
+    assert any(c.code == "networks-may-cover-pods" for c in ev.analysis().caveats)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from netviz.diff import DIFF_FORMATS, compare, render_diff, snapshot
+from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
 from netviz.web.management.commands import InputHadErrors, NetvizCommand
 
@@ -28,10 +29,15 @@ class Command(NetvizCommand):
         self.report_problems(before, verbosity)
         self.report_problems(after, verbosity)
         diff = compare(
-            snapshot(Evaluator(before).analysis(), before),
-            snapshot(Evaluator(after).analysis(), after),
+            _snapshot(before),
+            _snapshot(after),
         )
         self.emit(render_diff(diff, format), output)
         errors = len(before.errors) + len(after.errors)
         if errors:
             raise InputHadErrors(errors)
+
+
+def _snapshot(cluster):
+    evaluator = Evaluator(cluster)
+    return snapshot(evaluator.analysis(), cluster, tiered_snapshot(evaluator))
