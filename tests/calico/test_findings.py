@@ -177,3 +177,30 @@ def test_a_global_policy_that_allows_dns_first_is_fine():
         """,
         "calico-gnp-denies-dns",
     )
+
+
+def test_every_check_runs_on_calico_beside_cluster_network_policies():
+    text = """
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: guard}
+        spec:
+          tier: Admin
+          priority: 10
+          subject: {namespaces: {}}
+          ingress:
+          - {name: pass-all, action: Pass, from: [{namespaces: {}}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: p, namespace: x}
+        spec:
+          selector: app == 'a'
+          ingress: [{action: Allow, source: {selector: app == 'b'}}]
+        """
+    cluster = load_texts([("c.yaml", dedent(PODS) + dedent(text))])
+    assert not cluster.errors, cluster.errors
+    found = {f.id for f in run_checks(cluster, Evaluator(cluster))}
+    # A pod a Calico policy selects for ingress is not reported as unprotected.
+    assert "unprotected-ingress:x/a[Pod]" not in found
+    assert "unprotected-ingress:x/b[Pod]" in found
