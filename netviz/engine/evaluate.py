@@ -118,6 +118,7 @@ class Evaluator:
             policies=list(self.policies),
             connections=self._build_connections(),
             caveats=sorted(set(caveats), key=caveat_key),
+            tiered_policies=[p.source for p in self.view().tiered_policies()],
         )
 
     def _node_ids(self) -> list[tuple[str, int, bool]]:

@@ -249,3 +249,6 @@ class Analysis:
     policies: list[Policy] = field(default_factory=list)
     connections: list[Connection] = field(default_factory=list)
     caveats: list[Caveat] = field(default_factory=list)
+    # ClusterNetworkPolicy / AdminNetworkPolicy / BaselineAdminNetworkPolicy, in evaluation order
+    # (Admin tier by priority, then Baseline); empty for NetworkPolicy-only input.
+    tiered_policies: list = field(default_factory=list)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from netviz.k8s.calico.reader import CalicoCollector, is_calico
 from netviz.k8s.clusterpolicy import API_VERSIONS as ADMIN_API_VERSIONS
-from netviz.k8s.clusterpolicy import build_admin_policy, peer_warnings
+from netviz.k8s.clusterpolicy import build_admin_policy
 from netviz.k8s.fields import Reporter, describe, line_of
 from netviz.k8s.model import (
     NS_NAME_LABEL,
@@ -21,7 +21,7 @@ from netviz.k8s.model import (
     Problem,
     Source,
 )
-from netviz.k8s.nodes import build_node
+from netviz.k8s.nodes import build_node, peer_warnings
 from netviz.k8s.policy import build_policy
 from netviz.k8s.validate import parse_meta
 from netviz.k8s.workloads import Workload, build_workload, fold

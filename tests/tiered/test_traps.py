@@ -200,3 +200,30 @@ def test_it_gives_a_caveat_where_networks_may_cover_a_pod_whose_ip_is_unknown():
     ]
     assert not ev.explain(sts("gryffindor"), pod("hufflepuff")).egress.caveats  # IP known
     assert any(c.code == "networks-may-cover-pods" for c in ev.analysis().caveats)
+
+
+NODE = """apiVersion: v1
+kind: Node
+metadata: {name: worker-1, labels: {node-role.kubernetes.io/worker: ""}}
+status:
+  addresses:
+  - {type: InternalIP, address: 10.20.0.5}
+  - {type: Hostname, address: worker-1}
+"""
+
+
+def test_it_matches_nodes_peers_by_the_internal_ip_of_node_objects():
+    gryffindor = "{namespaces: {matchLabels: {conformance-house: gryffindor}}}"
+    deny = cnp(
+        "deny-nodes",
+        "Admin",
+        1,
+        gryffindor,
+        egress="  - action: Deny\n    to: [{nodes: {matchExpressions: "
+        "[{key: node-role.kubernetes.io/worker, operator: Exists}]}}]\n",
+    )
+    ev = evaluate(NODE + "---\n" + deny)
+    assert external(ev, sts("gryffindor"), "10.20.0.5").is_empty()
+    assert not external(ev, sts("gryffindor"), "10.20.0.6").is_empty()
+    cluster = load_texts([("model.yaml", model()), ("p.yaml", deny)])
+    assert any("nodes peers match nothing" in p.message for p in cluster.warnings)
