@@ -12,13 +12,9 @@ import networkx
 import numpy as np
 
 from netviz.engine.addresses import parse_address, parse_network
-from netviz.engine.calico import (
-    calico_blocks,
-    calico_port_specs,
-    calico_program,
-    name_network_sets,
-)
+from netviz.engine.calico import calico_blocks, calico_port_specs
 from netviz.engine.calico_paths import CalicoPaths, calico_explanation
+from netviz.engine.calico_program import calico_program, name_network_sets
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
 from netviz.engine.classes import Nodes
 from netviz.engine.compile import admin_port_specs, compile_program, network_blocks, node_blocks
