@@ -172,4 +172,8 @@ def snapshot(
         out["policies"] += [
             {k: v for k, v in p.items() if k != "rules"} for p in tiered["tiered_policies"]
         ]
+    if cluster is not None and cluster.calico is not None:
+        from netviz.diff.calico import calico_policy_entries  # imports fingerprint from here
+
+        out["policies"] += calico_policy_entries(cluster.calico)
     return out

@@ -88,6 +88,8 @@ def test_it_diffs_each_staged_policy_against_the_enforced_set():
     removed = entries["deny-b"]["diff"]["connections"]["removed"]
     assert [(c["src"], c["dst"]) for c in removed] == [("x/b[Pod]", "x/a[Pod]")]
     assert entries["deny-b"]["diff"]["connections"]["added"] == []
+    assert entries["deny-b"]["diff"]["policies"]["added"] == ["NetworkPolicy/x/deny-b"]
+    assert entries["only-b"]["diff"]["policies"]["removed"] == ["NetworkPolicy/x/only-b"]
     # Deleting the enforced only-b opens a to outside traffic (b was the only other pod).
     added = entries["only-b"]["diff"]["connections"]["added"]
     assert {(c["src"], c["dst"]) for c in added} == {
