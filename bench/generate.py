@@ -400,8 +400,9 @@ def write(spec: Spec, out: Path, seed: int = DEFAULT_SEED) -> dict:
 
 def parse_spec(size: str) -> Spec:
     """A size name (S, M, L, XL) or `NAMESPACES/WORKLOADS/POLICIES`, e.g. `20/300/120`."""
-    if size.upper() in SIZES:
-        return SIZES[size.upper()]
+    for name, spec in SIZES.items():
+        if name.upper() == size.upper():
+            return spec
     try:
         ns, wl, pol = (int(x.replace(",", "").replace("_", "")) for x in size.split("/"))
     except ValueError:
