@@ -261,6 +261,7 @@ COLUMNS = (
     ("total s", "{:>7}"),
     ("cpu s", "{:>6}"),
     ("peak MiB", "{:>8}"),
+    ("read back", "{:>9}"),
     ("target", "{:>6}"),
     ("result", "{}"),
 )
@@ -276,7 +277,7 @@ def format_row(row: dict) -> str:
     if "total_s" in row and row.get("readback", "ok") != "ok":
         # No figure for an output that is not the analysis: the times are not shown at all.
         cells += [str(row["endpoints"]), str(row["connections"]), str(row["externals"])]
-        cells += ["MISS"] * 6
+        cells += ["MISS"] * 6 + ["MISS"]
     elif "total_s" in row:
         cells += [
             str(row["endpoints"]),
@@ -285,9 +286,10 @@ def format_row(row: dict) -> str:
             *(f"{row[k]:.2f}" for k in ("parse_s", "evaluate_s", "output_s", "total_s")),
             f"{row['cpu_s']:.1f}",
             f"{row['peak_mib']:.0f}",
+            row.get("readback", "-"),
         ]
     else:
-        cells += ["-"] * 9
+        cells += ["-"] * 10
     cells += [f"<{target:g}s" if target else "-", row["status"]]
     return "  ".join(fmt.format(c) for (_, fmt), c in zip(COLUMNS, cells, strict=True))
 
