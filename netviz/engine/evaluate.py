@@ -13,6 +13,7 @@ import numpy as np
 from netviz.engine.addresses import parse_address, parse_network
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
 from netviz.engine.classes import Nodes
+from netviz.engine.compile import admin_port_specs, compile_program, network_blocks, node_blocks
 from netviz.engine.explain import Explainer
 from netviz.engine.grants import Granter
 from netviz.engine.matrix import Matrix
@@ -46,16 +47,29 @@ class UnknownEndpoint(LookupError):
 class Evaluator:
     """Compiled policies over one cluster. Everything is computed once and cached."""
 
-    def __init__(self, cluster: Cluster) -> None:
+    def __init__(self, cluster: Cluster, mode: str | None = None) -> None:
+        """`mode`: None picks the NetworkPolicy union fast path when the input has only
+        NetworkPolicies, else "ordered"; "ordered" / "general" force the ordered decision path
+        (see Matrix), for tests comparing it with the fast path."""
         with gc_paused():
-            self._compile(cluster)
+            self._compile(cluster, mode)
 
-    def _compile(self, cluster: Cluster) -> None:
+    def _compile(self, cluster: Cluster, mode: str | None) -> None:
         self.cluster = cluster
         self.policies = sorted(cluster.policies, key=lambda p: (p.namespace, p.name))
-        self.nodes = Nodes(cluster, all_blocks(self.policies))
-        self.compiled = Compiled(self.nodes, self.policies)
-        self.matrix = Matrix(self.compiled)
+        admin = list(cluster.admin_policies)
+        blocks = all_blocks(self.policies)
+        networks: list = []
+        if admin:
+            networks = network_blocks(admin)
+            blocks = blocks + networks + node_blocks(cluster.nodes)
+        self.nodes = Nodes(cluster, blocks, networks)
+        self.compiled = Compiled(self.nodes, self.policies, admin_port_specs(admin))
+        self.program = compile_program(self.nodes, self.compiled, admin, cluster.nodes)
+        if mode is None:
+            mode = "ordered" if self.program.ordered else ""
+        self.mode = mode
+        self.matrix = Matrix(self.compiled, self.program, mode)
         self.externals = [
             self.nodes.space.external(int(i)) for i in self.nodes.space.external_index
         ]

@@ -46,12 +46,32 @@ class RuleRef:
     port_index: int | None = None
     file: str = ""
     line: int = 0
+    # Set for rules of tiered (cluster-scoped) policies only; NetworkPolicy rules keep defaults.
+    kind: str = "NetworkPolicy"
+    tier: str = ""
+    priority: int | None = None
+    rule_name: str = ""
+    action: str = "allow"
 
     @property
     def policy_id(self) -> str:
+        if self.kind != "NetworkPolicy":
+            return f"{self.kind}/{self.policy_name}"
         return f"{self.policy_namespace}/{self.policy_name}"
 
     def as_dict(self) -> dict:
+        out = self._np_dict()
+        if self.kind != "NetworkPolicy":
+            out.update(
+                kind=self.kind,
+                tier=self.tier,
+                priority=self.priority,
+                rule_name=self.rule_name,
+                action=self.action,
+            )
+        return out
+
+    def _np_dict(self) -> dict:
         return {
             "policy": self.policy_id,
             "policy_namespace": self.policy_namespace,

@@ -8,6 +8,8 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from netviz.k8s.clusterpolicy import API_VERSIONS as ADMIN_API_VERSIONS
+from netviz.k8s.clusterpolicy import build_admin_policy, peer_warnings
 from netviz.k8s.fields import Reporter, describe, line_of
 from netviz.k8s.model import (
     NS_NAME_LABEL,
@@ -18,6 +20,7 @@ from netviz.k8s.model import (
     Problem,
     Source,
 )
+from netviz.k8s.nodes import build_node
 from netviz.k8s.policy import build_policy
 from netviz.k8s.validate import parse_meta
 from netviz.k8s.workloads import Workload, build_workload, fold
@@ -44,6 +47,8 @@ _API_VERSIONS = {
     "Job": "batch/v1",
     "CronJob": "batch/v1",
     "NetworkPolicy": "networking.k8s.io/v1",
+    "Node": "v1",
+    **ADMIN_API_VERSIONS,
 }
 
 
@@ -102,6 +107,8 @@ class _Reader:
         self.namespaces: dict[str, Namespace] = {}
         self.workloads: dict[tuple[str, str, str], Workload] = {}
         self.policies: dict[tuple[str, str], Policy] = {}
+        self.admin_policies: dict[tuple[str, str], object] = {}
+        self.nodes: dict[str, object] = {}
         self.ignored: list[tuple[str, str, Source]] = []
         self.warned_parser = False
 
@@ -282,6 +289,14 @@ class _Reader:
             policy = build_policy(value, rep, text.lines(span[0], span[1]))
             if policy is not None:
                 self._keep(self.policies, (policy.namespace, policy.name), policy, rep)
+        elif kind in ADMIN_API_VERSIONS:
+            admin = build_admin_policy(value, kind, rep, text.lines(span[0], span[1]))
+            if admin is not None:
+                self._keep(self.admin_policies, (kind, admin.name), admin, rep)
+        elif kind == "Node":
+            node = build_node(value, rep)
+            if node is not None:
+                self._keep(self.nodes, node.name, node, rep)
         elif kind in WORKLOAD_KINDS:
             workload = build_workload(value, kind, rep)
             if workload is not None:
@@ -369,12 +384,15 @@ class _Reader:
                 namespaces[ns] = Namespace(ns, {NS_NAME_LABEL: ns}, declared=False)
         if self.namespaces:
             self._warn_undeclared_policy_namespaces()
+        self.problems.extend(peer_warnings(self.admin_policies.values(), bool(self.nodes)))
         return Cluster(
             namespaces=tuple(namespaces[n] for n in sorted(namespaces)),
             endpoints=tuple(endpoints),
             policies=tuple(self.policies.values()),
             problems=tuple(self.problems),
             ignored=tuple(self.ignored),
+            admin_policies=tuple(self.admin_policies.values()),
+            nodes=tuple(self.nodes.values()),
         )
 
 

@@ -216,6 +216,9 @@ class Cluster:
     policies: tuple[Policy, ...] = ()
     problems: tuple[Problem, ...] = ()
     ignored: tuple[tuple[str, str, Source], ...] = ()
+    # ClusterNetworkPolicy / AdminNetworkPolicy / BaselineAdminNetworkPolicy (netviz.k8s.tiermodel)
+    admin_policies: tuple = ()
+    nodes: tuple = ()  # NodeObject, from kind: Node
 
     @property
     def errors(self) -> tuple[Problem, ...]:
