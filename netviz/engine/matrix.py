@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from netviz.engine.classes import refine
-from netviz.engine.decide import decide
+from netviz.engine.decide import Decider
 from netviz.engine.peers import Compiled, CompiledRule
 from netviz.engine.program import Program
 
@@ -54,7 +54,7 @@ class Matrix:
         def on_nodes(mask):
             return np.concatenate([mask, ext])
 
-        def named(direction):
+        def named(direction, by_key=False):
             keys = sorted(
                 {(s.protocol, s.port) for r in c.rules if r.direction == direction for s in r.named}
                 | {
@@ -64,9 +64,11 @@ class Matrix:
                     for s in r.named
                 }
             )
-            return [
-                np.array([(d or {}).get(k, 0) for d in nodes.named], dtype=np.int64) for k in keys
-            ]
+            out = {
+                k: np.array([(d or {}).get(k, 0) for d in nodes.named], dtype=np.int64)
+                for k in keys
+            }
+            return out if by_key else list(out.values())
 
         def peer_features(direction):
             seen: dict[int, np.ndarray] = {}
@@ -110,17 +112,13 @@ class Matrix:
         self.es_policies = _selecting(self.egress_policies, self.es_rep, ext)
         self.id_policies = _selecting(self.ingress_policies, self.id_rep, ext)
         self.egress = self._egress_matrix()
+        self.decider = None
         if self.program is not None:
-            self.egress = decide(
-                self.program,
-                "egress",
-                self.es_rep,
-                self.ed_rep,
-                0,
-                self.all_words,
-                self._rule_words,
-                None if self.general else self.egress,
+            named_nodes = {d: named(d, by_key=True) for d in ("ingress", "egress")}
+            self.decider = Decider(
+                self.program, named_nodes, self.all_words, self._rule_words, self.general
             )
+            self.egress = self.decider.compose("egress", self.es_rep, self.ed_rep, self.egress)
         self.egress_any = _nonzero(self.egress)
         self._plan_ingress()
 
@@ -216,38 +214,29 @@ class Matrix:
             for k, part_rows in zip(parts[firsts].tolist(), np.split(rows, cuts), strict=True):
                 cols, words = self._in_parts[k]
                 block[np.ix_(part_rows, cols)] |= words
-        if self.program is not None:
-            block = decide(
-                self.program,
-                "ingress",
-                self.is_rep[lo:hi],
-                self.id_rep,
-                1,
-                self.all_words,
-                self._rule_words,
-                None if self.general else block,
-            )
+        if self.decider is not None:
+            block = self.decider.compose("ingress", self.is_rep[lo:hi], self.id_rep, block)
         self._block, self._block_any = block, _nonzero(block)
         self._block_lo, self._block_hi = lo, hi
 
     def ingress_cell(self, is_: int, id_: int) -> np.ndarray:
         """One ingress cell, computed directly (for the few places that need a column)."""
-        if self.program is not None:
-            rows, cols = self.is_rep[is_ : is_ + 1], self.id_rep[id_ : id_ + 1]
-            return decide(self.program, "ingress", rows, cols, 1, self.all_words, self._rule_words)[
-                0, 0
-            ]
         policies = self.id_policies[id_]
         if not policies:
-            return self.all_words
-        src, dst = int(self.is_rep[is_]), int(self.id_rep[id_])
-        named = self.compiled.nodes.named[dst]
-        mask = 0
-        for p in policies:
-            for r in p.rules["ingress"]:
-                if r.match[src]:
-                    mask |= r.mask_at(self.atoms, named)
-        return self.words(mask)
+            union = self.all_words
+        else:
+            src, dst = int(self.is_rep[is_]), int(self.id_rep[id_])
+            named = self.compiled.nodes.named[dst]
+            mask = 0
+            for p in policies:
+                for r in p.rules["ingress"]:
+                    if r.match[src]:
+                        mask |= r.mask_at(self.atoms, named)
+            union = self.words(mask)
+        if self.decider is None:
+            return union
+        rows, cols = self.is_rep[is_ : is_ + 1], self.id_rep[id_ : id_ + 1]
+        return self.decider.compose("ingress", rows, cols, union[None, None, :])[0, 0]
 
     def allowed_from(self, src: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Destination classes with something allowed from class `src`: (classes, allowed atom

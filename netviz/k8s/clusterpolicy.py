@@ -235,8 +235,9 @@ def _rule(item: dict, direction: str, kind: str, path: str, rep: Reporter, line:
     action = _ACTIONS[kind].get(written) if isinstance(written, str) else None
     if action is None:
         allowed = ", ".join(_ACTIONS[kind])
-        shown = "missing" if written is None else describe(written)
-        rep.error(line_of(item, "action", line), f"{path}.action: {shown}; {kind} allows {allowed}")
+        shown = f'"{written}"' if isinstance(written, str) else describe(written)
+        problem = "is required" if written is None else f"{shown} is not a {kind} action;"
+        rep.error(line_of(item, "action", line), f"{path}.action: {problem} use {allowed}")
     peers = _peers(item, peer_key, direction, kind, path, rep, line)
     ports = _ports(item, port_key, kind, path, rep, line)
     aline = line_of(item, "action", line)
