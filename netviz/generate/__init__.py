@@ -101,8 +101,9 @@ def check(cluster: Cluster, result: Generated) -> Check:
     endpoints = {e.id: e for e in ev.nodes.endpoints}
     idents = result_idents(result)
     reasons = {}
-    for src, dst, _ports in diff.extra + diff.missing:
-        reasons[(_id(src), _id(dst))] = _reasons(src, dst, endpoints, idents)
+    for kind, entries in (("extra", diff.extra), ("missing", diff.missing)):
+        for src, dst, _ports in entries:
+            reasons[(_id(src), _id(dst))] = _reasons(kind, src, dst, endpoints, idents)
     scope = result.selection.scope
     touching = sum(
         1
@@ -129,7 +130,11 @@ def _id(side: Side) -> str:
     return side.id if isinstance(side, Piece) else side
 
 
-def _reasons(src: Side, dst: Side, endpoints: dict, idents: dict[str, int]) -> tuple[str, ...]:
+def _reasons(
+    kind: str, src: Side, dst: Side, endpoints: dict, idents: dict[str, int]
+) -> tuple[str, ...]:
+    """Why a pair differs: a selector shared by identical labels (broader), a hostNetwork pod
+    (its own side cannot be restricted: more), one without a host IP (cannot be named: fewer)."""
     out = []
     for side in (src, dst):
         if isinstance(side, str):
@@ -137,7 +142,8 @@ def _reasons(src: Side, dst: Side, endpoints: dict, idents: dict[str, int]) -> t
                 out.append("same-labels")
             e = endpoints.get(side)
             if e is not None and e.host_network:
-                out.append("host-network" if e.host_ip else "host-network-no-ip")
+                no_ip = kind == "missing" and not e.host_ip
+                out.append("host-network-no-ip" if no_ip else "host-network")
     return tuple(dict.fromkeys(out))
 
 
