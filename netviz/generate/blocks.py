@@ -7,9 +7,9 @@ eight CIDRs: at every prefix that the set covers in part, the cheaper of "split 
 
 from __future__ import annotations
 
-import ipaddress
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 
 from netviz.generate.pairs import Piece, address
 
@@ -32,10 +32,16 @@ def _cidr(version: int, start: int, prefix: int) -> str:
     return f"{address(version, start)}/{prefix}"
 
 
-def _cover(version: int, start: int, end: int) -> list[str]:
-    first = ipaddress.ip_address(address(version, start))
-    last = ipaddress.ip_address(address(version, end))
-    return [str(n) for n in ipaddress.summarize_address_range(first, last)]
+def _cover(bits: int, start: int, end: int) -> list[tuple[int, int]]:
+    """The fewest CIDRs (start, prefix length) covering start..end exactly."""
+    out = []
+    while start <= end:
+        size = (start & -start) if start else 1 << bits
+        while size > end - start + 1:
+            size >>= 1
+        out.append((start, bits - size.bit_length() + 1))
+        start += size
+    return out
 
 
 class _Solver:
@@ -52,39 +58,50 @@ class _Solver:
         j = bisect_right(self.starts, hi)
         return [(max(a, lo), min(b, hi)) for a, b in self.intervals[i:j]]
 
-    def solve(self, start: int, prefix: int) -> tuple[int, list[Block]]:
+    def solve(self, start: int, prefix: int) -> tuple[int, list[tuple]]:
+        """(cost, [((start, prefix), [(start, prefix) excepted...])]) for the prefix's part."""
         size = 1 << (self.bits - prefix)
         lo, hi = start, start + size - 1
         parts = self._inside(lo, hi)
         if not parts:
             return 0, []
-        cidr = _cidr(self.version, start, prefix)
+        cidr = (start, prefix)
         if parts == [(lo, hi)]:
             return 1, [(cidr, ())]
         half = size >> 1
         cost_a, blocks_a = self.solve(start, prefix + 1)
         cost_b, blocks_b = self.solve(start + half, prefix + 1)
         split = (cost_a + cost_b, blocks_a + blocks_b)
-        excepts: list[str] = []
+        excepts: list[tuple[int, int]] = []
         cur = lo
         for a, b in parts:
             if a > cur:
-                excepts += _cover(self.version, cur, a - 1)
+                excepts += _cover(self.bits, cur, a - 1)
             cur = b + 1
         if cur <= hi:
-            excepts += _cover(self.version, cur, hi)
+            excepts += _cover(self.bits, cur, hi)
         whole = (1 + len(excepts), [(cidr, tuple(excepts))])
         return whole if whole[0] < split[0] else split
 
 
 def ip_blocks(pieces: Iterable[Piece]) -> list[Block]:
     """ipBlocks (cidr, excepts) matching exactly the addresses of `pieces`, IPv4 first."""
+    return list(_blocks(tuple(sorted(set(pieces)))))
+
+
+@lru_cache(maxsize=4096)
+def _blocks(pieces: tuple[Piece, ...]) -> tuple[Block, ...]:
+    # Many workloads reach the same outside addresses: each set is solved once.
     out: list[Block] = []
-    by_version: dict[int, list[Piece]] = {4: [], 6: []}
-    for p in pieces:
-        by_version[p.version].append(p)
     for version in (4, 6):
-        if by_version[version]:
-            _, blocks = _Solver(version, _merged(by_version[version])).solve(0, 0)
-            out += blocks
-    return out
+        mine = [p for p in pieces if p.version == version]
+        if mine:
+            _, blocks = _Solver(version, _merged(mine)).solve(0, 0)
+            for (start, prefix), excepts in blocks:
+                out.append(
+                    (
+                        _cidr(version, start, prefix),
+                        tuple(_cidr(version, a, n) for a, n in excepts),
+                    )
+                )
+    return tuple(out)

@@ -152,7 +152,8 @@ class Builder:
                     ident = self.ident[subject]
                     if self.endpoints[subject].namespace in self.selection.scope:
                         row = table[ident.members]
-                        row[other] = row.get(other, PortSet.empty()) | ports
+                        before = row.get(other)
+                        row[other] = ports if before is None else before | ports
         for ns in scope:
             plan.policies.append(
                 GeneratedPolicy(

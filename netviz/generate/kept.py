@@ -133,8 +133,10 @@ def select(
     dns_added = []
     if dns:
         for key, ports in inside.items():
+            if key[1] not in dns_endpoints:
+                continue
             extra = ports & (DNS_PORTS - kept.get(key, PortSet.empty()))
-            if key[1] in dns_endpoints and extra:
+            if extra:
                 kept[key] = kept.get(key, PortSet.empty()) | extra
                 dns_added.append((*key, extra))
     return Selection(
