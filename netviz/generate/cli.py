@@ -114,7 +114,9 @@ def execute(
             written[name[: -len(".yaml")]] = target
     except OSError as e:
         raise Usage(f"cannot write {output}: {e.strerror or e}") from None
-    stdout.write("\n".join(summary(result, written)) + "\n")
+    # --verbosity 2 lists every pair the check found, not the first few of each kind.
+    limit = None if verbosity > 1 else 20
+    stdout.write("\n".join(summary(result, written, limit)) + "\n")
     assert result.check is not None
     if not result.check.exact:
         return Outcome(EXIT_DIFFERS, "the generated policies do not reproduce the kept connections")

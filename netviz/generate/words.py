@@ -47,7 +47,8 @@ def describe_note(note: Note) -> str:
     return f"{note.code}: {ids}"
 
 
-def describe_check(check: Check, kept: int) -> list[str]:
+def describe_check(check: Check, kept: int, limit: int | None = 20) -> list[str]:
+    """The check in words; at most `limit` pairs listed per kind (None: all)."""
     if check.exact:
         return [
             "Check: exact. Evaluated again with the workloads, the generated policies allow "
@@ -58,19 +59,29 @@ def describe_check(check: Check, kept: int) -> list[str]:
         f"Check: DIFFERS. Evaluated again, the generated policies allow {len(diff.extra)} "
         f"connection(s) more and {len(diff.missing)} fewer than kept:"
     ]
+    counts: dict[str, int] = {}
     for sign, entries in (("+", diff.extra), ("-", diff.missing)):
-        for src, dst, ports in entries:
+        for i, (src, dst, ports) in enumerate(entries):
             why = check.reasons.get((side_id(src), side_id(dst)), ())
+            for w in why or ("unexplained",):
+                counts[w] = counts.get(w, 0) + 1
+            if limit is not None and i >= limit:
+                continue
             text = f"  {sign} {side_id(src)} => {side_id(dst)} : {ports}"
             if why:
                 text += "  (" + "; ".join(REASONS.get(w, w) for w in why) + ")"
             lines.append(text)
+        if limit is not None and len(entries) > limit:
+            lines.append(f"  {sign} ... and {len(entries) - limit} more")
+    lines.append(
+        "  Why: " + ", ".join(f"{REASONS.get(w, w)}: {n}" for w, n in sorted(counts.items()))
+    )
     for p in check.problems:
         lines.append(f"  generated YAML rejected: {p.source}: {p.message}")
     return lines
 
 
-def summary(result: Generated, written: dict[str, str]) -> list[str]:
+def summary(result: Generated, written: dict[str, str], limit: int | None = 20) -> list[str]:
     """Lines for stdout: what was written where, the notes, the check."""
     counts: dict[str, int] = {}
     for p in result.plan.policies:
@@ -86,5 +97,5 @@ def summary(result: Generated, written: dict[str, str]) -> list[str]:
         lines.append("Notes:")
         lines += [f"  - {describe_note(n)}" for n in result.notes]
     if result.check is not None:
-        lines += describe_check(result.check, kept)
+        lines += describe_check(result.check, kept, limit)
     return lines
