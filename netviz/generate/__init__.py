@@ -73,6 +73,9 @@ def generate(
     current = connectivity(ev.analysis())
     selection = select(ev, current, scope, keep, dns)
     plan = Builder(ev.nodes.endpoints, selection, dns).plan()
+    loopback = [e for e in keep or () if e.problem == "loopback"]
+    if loopback:
+        plan.notes.append(Note("loopback", count=len(loopback)))
     result = Generated(plan, selection, render_files(plan), keep)
     if verify:
         result.check = check(cluster, result)

@@ -30,7 +30,8 @@ class Note:
     "host-network-no-ip" (no host IP either: no rule can name it as a peer),
     "dns-assumed" (no kube-dns in the input: DNS egress allowed to where it usually runs),
     "dns-kept" (DNS connections kept although the keep file left them out),
-    "not-allowed-now" (keep entries not allowed now: generating never adds connectivity).
+    "not-allowed-now" (keep entries not allowed now: generating never adds connectivity),
+    "loopback" (keep entries from a bare pod to itself: always allowed, no policy applies).
     """
 
     code: str

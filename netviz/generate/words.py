@@ -44,6 +44,11 @@ def describe_note(note: Note) -> str:
             f"{note.count} keep entr{'y is' if note.count == 1 else 'ies are'} not allowed now and "
             "left out: generating keeps connections, it never adds them."
         )
+    if note.code == "loopback":
+        return (
+            f"{note.count} keep entr{'y goes' if note.count == 1 else 'ies go'} from a bare pod to "
+            "itself: that is loopback, always allowed, and no policy can change it."
+        )
     return f"{note.code}: {ids}"
 
 

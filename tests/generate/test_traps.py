@@ -317,3 +317,24 @@ def test_the_output_is_the_same_bytes_every_time():
         ),
     )
     assert generate(c).files == generate(c).files
+
+
+def test_a_keep_entry_from_a_bare_pod_to_itself_is_loopback_and_said_so():
+    c = cluster(namespace("a"), pod("a", "x", {"app": "x"}))
+    keep = keep_entries(c, [{"src": "a/x[Pod]", "dst": "a/x[Pod]"}])
+    result = generate(c, keep, dns=False)
+    assert result.check.exact
+    assert "loopback" in codes(result)
+    assert sorted(policies_of(result, "a")) == ["default-deny"]
+
+
+def test_generate_and_whatif_import_without_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, netviz.generate.cli, netviz.whatif, netviz.whatif.jsonout; "
+        "assert 'django' not in sys.modules, 'django imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
