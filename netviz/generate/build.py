@@ -271,13 +271,33 @@ class Builder:
                     else {"namespaceSelector": _ns_selector(peer_ns)}
                 )
                 continue
-            for g in sorted(members):
-                sel = selector_dict(self.ident[g[0]].selector)
+            for sel in self._selectors(members):
                 if peer_ns == ns:
                     out.append({"podSelector": sel})
                 else:
                     out.append({"namespaceSelector": _ns_selector(peer_ns), "podSelector": sel})
         return out
+
+    def _selectors(self, members: set[tuple[str, ...]]) -> list[dict]:
+        """Selectors for these workloads of one namespace. Those picked out by one label of the
+        same key are one `In` expression: each value belongs to its workload alone, so the
+        expression matches exactly them (and reads as the list it is)."""
+        by_key: dict[str, list[str]] = defaultdict(list)
+        out = []
+        for g in sorted(members):
+            sel = self.ident[g[0]].selector
+            if len(sel.match_labels) == 1 and not sel.match_expressions:
+                key, value = sel.match_labels[0]
+                by_key[key].append(value)
+            else:
+                out.append(selector_dict(sel))
+        for key, values in by_key.items():
+            if len(values) == 1:
+                out.append({"matchLabels": {key: values[0]}})
+            else:
+                expr = {"key": key, "operator": "In", "values": sorted(values)}
+                out.append({"matchExpressions": [expr]})
+        return sorted(out, key=lambda sel: json.dumps(sel, sort_keys=True))
 
 
 def _ports_key(ports: PortSet) -> tuple:

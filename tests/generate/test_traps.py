@@ -338,3 +338,46 @@ def test_generate_and_whatif_import_without_django():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_peers_told_apart_by_one_label_of_the_same_key_are_one_in_expression():
+    c = cluster(
+        namespace("a"),
+        namespace("b"),
+        pod("a", "db", {"app": "db"}),
+        *[pod("b", name, {"app": name, "team": "t"}) for name in ("web", "api", "cron")],
+        pod("b", "other", {"app": "other", "team": "t"}),
+        netpol(
+            "a",
+            "db-in",
+            {},
+            ["Ingress"],
+            ingress=[
+                {
+                    "from": [
+                        {
+                            "namespaceSelector": {},
+                            "podSelector": {
+                                "matchExpressions": [
+                                    {"key": "app", "operator": "NotIn", "values": ["other"]}
+                                ]
+                            },
+                        }
+                    ]
+                }
+            ],
+        ),
+    )
+    result = generate(c, namespace="a", dns=False)
+    assert result.check.exact
+    peers = policies_of(result, "a")["allow-ingress-db"]["spec"]["ingress"][0]["from"]
+    assert peers == [
+        {
+            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "b"}},
+            "podSelector": {
+                "matchExpressions": [
+                    {"key": "app", "operator": "In", "values": ["api", "cron", "web"]}
+                ]
+            },
+        },
+    ]
