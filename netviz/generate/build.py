@@ -155,6 +155,9 @@ class Builder:
                         row = table[ident.members]
                         before = row.get(other)
                         row[other] = ports if before is None else before | ports
+        by_ns: dict[str, dict[tuple[str, ...], Identity]] = defaultdict(dict)
+        for e, i in self.ident.items():
+            by_ns[self.endpoints[e].namespace][i.members] = i
         for ns in scope:
             plan.policies.append(
                 GeneratedPolicy(
@@ -167,12 +170,7 @@ class Builder:
             if self.dns and not self.selection.has_dns:
                 plan.policies.append(GeneratedPolicy(ns, "allow-dns-egress", dns_policy(ns), "dns"))
                 plan.notes.append(Note("dns-assumed", ns))
-            groups = sorted(
-                {
-                    i.members: i for e, i in self.ident.items() if self.endpoints[e].namespace == ns
-                }.values(),
-                key=lambda i: i.members,
-            )
+            groups = sorted(by_ns.get(ns, {}).values(), key=lambda i: i.members)
             names = self._names(groups)
             for ident in groups:
                 if not ident.exact:
@@ -186,9 +184,8 @@ class Builder:
                     if not rules:
                         continue
                     name = _name(f"allow-{direction}", names[ident.members])
-                    key = "ingress" if direction == "ingress" else "egress"
                     manifest = policy_manifest(
-                        ns, name, subject, [direction.capitalize()], **{key: rules}
+                        ns, name, subject, [direction.capitalize()], **{direction: rules}
                     )
                     plan.policies.append(
                         GeneratedPolicy(ns, name, manifest, direction, ident.members, count)
@@ -213,10 +210,16 @@ class Builder:
         count: dict[str, int] = defaultdict(int)
         for e in first.values():
             count[e.name] += 1
-        return {
-            k: e.name if count[e.name] == 1 else f"{e.name}-{e.kind.lower()}"
-            for k, e in first.items()
-        }
+        out: dict[tuple[str, ...], str] = {}
+        taken: set[str] = set()
+        for k, e in first.items():
+            name = e.name if count[e.name] == 1 else f"{e.name}-{e.kind.lower()}"
+            base, n = name, 2
+            while name in taken:  # Deployment "x-pod" beside Pod "x" and Deployment "x"
+                name, n = f"{base}-{n}", n + 1
+            taken.add(name)
+            out[k] = name
+        return out
 
     def _rules(
         self, ns: str, peers: dict[Side, PortSet], plan: Plan, direction: str

@@ -381,3 +381,17 @@ def test_peers_told_apart_by_one_label_of_the_same_key_are_one_in_expression():
             },
         },
     ]
+
+
+def test_policy_names_stay_unique_when_workload_names_clash():
+    c = cluster(
+        namespace("a"),
+        pod("a", "x", {"app": "x", "kind": "pod"}),
+        deployment("a", "x", {"app": "x"}),
+        deployment("a", "x-pod", {"app": "x-pod"}),
+    )
+    result = generate(c, dns=False)
+    names = [p.name for p in result.plan.policies]
+    assert len(names) == len(set(names)), names
+    assert "allow-ingress-x-deployment" in names
+    assert result.check.exact
