@@ -58,7 +58,8 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         "--no-dns",
         dest="dns",
         action="store_false",
-        help="do not keep DNS egress to kube-dns unless the keep file lists it",
+        help="keep DNS egress to kube-dns only where the keep file lists it, and add no "
+        "allow-dns-egress policy when kube-dns is not in the input",
     )
 
 
