@@ -71,3 +71,15 @@ def test_a_range_with_a_hole_is_one_block_with_an_except():
         Piece(4, int(ipaddress.ip_address("10.0.3.16")), 2**32 - 1),
     ]
     assert ip_blocks(pieces) == [("0.0.0.0/0", ("10.0.3.15/32",))]
+
+
+def test_every_generated_policy_of_a_synthetic_cluster_reads_back_as_its_manifest():
+    from netviz.generate import generate
+    from tests.engine.synthetic import synthetic_cluster
+
+    result = generate(synthetic_cluster(namespaces=4, apps=9), verify=False)
+    assert len(result.plan.policies) > 40
+    for p in result.plan.policies:
+        assert yaml.safe_load(to_yaml(p.manifest)) == p.manifest, p.name
+    docs = [d for text in result.files.values() for d in yaml.safe_load_all(text) if d]
+    assert docs == [p.manifest for p in result.plan.policies]
