@@ -55,10 +55,10 @@ def test_it_prints_what_manage_py_prints_with_the_same_status(args):
 
 def test_it_runs_without_importing_django():
     code = (
-        "import sys, runpy; sys.argv = ['netviz', 'lint', %r, '--format', 'json'];"
+        f"import sys; sys.argv = ['netviz', 'lint', {str(LINT_SHOP)!r}, '--format', 'json'];"
         "from netviz.cli.main import main; status = main();"
         "assert 'django' not in sys.modules, 'django imported'; sys.exit(status)"
-    ) % str(LINT_SHOP)
+    )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
@@ -118,4 +118,7 @@ def test_diff_md_cuts_long_lists_and_links_the_review_when_given_a_base_url():
     assert md.index("| connections |") < md.index("<details>")
     assert "<summary>Connections added (" in md
     assert "… and " in md and " more (`netviz diff --format json` lists them all)" in md
-    assert "](https://netviz.example/r/TOKEN/edge/kube-system~coredns~Deployment/monitoring~prometheus~Deployment/)" in md
+    assert (
+        "](https://netviz.example/r/TOKEN/edge/kube-system~coredns~Deployment/monitoring~prometheus~Deployment/)"
+        in md
+    )

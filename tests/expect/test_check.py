@@ -15,6 +15,7 @@ import pytest
 from netviz.engine import Evaluator
 from netviz.expect import check, parse_expectations
 from netviz.k8s import load_paths
+from tests.cli.test_sarif import assert_sarif
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = ROOT / "tests" / "golden" / "shop" / "input"
@@ -134,6 +135,7 @@ def test_a_bad_expectations_file_is_a_usage_error_with_every_line(repo):
 def test_sarif_and_junit_point_at_the_statement(repo):
     sarif = netviz("check", "k8s", "--expect", "netviz-expect.yaml", "-f", "sarif", cwd=repo)
     assert sarif.returncode == 1
+    assert_sarif(json.loads(sarif.stdout))
     (run,) = json.loads(sarif.stdout)["runs"]
     (result,) = run["results"]
     assert result["ruleId"] == "expect-deny"
