@@ -116,3 +116,10 @@ def test_every_error_is_reported_with_its_line():
 )
 def test_a_bad_file_says_where_and_why(text, message):
     assert message in errors(text)[0]
+
+
+def test_an_alias_bomb_is_refused_with_a_line_not_expanded():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]
+    found = errors("\n".join(lines) + "\nexpect: [{deny: {from: '*a11', to: c/d}}]\n")
+    assert found and "alias" in found[0].lower()
