@@ -195,6 +195,8 @@ class Policy:
     egress: tuple[Rule, ...] = ()
     source: Source | None = None
     text: str = field(default="", compare=False, hash=False)
+    # String-valued metadata.annotations (netviz.dev/accept and its reason are read from here).
+    annotations: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def id(self) -> str:

@@ -18,6 +18,7 @@ from netviz.engine import Evaluator
 from netviz.findings import count_by_severity, run_checks
 from netviz.formats import analysis_to_json, render_connections
 from netviz.k8s import Limits, load_texts
+from netviz.web import expectations
 from netviz.web.models import Export, Review, Revision, UploadedFile, encode_connection
 
 # Formats rendered once at upload; JSON is kept as text too so downloads match the CLI byte for byte.
@@ -87,7 +88,8 @@ class _Computed:
 def analyse(files: list[Upload]) -> _Computed:
     """Parse and evaluate; refuse only when no endpoint and no policy could be read at all."""
     check_size(files)
-    cluster = load_texts([(f.name, f.content) for f in files], limits=reader_limits())
+    manifests, expect = expectations.split(files)
+    cluster = load_texts([(f.name, f.content) for f in manifests], limits=reader_limits())
     report = {
         "errors": [p.as_dict() for p in cluster.errors],
         "warnings": [p.as_dict() for p in cluster.warnings],
@@ -105,6 +107,8 @@ def analyse(files: list[Upload]) -> _Computed:
     analysis = evaluator.analysis()
     problems = cluster.problems
     report["findings"] = count_by_severity(run_checks(cluster, evaluator))
+    if expect is not None:
+        report["expectations"] = expectations.report(expect.name, expect.content, evaluator)
     return _Computed(
         report=report,
         analysis=analysis_to_json(analysis, problems),
