@@ -236,6 +236,7 @@ class _Reader:
         line: int,
         span: tuple[int, int],
         text: _SourceText,
+        inherit: tuple[str, str] | None = None,
     ) -> None:
         if self.full:
             return
@@ -258,6 +259,11 @@ class _Reader:
             self.problems.extend(rep.problems)
             return
         kind, api_version = value.get("kind"), value.get("apiVersion")
+        if inherit is not None:
+            # Items of a typed list (PodList, ...) as the API server returns them carry no kind or
+            # apiVersion of their own: the list's say what they are.
+            kind = inherit[0] if kind is None else kind
+            api_version = inherit[1] if api_version is None else api_version
         for field_name, field_value in (("kind", kind), ("apiVersion", api_version)):
             if field_value is None:
                 rep.error(line, f"document has no {field_name}: not a Kubernetes object")
@@ -305,10 +311,11 @@ class _Reader:
         after = [ln for ln in lines.values() if ln > items_line] if isinstance(lines, dict) else []
         list_end = min(after) - 1 if after else span[1]
         starts = [line_of(items, i, line) for i in range(len(items))]
+        inherit = _typed_list_item(rep.kind or "", value.get("apiVersion"))
         for i, item in enumerate(items):
             start = starts[i]
             end = starts[i + 1] - 1 if i + 1 < len(starts) and starts[i + 1] > start else list_end
-            self._object(item, rep.file, rep.doc, start, (start, max(start, end)), text)
+            self._object(item, rep.file, rep.doc, start, (start, max(start, end)), text, inherit)
 
     def _ignore(self, value: dict, kind: str, api_version: str, rep: Reporter) -> None:
         meta = value.get("metadata")
@@ -376,6 +383,17 @@ class _Reader:
             problems=tuple(self.problems),
             ignored=tuple(self.ignored),
         )
+
+
+def _typed_list_item(list_kind: str, api_version: object) -> tuple[str, str] | None:
+    """(kind, apiVersion) of the items of a typed list: `PodList` of v1 → (`Pod`, `v1`).
+
+    The generic `List` (what `kubectl get -o yaml` prints) has items that name their own kind.
+    """
+    kind = list_kind[: -len("List")]
+    if not kind or not isinstance(api_version, str) or not api_version:
+        return None
+    return kind, api_version
 
 
 def _display(key: object) -> str:
