@@ -95,7 +95,7 @@ def test_an_item_that_names_its_own_kind_keeps_it():
 
 
 def test_items_of_a_generic_list_without_a_kind_are_still_errors():
-    cluster = load("apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n")
+    cluster = load("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, metadata: {name: a}}\n")
     (error,) = cluster.errors
     assert error.source.line == 4 and "has no kind" in error.message
 
