@@ -70,3 +70,16 @@ def test_it_reads_manifests_from_stdin_given_a_dash():
     lines = done.stdout.splitlines()
     assert lines[0] == "src,dst,connection"
     assert "demo/client[Pod],demo/web[Pod],All Connections" in lines
+
+
+def test_it_exits_1_on_documents_joined_without_a_separator_and_prints_the_rest(tmp_path):
+    from tests.k8s.test_joined import BACKEND, DENY_ALL, NAMESPACE_AND_APP
+
+    (tmp_path / "all.yaml").write_text(NAMESPACE_AND_APP + BACKEND + DENY_ALL)
+    (tmp_path / "pods.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: demo}\n"
+    )
+    done = manage("analyze", str(tmp_path))
+    assert done.returncode == 1
+    assert "two documents joined without `---`?" in done.stderr
+    assert "demo/a[Pod]" in done.stdout
