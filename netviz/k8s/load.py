@@ -18,9 +18,10 @@ from netviz.k8s.model import (
     Problem,
     Source,
 )
+from netviz.k8s.owners import fold, selector_keys
 from netviz.k8s.policy import build_policy
 from netviz.k8s.validate import parse_meta
-from netviz.k8s.workloads import Workload, build_workload, fold
+from netviz.k8s.workloads import Workload, build_workload
 from netviz.k8s.yamlsrc import (
     HAVE_LIBYAML,
     LINE_BREAK,
@@ -58,9 +59,12 @@ class Limits:
     max_nodes_per_document: int = 200_000
 
 
-def load_paths(paths: list[str], limits: Limits | None = None) -> Cluster:
-    """Files, directories (recursive .yaml/.yml/.json, sorted, hidden ones skipped), "-" for stdin."""
-    reader = _Reader(limits or Limits())
+def load_paths(paths: list[str], limits: Limits | None = None, pods: bool = False) -> Cluster:
+    """Files, directories (recursive .yaml/.yml/.json, sorted, hidden ones skipped), "-" for stdin.
+
+    `pods`: every Pod is an endpoint of its own instead of being folded into its workload.
+    """
+    reader = _Reader(limits or Limits(), pods)
     with _no_gc():
         for path in paths:
             try:
@@ -70,9 +74,11 @@ def load_paths(paths: list[str], limits: Limits | None = None) -> Cluster:
         return reader.finish()
 
 
-def load_texts(files: list[tuple[str, bytes | str]], limits: Limits | None = None) -> Cluster:
-    """Named texts, e.g. uploads: [(file name, bytes or str), ...]."""
-    reader = _Reader(limits or Limits())
+def load_texts(
+    files: list[tuple[str, bytes | str]], limits: Limits | None = None, pods: bool = False
+) -> Cluster:
+    """Named texts, e.g. uploads: [(file name, bytes or str), ...]; `pods` as in load_paths."""
+    reader = _Reader(limits or Limits(), pods)
     with _no_gc():
         for name, data in files:
             reader.add_text(name, data)
@@ -93,8 +99,9 @@ def _no_gc():
 
 
 class _Reader:
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, pods: bool = False) -> None:
         self.limits = limits
+        self.per_pod = pods
         self.total_bytes = 0
         self.documents = 0
         self.full = False  # max_documents reached
@@ -368,8 +375,20 @@ class _Reader:
                 )
             )
 
+    def _watched_keys(self) -> frozenset[str]:
+        """Label keys that some pod selector looks at: pods differing in them are told apart."""
+        selectors = []
+        for policy in self.policies.values():
+            selectors.append(policy.pod_selector)
+            for rule in (*policy.ingress, *policy.egress):
+                selectors.extend(p.pod_selector for p in rule.peers if p.pod_selector)
+        return selector_keys(selectors)
+
     def finish(self) -> Cluster:
-        endpoints = fold(list(self.workloads.values()))
+        endpoints, fold_problems = fold(
+            list(self.workloads.values()), self._watched_keys(), self.per_pod
+        )
+        self.problems.extend(fold_problems)
         namespaces = dict(self.namespaces)
         for ns in [e.namespace for e in endpoints] + [p.namespace for p in self.policies.values()]:
             if ns not in namespaces:

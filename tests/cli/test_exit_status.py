@@ -83,3 +83,25 @@ def test_it_exits_1_on_documents_joined_without_a_separator_and_prints_the_rest(
     assert done.returncode == 1
     assert "two documents joined without `---`?" in done.stderr
     assert "demo/a[Pod]" in done.stdout
+
+
+def test_pods_flag_shows_pods_one_by_one_on_analyze_explain_and_lint(tmp_path):
+    from tests.web.test_real_inputs import PODS_OF_ONE_DEPLOYMENT
+
+    (tmp_path / "pods.yaml").write_text(PODS_OF_ONE_DEPLOYMENT)
+    folded = json.loads(manage("analyze", str(tmp_path), "-f", "json").stdout)
+    assert [e["id"] for e in folded["endpoints"]][0] == "shop/web[Deployment]"
+    assert sum("[" in e["id"] for e in folded["endpoints"]) == 1
+    one_by_one = json.loads(manage("analyze", str(tmp_path), "-f", "json", "--pods").stdout)
+    assert sum("[Pod]" in e["id"] for e in one_by_one["endpoints"]) == 3
+    done = manage(
+        "explain",
+        str(tmp_path),
+        "--pods",
+        "--src",
+        "shop/web-7d77fb55cc-0",
+        "--dst",
+        "shop/web-7d77fb55cc-1",
+    )
+    assert done.returncode == 0, done.stderr
+    assert manage("lint", str(tmp_path), "--pods").returncode == 0

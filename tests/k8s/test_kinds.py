@@ -194,7 +194,7 @@ def test_pods_fold_into_statefulsets_daemonsets_and_cronjobs_via_jobs():
     ]
 
 
-def test_pods_whose_owner_is_absent_or_in_another_namespace_stay_endpoints():
+def test_pods_whose_owner_is_absent_become_that_owner_in_their_own_namespace():
     text = "---\n".join(
         [
             workload("Deployment", "apps/v1"),
@@ -202,7 +202,11 @@ def test_pods_whose_owner_is_absent_or_in_another_namespace_stay_endpoints():
             pod("elsewhere", "10.0.0.2", "StatefulSet/web", ns="other"),
         ]
     )
-    assert names(load(text)) == ["shop/web[Deployment]", "shop/orphan[Pod]", "other/elsewhere[Pod]"]
+    assert names(load(text)) == [
+        "shop/web[Deployment]",
+        "shop/other-abc[ReplicaSet]",
+        "other/web[StatefulSet]",
+    ]
 
 
 def test_a_duplicate_object_replaces_the_earlier_one_with_a_warning_naming_both():

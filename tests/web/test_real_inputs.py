@@ -27,3 +27,46 @@ class JoinedDocumentsTestCase(TestCase):
         self.assertEqual(rows[0], "error")
         first = page.index('data-testid="problem"')
         self.assertIn("two documents joined without `---`?", page[first : first + 2000])
+
+
+POD_TEMPLATE = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-7d77fb55cc-{i}
+  namespace: shop
+  labels: {{app: web, pod-template-hash: 7d77fb55cc}}
+  ownerReferences: [{{kind: ReplicaSet, name: web-7d77fb55cc, controller: true}}]
+spec:
+  containers: [{{name: main}}]
+"""
+PODS_OF_ONE_DEPLOYMENT = "---\n".join(POD_TEMPLATE.format(i=i) for i in range(3))
+
+
+class PodsSettingTestCase(TestCase):
+    def endpoints(self, revision) -> list[str]:
+        return [e["id"] for e in revision.snapshot["endpoints"]]
+
+    def test_it_folds_pods_into_their_workload_by_default(self):
+        self.client.post("/", {"files": multipart([("pods.yaml", PODS_OF_ONE_DEPLOYMENT)])})
+        revision = Review.objects.get().latest_revision()
+        self.assertFalse(revision.pods)
+        self.assertEqual(self.endpoints(revision), ["shop/web[Deployment]"])
+
+    def test_the_review_setting_shows_pods_one_by_one_and_a_new_revision_keeps_it(self):
+        r = self.client.post(
+            "/", {"files": multipart([("pods.yaml", PODS_OF_ONE_DEPLOYMENT)]), "pods": "on"}
+        )
+        review = Review.objects.get()
+        revision = review.latest_revision()
+        self.assertTrue(revision.pods)
+        self.assertEqual(len(self.endpoints(revision)), 3)
+        edit = self.client.get(r["Location"])
+        self.assertContains(edit, 'name="pods" id="id_pods" checked')
+        # The edit form posts the setting it showed; unticked it goes back to workloads.
+        edit_url = r["Location"].split("?")[0]
+        files = multipart([("pods.yaml", PODS_OF_ONE_DEPLOYMENT)])
+        self.client.post(edit_url + "revisions", {"files": files, "mode": "replace"})
+        latest = review.latest_revision()
+        self.assertEqual((latest.number, latest.pods), (2, False))
+        self.assertEqual(self.endpoints(latest), ["shop/web[Deployment]"])

@@ -25,10 +25,11 @@ class Command(NetvizCommand):
             default="text",
             help="output format (default: text)",
         )
+        self.add_pods_argument(parser)
         self.add_output_argument(parser)
 
     def handle(self, *args, paths, format, output, verbosity, **options):
-        cluster = self.load(paths)
+        cluster = self.load(paths, pods=options.get("pods", False))
         analysis = Evaluator(cluster).analysis()
         if self._called_from_command_line:
             # Millions of long-lived objects now: keep the collector from rescanning them while

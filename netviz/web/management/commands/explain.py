@@ -53,10 +53,11 @@ class Command(NetvizCommand):
             "--port", type=port_range, help="only this port or range, e.g. 80 or 8000-8080"
         )
         parser.add_argument("--format", "-f", choices=("text", "json"), default="text")
+        self.add_pods_argument(parser)
         self.add_output_argument(parser)
 
     def handle(self, *args, paths, src, dst, protocol, port, format, output, verbosity, **options):
-        cluster = self.load(paths)
+        cluster = self.load(paths, pods=options.get("pods", False))
         evaluator = Evaluator(cluster)
         try:
             src_id, dst_id = evaluator.resolve(src), evaluator.resolve(dst)

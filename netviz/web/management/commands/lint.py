@@ -49,10 +49,11 @@ class Command(NetvizCommand):
             metavar="CHECK",
             help="leave out a check (repeatable); e.g. --skip unprotected-egress",
         )
+        self.add_pods_argument(parser)
         self.add_output_argument(parser)
 
     def handle(self, *args, paths, format, fail_on, skip, output, verbosity, **options):
-        cluster = self.load(paths)
+        cluster = self.load(paths, pods=options.get("pods", False))
         findings = run_checks(cluster, Evaluator(cluster), skip=skip)
         if format == "json":
             text = render_json(findings, cluster.problems)
