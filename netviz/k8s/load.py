@@ -337,7 +337,7 @@ class _Reader:
 
     def _namespace(self, value: dict, rep: Reporter) -> None:
         meta = parse_meta(value, rep, namespaced=False)
-        if meta is None or rep.errors:
+        if meta is None or rep.fatal:
             return
         name = meta[1]
         labels = {**meta[2], NS_NAME_LABEL: name}

@@ -63,10 +63,11 @@ def build_workload(obj: dict, kind: str, rep: Reporter) -> Workload | None:
     else:
         labels, pod_spec, spec_path = _template(obj, kind, rep)
     ports, host_network = _pod_spec(pod_spec or {}, spec_path, rep, start_line(pod_spec, line))
-    replicas = _replicas(obj, kind, rep)
+    with rep.entry("the replica count"):
+        replicas = _replicas(obj, kind, rep)
     pod_ips, host_ip = _status(obj, rep) if kind == "Pod" else ((), None)
     owner = _owner(obj, rep)
-    if meta is None or rep.errors:
+    if meta is None or rep.fatal:
         return None
     endpoint = Endpoint(
         kind=kind,
@@ -99,12 +100,13 @@ def _template(obj: dict, kind: str, rep: Reporter) -> tuple[dict[str, str], dict
     meta = get_map(value, "metadata", path, rep, start_line(value, line))  # type: ignore[arg-type]
     labels = {}
     if meta is not None:
-        labels = parse_labels(
-            meta.get("labels"),
-            f"{path}.metadata.labels",
-            rep,
-            line_of(meta, "labels", start_line(meta, line)),
-        )
+        with rep.entry("the label" if isinstance(meta.get("labels"), dict) else "its labels"):
+            labels = parse_labels(
+                meta.get("labels"),
+                f"{path}.metadata.labels",
+                rep,
+                line_of(meta, "labels", start_line(meta, line)),
+            )
     pod_spec = get_map(value, "spec", path, rep, start_line(value, line))  # type: ignore[arg-type]
     return labels, pod_spec, f"{path}.spec"
 
@@ -114,23 +116,36 @@ def _pod_spec(
 ) -> tuple[tuple[ContainerPort, ...], bool | None]:
     ports: list[ContainerPort] = []
     for group in ("containers", "initContainers"):
-        containers = get_list(spec, group, path, rep, line) or []
+        with rep.entry(f"{path}.{group}"):
+            containers = get_list(spec, group, path, rep, line) or []
         for i, container in enumerate(containers):
             cpath = f"{path}.{group}[{i}]"
             cline = line_of(containers, i, line)
             if not isinstance(container, dict):
-                rep.error(cline, f"{cpath}: expected a mapping, got {describe(container)}")
+                with rep.entry("the container"):
+                    rep.error(cline, f"{cpath}: expected a mapping, got {describe(container)}")
                 continue
             # Init containers only serve traffic when they are sidecars (restartPolicy Always).
             if group == "initContainers" and container.get("restartPolicy") != "Always":
                 continue
-            items = get_list(container, "ports", cpath, rep, cline) or []
+            with rep.entry("its ports list"):
+                items = get_list(container, "ports", cpath, rep, cline) or []
             for j, item in enumerate(items):
-                port = _container_port(item, f"{cpath}.ports[{j}]", rep, line_of(items, j, cline))
+                shown = _port_shown(item)
+                with rep.entry(f"the port{shown}"):
+                    port = _container_port(
+                        item, f"{cpath}.ports[{j}]", rep, line_of(items, j, cline)
+                    )
                 if port is not None:
                     ports.append(port)
-    host_network = get_bool(spec, "hostNetwork", path, rep, line)
+    with rep.entry("hostNetwork (read as false)"):
+        host_network = get_bool(spec, "hostNetwork", path, rep, line)
     return tuple(ports), host_network
+
+
+def _port_shown(item: object) -> str:
+    name = item.get("name") if isinstance(item, dict) else None
+    return f' "{name}"' if isinstance(name, str) and name else ""
 
 
 def _container_port(item: object, path: str, rep: Reporter, line: int) -> ContainerPort | None:
