@@ -8,7 +8,9 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from netviz.k8s import builders
 from netviz.k8s.fields import Reporter, describe, line_of
+from netviz.k8s.ignored import NO_EFFECT_KINDS, summary
 from netviz.k8s.model import (
     NS_NAME_LABEL,
     WORKLOAD_KINDS,
@@ -110,6 +112,7 @@ class _Reader:
         self.workloads: dict[tuple[str, str, str], Workload] = {}
         self.policies: dict[tuple[str, str], Policy] = {}
         self.ignored: list[tuple[str, str, Source]] = []
+        self.no_effect: list[tuple[str, Source]] = []  # counted in one line at the end
         self.warned_parser = False
 
     # -- files -------------------------------------------------------------------------------
@@ -149,6 +152,13 @@ class _Reader:
 
         for root, dirs, files in os.walk(top, onerror=on_error):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            chart = next((n for n in files if builders.is_chart(n)), None)
+            if chart is not None:
+                # A Helm chart: its templates are not manifests until rendered.
+                path = os.path.join(root, chart)
+                self.file_problem(path, 0, builders.chart_message(path))
+                dirs[:] = []
+                continue
             for name in sorted(files):
                 if not name.startswith(".") and name.lower().endswith(EXTENSIONS):
                     found.append(os.path.join(root, name))
@@ -196,6 +206,13 @@ class _Reader:
         if text is None:
             self.file_problem(name, line, f"not read: {reason}")
             return
+        if builders.is_chart(name):
+            self.file_problem(name, 0, builders.chart_message(name))
+            return
+        helm_line = builders.helm_action_line(text)
+        if helm_line:
+            self.file_problem(name, helm_line, builders.helm_template_message(name, helm_line), 1)
+            return
         if not HAVE_LIBYAML and not self.warned_parser:
             self.warned_parser = True
             self.problems.append(
@@ -222,10 +239,15 @@ class _Reader:
         for doc_index, line, message in errors:
             self.file_problem(name, line, message, doc_index)
         source_file = _SourceText(text)
+        kustomization = builders.is_kustomization(name)
         for doc in docs:
             for severity, line, message in doc.problems:
                 self.problems.append(Problem(severity, message, Source(name, doc.index, line)))  # type: ignore[arg-type]
             if doc.value is None:
+                continue
+            if kustomization:
+                severity, message = builders.kustomization_problem(name, doc.value)
+                self.problems.append(Problem(severity, message, Source(name, doc.index, doc.line)))  # type: ignore[arg-type]
                 continue
             self._object(
                 doc.value, name, doc.index, doc.line, (doc.first_line, doc.last_line), source_file
@@ -286,6 +308,11 @@ class _Reader:
         if kind.endswith("List") and "items" in value:
             self._list(value, rep, span, text)
             return
+        if kind in ("Kustomization", "Component") and api_version.startswith("kustomize.config"):
+            severity, message = builders.kustomization_problem(rep.file, value)
+            (rep.error if severity == "error" else rep.warning)(rep.line, message)
+            self.problems.extend(rep.problems)
+            return
         if _API_VERSIONS.get(kind) != api_version:
             self._ignore(value, kind, api_version, rep)
             return
@@ -332,6 +359,9 @@ class _Reader:
         ns = ns if isinstance(ns, str) else None
         rep.namespace, rep.name = ns, name or None
         self.ignored.append((kind, f"{ns}/{name}" if ns else name, rep.source()))
+        if kind in NO_EFFECT_KINDS:
+            self.no_effect.append((kind, rep.source()))
+            return
         rep.warning(rep.line, f"ignored: kind {kind} (apiVersion {api_version}) is not modelled")
         self.problems.extend(rep.problems)
 
@@ -395,6 +425,9 @@ class _Reader:
                 namespaces[ns] = Namespace(ns, {NS_NAME_LABEL: ns}, declared=False)
         if self.namespaces:
             self._warn_undeclared_policy_namespaces()
+        counted = summary(self.no_effect)
+        if counted is not None:
+            self.problems.append(counted)
         return Cluster(
             namespaces=tuple(namespaces[n] for n in sorted(namespaces)),
             endpoints=tuple(endpoints),
