@@ -22,6 +22,15 @@ from netviz.k8s.model import (
 )
 from netviz.k8s.owners import fold, selector_keys
 from netviz.k8s.policy import build_policy
+from netviz.k8s.routes import (
+    ENTRY_API_VERSIONS,
+    ROUTE_KINDS,
+    build_gateway,
+    build_gateway_route,
+    build_ingress,
+    build_openshift_route,
+)
+from netviz.k8s.services import build_service
 from netviz.k8s.validate import parse_meta
 from netviz.k8s.workloads import Workload, build_workload
 from netviz.k8s.yamlsrc import (
@@ -113,6 +122,9 @@ class _Reader:
         self.policies: dict[tuple[str, str], Policy] = {}
         self.ignored: list[tuple[str, str, Source]] = []
         self.no_effect: list[tuple[str, Source]] = []  # counted in one line at the end
+        self.services: dict[tuple[str, str], object] = {}
+        self.routes: dict[tuple[str, str, str], object] = {}
+        self.gateways: dict[tuple[str, str], object] = {}
         self.warned_parser = False
 
     # -- files -------------------------------------------------------------------------------
@@ -313,6 +325,9 @@ class _Reader:
             (rep.error if severity == "error" else rep.warning)(rep.line, message)
             self.problems.extend(rep.problems)
             return
+        if api_version in ENTRY_API_VERSIONS.get(kind, ()):
+            self._entry(value, kind, rep)
+            return
         if _API_VERSIONS.get(kind) != api_version:
             self._ignore(value, kind, api_version, rep)
             return
@@ -365,6 +380,27 @@ class _Reader:
         rep.warning(rep.line, f"ignored: kind {kind} (apiVersion {api_version}) is not modelled")
         self.problems.extend(rep.problems)
 
+    def _entry(self, value: dict, kind: str, rep: Reporter) -> None:
+        """Services and the routes that lead to them from outside (netviz.k8s.services, .routes)."""
+        if kind == "Service":
+            service = build_service(value, rep)
+            if service is not None:
+                self._keep(self.services, (service.namespace, service.name), service, rep)
+        elif kind == "Gateway":
+            gateway = build_gateway(value, rep)
+            if gateway is not None:
+                self._keep(self.gateways, (gateway.namespace, gateway.name), gateway, rep)
+        else:
+            if kind == "Ingress":
+                route = build_ingress(value, rep)
+            elif kind in ROUTE_KINDS:
+                route = build_gateway_route(value, kind, rep)
+            else:
+                route = build_openshift_route(value, rep)
+            if route is not None:
+                self._keep(self.routes, (kind, route.namespace, route.name), route, rep)
+        self.problems.extend(rep.problems)
+
     def _namespace(self, value: dict, rep: Reporter) -> None:
         meta = parse_meta(value, rep, namespaced=False)
         if meta is None or rep.fatal:
@@ -412,7 +448,8 @@ class _Reader:
             selectors.append(policy.pod_selector)
             for rule in (*policy.ingress, *policy.egress):
                 selectors.extend(p.pod_selector for p in rule.peers if p.pod_selector)
-        return selector_keys(selectors)
+        keys = {k for s in self.services.values() for k, _ in (s.selector or ())}  # type: ignore[attr-defined]
+        return selector_keys(selectors) | keys
 
     def finish(self) -> Cluster:
         endpoints, fold_problems = fold(
@@ -434,6 +471,9 @@ class _Reader:
             policies=tuple(self.policies.values()),
             problems=tuple(self.problems),
             ignored=tuple(self.ignored),
+            services=tuple(self.services.values()),  # type: ignore[arg-type]
+            routes=tuple(self.routes.values()),  # type: ignore[arg-type]
+            gateways=tuple(self.gateways.values()),  # type: ignore[arg-type]
         )
 
 

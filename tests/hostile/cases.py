@@ -96,7 +96,8 @@ FILES = [
     ),
     # Objects netviz does not model: kept as warnings, never guessed at.
     _file(
-        "unknown-kind.yaml", _warning(1, "ignored: kind Service (apiVersion v1) is not modelled")
+        "unknown-kind.yaml",
+        _warning(1, "ignored: kind Rollout (apiVersion argoproj.io/v1alpha1) is not modelled"),
     ),
     _file(
         "unknown-api-version.yaml",
