@@ -7,9 +7,11 @@ import re
 
 from netviz.engine import Evaluator, UnknownEndpoint
 from netviz.engine.ports import MAX_PORT, MIN_PORT, PortSet
+from netviz.entry import service_targets
 from netviz.formats import dump_json, explanation_to_json, render_explanation
 from netviz.formats.connections import ordered_problems
-from netviz.k8s.model import PROTOCOLS
+from netviz.formats.service_explain import render_service_explanation, service_explanation_json
+from netviz.k8s.model import PROTOCOLS, Cluster, Service
 from netviz.web.management.commands import NetvizCommand, UsageError
 
 
@@ -33,6 +35,17 @@ def asked_ports(protocol: str | None, ports: tuple[int, int] | None) -> PortSet 
     return PortSet.single(protocol or "TCP", start, end)  # type: ignore[arg-type]
 
 
+def find_service(cluster: Cluster, ref: str) -> Service | None:
+    """The Service `ns/name[Service]` names (any case of `Service`), or None."""
+    match = re.fullmatch(r"\s*([^/\s]+)/([^\[\s]+)\[service\]\s*", ref, flags=re.IGNORECASE)
+    if match is None:
+        return None
+    for service in cluster.services:
+        if (service.namespace, service.name) == (match[1], match[2]):
+            return service
+    raise UsageError(f"no Service {match[1]}/{match[2]} in the input")
+
+
 class Command(NetvizCommand):
     help = (
         "Explain whether --src may reach --dst under the NetworkPolicies in PATH, rule by rule. "
@@ -42,7 +55,12 @@ class Command(NetvizCommand):
     def add_arguments(self, parser):
         self.add_paths_argument(parser)
         parser.add_argument("--src", required=True, help="source: ns/name, ns/name[Kind] or an IP")
-        parser.add_argument("--dst", required=True, help="destination: same forms as --src")
+        parser.add_argument(
+            "--dst",
+            required=True,
+            help="destination: same forms as --src, or ns/name[Service] for the Service's "
+            "endpoints through its port mapping (--port is then the Service port)",
+        )
         parser.add_argument(
             "--protocol",
             type=str.upper,
@@ -59,6 +77,13 @@ class Command(NetvizCommand):
     def handle(self, *args, paths, src, dst, protocol, port, format, output, verbosity, **options):
         cluster = self.load(paths, pods=options.get("pods", False))
         evaluator = Evaluator(cluster)
+        service = find_service(cluster, dst)
+        if service is not None:
+            if format != "json":
+                self.report_problems(cluster, verbosity)
+            self._service(cluster, evaluator, src, service, protocol, port, format, output)
+            self.finish(cluster)
+            return
         try:
             src_id, dst_id = evaluator.resolve(src), evaluator.resolve(dst)
         except UnknownEndpoint as e:
@@ -74,3 +99,30 @@ class Command(NetvizCommand):
             text = render_explanation(explanation, format)
         self.emit(text, output)
         self.finish(cluster)
+
+    def _service(self, cluster, evaluator, src, service, protocol, port, format, output) -> None:
+        try:
+            src_id = evaluator.resolve(src)
+        except UnknownEndpoint as e:
+            raise UsageError(e.args[0] if e.args else str(e)) from None
+        answers = []
+        for target in service_targets(service, list(evaluator.nodes.endpoints)):
+            sp = target.service_port
+            if protocol is not None and sp.protocol != protocol:
+                continue
+            if port is not None and not port[0] <= sp.port <= port[1]:
+                continue
+            asked = (
+                PortSet.single(sp.protocol, target.port, target.port)
+                if target.port is not None
+                else None
+            )
+            explanation = evaluator.explain(src_id, target.endpoint, asked) if asked else None
+            answers.append((target, explanation))
+        if format == "json":
+            data = service_explanation_json(service, answers)
+            data["errors"] = [p.as_dict() for p in ordered_problems(cluster.problems, "error")]
+            data["warnings"] = [p.as_dict() for p in ordered_problems(cluster.problems, "warning")]
+            self.emit(dump_json(data, depth=3), output)
+        else:
+            self.emit(render_service_explanation(service, answers, format), output)
