@@ -309,11 +309,13 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def entry_points(cluster: Cluster, evaluator: Evaluator) -> list[EntryPoint]:
     """Every entry point, by endpoint then way in; computed once per evaluator."""
-    found = _CACHE.get(evaluator)
+    # Keyed by the compiled policies, not the evaluator: callers may hold a weakref proxy of it.
+    key = evaluator.compiled
+    found = _CACHE.get(key)
     if found is None or found[0] is not cluster:
         points = sorted(
             _Checker(cluster, evaluator).run(),
             key=lambda p: (p.endpoint, p.via, p.through, p.port or 0, p.address, p.protocol),
         )
-        found = _CACHE[evaluator] = (cluster, points)
+        found = _CACHE[key] = (cluster, points)
     return found[1]
