@@ -54,3 +54,19 @@ def render_entry_points(points: Sequence[EntryPoint], fmt: str = "text") -> str:
 
 def _caveats(points: Sequence[EntryPoint]) -> list[str]:
     return sorted({c for p in points for c in p.caveats})
+
+
+MAX_REPORTED = 500  # entry points kept with a stored review; the CLI lists them all
+
+
+def entry_points_report(points: Sequence[EntryPoint]) -> dict:
+    """Entry points as the review page shows them: data plus the words for verdict and caveats."""
+    rows = [
+        {**p.as_dict(), "verdict_text": VERDICTS[p.verdict], "text": describe_entry(p)}
+        for p in points[:MAX_REPORTED]
+    ]
+    return {
+        "rows": rows,
+        "total": len(points),
+        "caveats": [{"code": c, "text": CAVEATS.get(c, c)} for c in _caveats(points)],
+    }

@@ -15,8 +15,10 @@ from django.db import transaction
 
 from netviz.diff import compare, snapshot
 from netviz.engine import Evaluator
+from netviz.entry import entry_points
 from netviz.findings import count_by_severity, run_checks
 from netviz.formats import analysis_to_json, render_connections
+from netviz.formats.entry import entry_points_report
 from netviz.k8s import Limits, load_texts
 from netviz.web.models import Export, Review, Revision, UploadedFile, encode_connection
 
@@ -108,6 +110,7 @@ def analyse(files: list[Upload], pods: bool = False) -> _Computed:
     analysis = evaluator.analysis()
     problems = cluster.problems
     report["findings"] = count_by_severity(run_checks(cluster, evaluator))
+    report["entry_points"] = entry_points_report(entry_points(cluster, evaluator))
     return _Computed(
         report=report,
         analysis=analysis_to_json(analysis, problems),

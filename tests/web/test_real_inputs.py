@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from django.test import TestCase
 
@@ -70,3 +71,47 @@ class PodsSettingTestCase(TestCase):
         latest = review.latest_revision()
         self.assertEqual((latest.number, latest.pods), (2, False))
         self.assertEqual(self.endpoints(latest), ["shop/web[Deployment]"])
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+class KubectlDumpTestCase(TestCase):
+    def upload(self, *paths: Path):
+        files = [(p.name, p.read_bytes()) for p in paths]
+        r = self.client.post("/", {"files": multipart(files)})
+        self.assertEqual(r.status_code, 302)
+        review = Review.objects.get()
+        return review, self.client.get(f"/r/{review.view_token}/")
+
+    def test_a_kubectl_dump_shows_one_endpoint_per_workload_and_its_entry_points(self):
+        review, page = self.upload(GOLDEN / "kubectl-dump" / "input" / "all.yaml")
+        revision = review.latest_revision()
+        self.assertEqual(revision.summary["endpoints"], 4)
+        self.assertEqual(revision.summary["errors"], 0)
+        self.assertContains(page, 'data-testid="entry-points-section"')
+        self.assertContains(
+            page,
+            'data-testid="entry-point" data-endpoint="shop/api[Deployment]" data-via="Ingress" '
+            'data-verdict="blocked"',
+        )
+        self.assertContains(
+            page,
+            'data-testid="entry-point" data-endpoint="shop/frontend[Deployment]" '
+            'data-via="Ingress" data-verdict="allowed"',
+        )
+        self.assertContains(page, 'data-testid="entry-caveat" data-code="client-address-kept"')
+        self.assertEqual(revision.report["entry_points"]["total"], 4)
+
+    def test_typed_json_lists_upload_to_the_same_review(self):
+        folder = GOLDEN / "kubectl-typed-json" / "input"
+        review, page = self.upload(*sorted(folder.glob("*.json")))
+        revision = review.latest_revision()
+        self.assertEqual(revision.summary["endpoints"], 4)
+        self.assertEqual(revision.summary["errors"], 0)
+        self.assertContains(page, 'data-via="Ingress" data-verdict="blocked"')
+
+    def test_a_review_without_services_has_no_entry_point_section(self):
+        r = self.client.post("/", {"files": multipart([("pods.yaml", manifests.PODS)])})
+        page = self.client.get(r["Location"])
+        self.assertNotContains(page, 'data-testid="entry-points-section"')
