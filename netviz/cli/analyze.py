@@ -9,6 +9,7 @@ from netviz.cli.base import (
     Context,
     add_output_argument,
     add_paths_argument,
+    add_pods_argument,
     emit_parts,
     finish,
     load,
@@ -33,11 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="output format (default: text)",
     )
+    add_pods_argument(parser)
     add_output_argument(parser)
 
 
 def run(ctx: Context, opts: argparse.Namespace) -> None:
-    cluster = load(ctx, opts.paths)
+    cluster = load(ctx, opts.paths, pods=opts.pods)
     analysis = Evaluator(cluster).analysis()
     if ctx.own_process:
         # Millions of long-lived objects now: keep the collector from rescanning them while

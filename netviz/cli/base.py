@@ -75,18 +75,26 @@ def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_pods_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pods",
+        action="store_true",
+        help="show pods one by one instead of folding them into the workload that owns them",
+    )
+
+
 def add_output_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the result to FILE instead of stdout"
     )
 
 
-def load(ctx: Context, paths: list[str]) -> Cluster:
+def load(ctx: Context, paths: list[str], pods: bool = False) -> Cluster:
     """Read the manifests; a path that does not exist is a usage error, not an input error."""
     for path in paths:
         if path != "-" and not os.path.exists(path):
             raise UsageError(f"no such file or directory: {path}")
-    cluster = load_paths(list(paths), LOCAL_LIMITS)
+    cluster = load_paths(list(paths), LOCAL_LIMITS, pods=pods)
     if not cluster.endpoints and not cluster.policies and not cluster.errors:
         # Most likely a wrong path or glob in a pipeline: say so rather than pass silently.
         ctx.warn(f"warning: no workloads or NetworkPolicies found in {', '.join(paths)}")

@@ -10,6 +10,7 @@ from netviz.cli.base import (
     UsageError,
     add_output_argument,
     add_paths_argument,
+    add_pods_argument,
     emit,
     finish,
     load,
@@ -17,9 +18,11 @@ from netviz.cli.base import (
 )
 from netviz.engine import Evaluator, UnknownEndpoint
 from netviz.engine.ports import MAX_PORT, MIN_PORT, PortSet
+from netviz.entry import service_targets
 from netviz.formats import dump_json, explanation_to_json, render_explanation
 from netviz.formats.connections import ordered_problems
-from netviz.k8s.model import PROTOCOLS
+from netviz.formats.service_explain import render_service_explanation, service_explanation_json
+from netviz.k8s.model import PROTOCOLS, Cluster, Service
 
 HELP = (
     "Explain whether --src may reach --dst under the NetworkPolicies in PATH, rule by rule. "
@@ -47,10 +50,26 @@ def asked_ports(protocol: str | None, ports: tuple[int, int] | None) -> PortSet 
     return PortSet.single(protocol or "TCP", start, end)  # type: ignore[arg-type]
 
 
+def find_service(cluster: Cluster, ref: str) -> Service | None:
+    """The Service `ns/name[Service]` names (any case of `Service`), or None."""
+    match = re.fullmatch(r"\s*([^/\s]+)/([^\[\s]+)\[service\]\s*", ref, flags=re.IGNORECASE)
+    if match is None:
+        return None
+    for service in cluster.services:
+        if (service.namespace, service.name) == (match[1], match[2]):
+            return service
+    raise UsageError(f"no Service {match[1]}/{match[2]} in the input")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
     parser.add_argument("--src", required=True, help="source: ns/name, ns/name[Kind] or an IP")
-    parser.add_argument("--dst", required=True, help="destination: same forms as --src")
+    parser.add_argument(
+        "--dst",
+        required=True,
+        help="destination: same forms as --src, or ns/name[Service] for the Service's "
+        "endpoints through its port mapping (--port is then the Service port)",
+    )
     parser.add_argument(
         "--protocol",
         type=str.upper,
@@ -61,12 +80,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--port", type=port_range, help="only this port or range, e.g. 80 or 8000-8080"
     )
     parser.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    add_pods_argument(parser)
     add_output_argument(parser)
 
 
 def run(ctx: Context, opts: argparse.Namespace) -> None:
-    cluster = load(ctx, opts.paths)
+    cluster = load(ctx, opts.paths, pods=opts.pods)
     evaluator = Evaluator(cluster)
+    service = find_service(cluster, opts.dst)
+    if service is not None:
+        if opts.format != "json":
+            report_problems(ctx, cluster, opts.verbosity)
+        _service(ctx, cluster, evaluator, service, opts)
+        finish(cluster)
+        return
     try:
         src_id, dst_id = evaluator.resolve(opts.src), evaluator.resolve(opts.dst)
     except UnknownEndpoint as e:
@@ -82,3 +109,32 @@ def run(ctx: Context, opts: argparse.Namespace) -> None:
         text = render_explanation(explanation, opts.format)
     emit(ctx, text, opts.output)
     finish(cluster)
+
+
+def _service(ctx: Context, cluster: Cluster, evaluator: Evaluator, service: Service, opts) -> None:
+    """The Service's endpoints, each through its port mapping (`--port` is the Service port)."""
+    try:
+        src_id = evaluator.resolve(opts.src)
+    except UnknownEndpoint as e:
+        raise UsageError(e.args[0] if e.args else str(e)) from None
+    answers = []
+    for target in service_targets(service, list(evaluator.nodes.endpoints)):
+        sp = target.service_port
+        if opts.protocol is not None and sp.protocol != opts.protocol:
+            continue
+        if opts.port is not None and not opts.port[0] <= sp.port <= opts.port[1]:
+            continue
+        asked = (
+            PortSet.single(sp.protocol, target.port, target.port)
+            if target.port is not None
+            else None
+        )
+        explanation = evaluator.explain(src_id, target.endpoint, asked) if asked else None
+        answers.append((target, explanation))
+    if opts.format == "json":
+        data = service_explanation_json(service, answers)
+        data["errors"] = [p.as_dict() for p in ordered_problems(cluster.problems, "error")]
+        data["warnings"] = [p.as_dict() for p in ordered_problems(cluster.problems, "warning")]
+        emit(ctx, dump_json(data, depth=3), opts.output)
+    else:
+        emit(ctx, render_service_explanation(service, answers, opts.format), opts.output)

@@ -1,30 +1,40 @@
-"""`netviz generate PATH [--keep FILE] [--namespace NS] --output DIR`: policies from workloads.
-
-The generator lives in netviz.generate (issue 15). Until it is wired in here, the command is
-registered with its options but says it is not available (exit 2).
+"""`netviz generate PATH... --output DIR [--keep FILE] [--namespace NS] [--no-dns]`:
+least-privilege NetworkPolicies, checked by evaluating them again (netviz.generate does the work).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 
-from netviz.cli.base import Context, UsageError, add_paths_argument
+from netviz.cli.base import CliError, Context, UsageError, add_paths_argument
+from netviz.generate import cli as generate_cli
 
 HELP = (
-    "Generate NetworkPolicies that allow what the workloads in PATH need. "
-    "Exit status: 0 written, 1 some documents had errors, 2 usage error."
+    "Write NetworkPolicies (one YAML file per namespace in DIR) allowing exactly the "
+    "connections allowed now, or those of --keep FILE, and check them by evaluating them "
+    "again. Exit status: 0 the check passes, 1 it differs or documents had errors, "
+    "2 usage error."
 )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
-    parser.add_argument("--keep", metavar="FILE", help="policies to keep as they are")
-    parser.add_argument("--namespace", metavar="NS", help="only this namespace")
-    parser.add_argument("--output", "-o", metavar="DIR", help="where to write the policies")
+    generate_cli.add_options(parser)
 
 
 def run(ctx: Context, opts: argparse.Namespace) -> None:
-    if importlib.util.find_spec("netviz.generate") is None:
-        raise UsageError("generate is not available in this netviz (no netviz.generate module)")
-    raise UsageError("generate is not wired into the netviz command yet; use `manage.py generate`")
+    try:
+        outcome = generate_cli.execute(
+            opts.paths,
+            opts.output,
+            opts.keep,
+            opts.namespace,
+            opts.dns,
+            ctx.stdout,
+            ctx.stderr,
+            opts.verbosity,
+        )
+    except generate_cli.Usage as e:
+        raise UsageError(str(e)) from None
+    if outcome.status:
+        raise CliError(outcome.message, outcome.status)

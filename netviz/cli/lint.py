@@ -16,6 +16,7 @@ from netviz.cli.base import (
     UsageError,
     add_output_argument,
     add_paths_argument,
+    add_pods_argument,
     emit,
     finish,
     load,
@@ -96,6 +97,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="write every current finding to FILE as accepted (keeping the reasons FILE or "
         "--baseline gives), then report against it",
     )
+    add_pods_argument(parser)
     add_output_argument(parser)
 
 
@@ -164,7 +166,7 @@ def lint_junit(findings: list[Finding], accepted_: dict[str, Acceptance], fail_o
 
 
 def run(ctx: Context, opts: argparse.Namespace) -> None:
-    cluster = load(ctx, opts.paths)
+    cluster = load(ctx, opts.paths, pods=opts.pods)
     baseline = _baseline(opts.baseline)
     findings = run_checks(cluster, Evaluator(cluster), skip=opts.skip)
     if opts.write_baseline:

@@ -77,6 +77,23 @@ CHECK_HELP: dict[str, tuple[str, str]] = {
         "The verdict depends on the network plugin (hostNetwork pods, ipBlocks over pod IPs).",
         "Avoid relying on it: select such pods by IP deliberately or move them off hostNetwork.",
     ),
+    "exposed-but-blocked": (
+        "A Service or route exposes a workload to outside traffic that its policies do not admit.",
+        "Allow ingress from the ingress controller's pods (or the external ranges for "
+        "LoadBalancer and NodePort) on the target port, or stop exposing it.",
+    ),
+    "service-target-port-undeclared": (
+        "A Service port targets a port that no container of the selected workload declares.",
+        "Fix the Service's targetPort, or declare the port (and its name) in the containers.",
+    ),
+    "route-to-nothing": (
+        "An Ingress or route sends traffic to a Service that selects no workload.",
+        "Fix the backend Service's name or its selector so it selects the workload meant.",
+    ),
+    "port-without-service": (
+        "A policy admits a port on a workload that no Service sends traffic to.",
+        "Informational: remove the port from the policy if nothing reaches the pods directly.",
+    ),
 }
 
 

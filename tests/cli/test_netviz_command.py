@@ -80,10 +80,19 @@ def test_an_unknown_command_is_a_usage_error_listing_the_commands():
         assert f"  {name} " in done.stderr
 
 
-def test_generate_is_registered_but_says_it_is_not_available_yet(tmp_path):
-    done = netviz("generate", str(SHOP), "--output", str(tmp_path))
-    assert done.returncode == 2
-    assert done.stderr.startswith("netviz generate: error: generate is not ")
+def test_generate_writes_what_manage_py_generate_writes(tmp_path):
+    done = netviz("generate", str(SHOP), "--output", str(tmp_path / "a"))
+    twin = manage("generate", str(SHOP), "--output", str(tmp_path / "b"))
+    assert (done.returncode, done.stdout.replace(str(tmp_path / "a"), "DIR")) == (
+        twin.returncode,
+        twin.stdout.replace(str(tmp_path / "b"), "DIR"),
+    )
+    written = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert written and written == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for name in written:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    bad = netviz("generate", str(SHOP), "--output", str(tmp_path), "--namespace", "nope")
+    assert bad.returncode == 2 and "no endpoint in namespace 'nope'" in bad.stderr
 
 
 def test_a_bad_flag_exits_2_with_argparse_usage():

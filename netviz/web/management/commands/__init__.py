@@ -106,12 +106,15 @@ class NetvizCommand(BaseCommand):
     def add_paths_argument(self, parser: argparse.ArgumentParser) -> None:
         cli.add_paths_argument(parser)
 
+    def add_pods_argument(self, parser: argparse.ArgumentParser) -> None:
+        cli.add_pods_argument(parser)
+
     def add_output_argument(self, parser: argparse.ArgumentParser) -> None:
         cli.add_output_argument(parser)
 
-    def load(self, paths: list[str]) -> Cluster:
+    def load(self, paths: list[str], pods: bool = False) -> Cluster:
         """Read the manifests; a path that does not exist is a usage error, not an input error."""
-        return cli.load(self.context(), paths)
+        return cli.load(self.context(), paths, pods=pods)
 
     def report_problems(self, cluster: Cluster, verbosity: int) -> None:
         """Problems on stderr, one line each; warnings are left out at --verbosity 0."""
