@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from netviz.diff import compare, snapshot
+from netviz.diff import compare
+from netviz.diff.snapshot import Compact, compact_snapshot
 from netviz.engine import Evaluator
-from netviz.findings import count_by_severity, run_checks
-from netviz.formats import analysis_to_json, render_connections
+from netviz.findings import count_by_severity
 from netviz.k8s import Limits, load_texts
-from netviz.web.models import Export, Review, Revision, UploadedFile, encode_connection
+from netviz.web import findings_store, store
+from netviz.web.findings_store import stored_findings
+from netviz.web.models import Export, Review, Revision, UploadedFile
 
-# Formats rendered once at upload; JSON is kept as text too so downloads match the CLI byte for byte.
-EXPORT_FORMATS = ("json", "csv", "md", "dot", "text")
 PASTED_NAME = "pasted.yaml"
 
 
@@ -79,13 +79,21 @@ def check_size(files: list[Upload]) -> None:
 @dataclass(frozen=True)
 class _Computed:
     report: dict
-    analysis: dict
-    snapshot: dict
-    exports: dict
+    snapshot: dict  # without its connections, which are in `compact`
+    compact: Compact
+    findings: dict
+
+    def full_snapshot(self) -> dict:
+        """The snapshot with its connections, as netviz.diff.compare takes it."""
+        return {**self.snapshot, "connections": self.compact.connections()}
 
 
 def analyse(files: list[Upload]) -> _Computed:
-    """Parse and evaluate; refuse only when no endpoint and no policy could be read at all."""
+    """Parse and evaluate; refuse only when no endpoint and no policy could be read at all.
+
+    Only what pages need is computed: the snapshot by class, and the findings. Downloads are
+    rendered when first asked for (netviz.web.exports).
+    """
     check_size(files)
     cluster = load_texts([(f.name, f.content) for f in files], limits=reader_limits())
     report = {
@@ -102,24 +110,22 @@ def analyse(files: list[Upload]) -> _Computed:
             problems=report["errors"] + report["warnings"],
         )
     evaluator = Evaluator(cluster)
-    analysis = evaluator.analysis()
-    problems = cluster.problems
-    report["findings"] = count_by_severity(run_checks(cluster, evaluator))
-    return _Computed(
-        report=report,
-        analysis=analysis_to_json(analysis, problems),
-        snapshot=snapshot(analysis, cluster),
-        exports={fmt: render_connections(analysis, problems, fmt) for fmt in EXPORT_FORMATS},
-    )
+    snap, compact = compact_snapshot(evaluator.analysis(), cluster)
+    findings = stored_findings(evaluator)
+    report["findings"] = count_by_severity(findings_store.read(findings)[0])
+    return _Computed(report=report, snapshot=snap, compact=compact, findings=findings)
 
 
 def _analysed_fields(computed: _Computed, previous_diff: dict | None) -> dict:
+    connections = {**computed.snapshot, "connections": computed.compact.cell}
     return {
         "report": computed.report,
-        "analysis": computed.analysis,
-        "snapshot": {k: v for k, v in computed.snapshot.items() if k != "connections"},
-        "connections": "\n".join(encode_connection(c) for c in computed.snapshot["connections"]),
-        "summary": Revision.count(computed.report, computed.snapshot),
+        "snapshot": computed.snapshot,
+        "nodes": computed.compact.ids,
+        "cells": computed.compact.cells,
+        "pairs": store.pack(computed.compact),
+        "findings": computed.findings,
+        "summary": Revision.count(computed.report, connections),
         "previous_diff": previous_diff,
     }
 
@@ -138,7 +144,6 @@ def _store(
         revision = Revision.objects.create(
             review=review, number=number, **_analysed_fields(computed, previous_diff)
         )
-        _store_exports(revision, computed)
     UploadedFile.objects.bulk_create(
         UploadedFile(
             revision=revision,
@@ -157,13 +162,6 @@ def _store(
     return revision
 
 
-def _store_exports(revision: Revision, computed: _Computed) -> None:
-    Export.objects.bulk_create(
-        Export(revision=revision, format=fmt, content=text)
-        for fmt, text in computed.exports.items()
-    )
-
-
 def in_background(files: list[Upload]) -> bool:
     """Whether this upload is large enough to be analysed by the task worker."""
     return sum(len(f.content) for f in files) > settings.NETVIZ_BACKGROUND_KB * 1024
@@ -177,15 +175,14 @@ def complete(revision: Revision) -> None:
         Revision.objects.filter(
             review_id=revision.review_id, number=revision.number - 1, state=Revision.DONE
         )
-        .defer("analysis", "previous_diff")
+        .defer("previous_diff")
         .first()
     )
-    diff = compare(previous.full_snapshot(), computed.snapshot) if previous else None
+    diff = compare(previous.full_snapshot(), computed.full_snapshot()) if previous else None
     with transaction.atomic():
         fields = _analysed_fields(computed, diff)
         Revision.objects.filter(pk=revision.pk).update(**fields, state=Revision.DONE, failure="")
         Export.objects.filter(revision=revision).delete()
-        _store_exports(revision, computed)
 
 
 def create_review(title: str, files: list[Upload]) -> tuple[Review, Revision, str]:
@@ -219,7 +216,7 @@ def add_revision(
     with transaction.atomic():
         # Lock the review so two uploads at once cannot both take the same number.
         locked = Review.objects.select_for_update().get(pk=review.pk)
-        latest = locked.revisions.defer("analysis").order_by("-number").first()
+        latest = locked.revisions.defer("pairs", "findings").order_by("-number").first()
         if mode == "add" and latest is not None:
             files = merge_files(previous_files(latest), files)
         number = (latest.number if latest else 0) + 1
@@ -228,6 +225,6 @@ def add_revision(
             return _store(locked, number, files, None), None
         computed = analyse(files)
         done = latest is not None and latest.state == Revision.DONE
-        diff = compare(latest.full_snapshot(), computed.snapshot) if done else None
+        diff = compare(latest.full_snapshot(), computed.full_snapshot()) if done else None
         revision = _store(locked, number, files, computed, previous_diff=diff)
     return revision, diff

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from netviz.web.access import get_review
-from netviz.web.models import Export, UploadedFile
+from netviz.web import exports
+from netviz.web.access import get_review, get_revision
+from netviz.web.models import UploadedFile
 
 # Extension and media type per export format (the same formats as the CLI).
 EXPORTS = {
@@ -20,8 +22,12 @@ EXPORTS = {
 }
 
 
-def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
+def attachment(content, filename: str, content_type: str) -> HttpResponse:
+    """A download of `content` (bytes, or an iterator of bytes, streamed)."""
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
     # Quotes the name, RFC 5987-encoding anything outside ASCII.
     response.headers["Content-Disposition"] = content_disposition_header(True, filename)
     response.headers["Cache-Control"] = "private, no-store"
@@ -40,14 +46,32 @@ def original(request: HttpRequest, token: str, number: int, position: int, name:
     return attachment(bytes(f.content), f.name, "application/octet-stream")
 
 
+def accepts_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
 @require_safe
 def export(request: HttpRequest, token: str, number: int, fmt: str) -> HttpResponse:
+    """The connectivity as the CLI prints it: rendered while streamed the first time, then served
+    from the stored gzip (as is to clients that accept gzip, inflated on the fly to others)."""
     review = get_review(token)
-    export = Export.objects.filter(
-        revision__review=review, revision__number=number, format=fmt
-    ).first()
-    if export is None or fmt not in EXPORTS:
+    if fmt not in EXPORTS:
         raise Http404("No such format")
+    revision = get_revision(review, number)
     ext, content_type = EXPORTS[fmt]
+    compressed = accepts_gzip(request)
+    found = exports.stored(revision, fmt)
+    if found is None:
+        body = exports.render(revision, fmt, compressed)
+    elif compressed:
+        body = bytes(found.gzip)
+    else:
+        body = exports.decompressed(bytes(found.gzip))
     stem = slugify(review.title) or "netviz"
-    return attachment(export.content.encode("utf-8"), f"{stem}-rev{number}.{ext}", content_type)
+    response = attachment(body, f"{stem}-rev{number}.{ext}", content_type)
+    if compressed:
+        response.headers["Content-Encoding"] = "gzip"
+    elif found is not None:
+        response.headers["Content-Length"] = str(found.size)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
