@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from netviz.web import exports
 from netviz.web.access import get_review, get_revision
+from netviz.web.compression import cache_immutable, not_modified, revision_etag
 from netviz.web.models import UploadedFile
 
 # Extension and media type per export format (the same formats as the CLI).
@@ -30,7 +31,6 @@ def attachment(content, filename: str, content_type: str) -> HttpResponse:
         response = StreamingHttpResponse(content, content_type=content_type)
     # Quotes the name, RFC 5987-encoding anything outside ASCII.
     response.headers["Content-Disposition"] = content_disposition_header(True, filename)
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -43,7 +43,11 @@ def original(request: HttpRequest, token: str, number: int, position: int, name:
     ).first()
     if f is None:
         raise Http404("No such file")
-    return attachment(bytes(f.content), f.name, "application/octet-stream")
+    etag = f'"{f.sha256}"'
+    response = not_modified(request, etag) or attachment(
+        bytes(f.content), f.name, "application/octet-stream"
+    )
+    return cache_immutable(response, etag)
 
 
 def accepts_gzip(request: HttpRequest) -> bool:
@@ -60,6 +64,11 @@ def export(request: HttpRequest, token: str, number: int, fmt: str) -> HttpRespo
     revision = get_revision(review, number)
     ext, content_type = EXPORTS[fmt]
     compressed = accepts_gzip(request)
+    etag = revision_etag(revision, fmt, "gzip" if compressed else "")
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        patch_vary_headers(unchanged, ["Accept-Encoding"])
+        return unchanged
     found = exports.stored(revision, fmt)
     if found is None:
         body = exports.render(revision, fmt, compressed)
@@ -74,4 +83,4 @@ def export(request: HttpRequest, token: str, number: int, fmt: str) -> HttpRespo
     elif found is not None:
         response.headers["Content-Length"] = str(found.size)
     patch_vary_headers(response, ["Accept-Encoding"])
-    return response
+    return cache_immutable(response, etag)
