@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from netviz.web import api
 from netviz.web.converters import TokenConverter
-from netviz.web.views import diff, downloads, edit, explore, home, progress, review
+from netviz.web.views import data, diff, downloads, edit, explore, home, progress, review
 
 register_converter(TokenConverter, "token")
 
@@ -52,6 +52,27 @@ urlpatterns = [
         "r/<token:token>/rev/<int:number>/state.json",
         progress.state_json,
         name="netviz-revision-state",
+    ),
+    # What a big review page fetches as it opens namespaces (netviz.web.views.data).
+    path(
+        "r/<token:token>/rev/<int:number>/data/blocks.json",
+        data.aggregates,
+        name="netviz-data-blocks",
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/data/ns/<int:g>.json",
+        data.namespace,
+        name="netviz-data-namespace",
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/data/block/<int:a>/<int:b>.json",
+        data.block,
+        name="netviz-data-block",
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/data/edges.json",
+        data.all_edges,
+        name="netviz-data-edges",
     ),
     path("r/<token:token>/diff/", diff.choose, name="netviz-diff-choose"),
     path("r/<token:token>/diff/<int:a>..<int:b>/", diff.diff_page, name="netviz-diff"),

@@ -16,6 +16,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
+from django.urls import reverse
 from django.utils.html import json_script
 
 from netviz.web import edges, links, store
@@ -159,22 +161,29 @@ def cell_columns(snapshot: dict, stored: store.Stored) -> dict:
     return {"all": flag, "ports": port_of, "set": set_of, "port_sets": ports, "policysets": sets}
 
 
-def build_compact(snapshot: dict, stored: store.Stored) -> dict:
+def build_compact(snapshot: dict, stored: store.Stored, *, lazy: bool = False) -> dict:
     """build() from a revision's stored pairs: the same payload, with no work per pair but
-    numpy's."""
+    numpy's. `lazy`: without the edges (`"edges": []`, `"lazy": true`), which the page then
+    fetches a namespace at a time (netviz.web.views.data)."""
     nodes = _nodes(snapshot)
     node_index = {n[0]: i for i, n in enumerate(nodes)}
-    columns = cell_columns(snapshot, stored)
+    columns = stored.memo.get("columns")
+    if columns is None:
+        columns = stored.memo["columns"] = cell_columns(snapshot, stored)
     cell = stored.cell
-    edges_array = np.stack(
-        [
-            stored.src,
-            stored.dst,
-            columns["all"][cell],
-            columns["ports"][cell],
-            columns["set"][cell],
-        ],
-        axis=1,
+    edges_array = (
+        np.zeros((0, 5), dtype=np.int64)
+        if lazy
+        else np.stack(
+            [
+                stored.src,
+                stored.dst,
+                columns["all"][cell],
+                columns["ports"][cell],
+                columns["set"][cell],
+            ],
+            axis=1,
+        )
     )
     return {
         "namespaces": list(snapshot.get("namespaces", [])),
@@ -186,6 +195,7 @@ def build_compact(snapshot: dict, stored: store.Stored) -> dict:
             [p["id"], [node_index[i] for i in p.get("selects", ()) if i in node_index]]
             for p in snapshot.get("policies", [])
         ],
+        **({"lazy": True, "edge_count": len(stored)} if lazy else {}),
     }
 
 
@@ -198,6 +208,7 @@ class Page:
     script: str
     namespaces: list[str]
     endpoint_ids: list[str]
+    lazy: bool  # the edges are fetched as namespaces open (more than NETVIZ_PAGE_EDGES of them)
     urls: dict
 
 
@@ -208,11 +219,14 @@ def page(review: Review, revision: Revision) -> Page:
         if found is not None:
             _cache.move_to_end(key)
     if found is None:
-        data = build_compact(revision.snapshot, store.load(revision))
+        stored = store.load(revision)
+        lazy = len(stored) > settings.NETVIZ_PAGE_EDGES
+        data = build_compact(revision.snapshot, stored, lazy=lazy)
         found = (
             json_script(data, "netviz-data"),
             data["namespaces"],
             [n[0] for n in data["nodes"]],
+            lazy,
         )
         with _lock:
             _cache[key] = found
@@ -227,4 +241,7 @@ def page(review: Review, revision: Revision) -> Page:
         "policies_url": links.policies(review, revision.number),
         "findings_url": links.findings(review, revision.number),
     }
+    if found[3]:
+        blocks_url = reverse("netviz-data-blocks", args=[review.view_token, revision.number])
+        urls["data_url"] = blocks_url[: -len("blocks.json")]
     return Page(*found, urls)

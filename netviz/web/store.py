@@ -57,6 +57,7 @@ class Stored:
         self._tails = [_dumps([c["ports"], c["ports_text"], c["grants"]])[1:] for c in cells]
         self._quoted = [_dumps(i) for i in self.ids]
         self.position = {i: k for k, i in enumerate(self.ids)}
+        self.memo: dict = {}  # what pages derive from these pairs once (netviz.web.blocks)
 
     def __len__(self) -> int:
         return len(self.cell)
