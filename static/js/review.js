@@ -91,7 +91,7 @@ function buildModel(data, filters, served) {
 function lazyParts(data, filters, served, index) {
   const K = data.namespaces.length + 1; // groups as the server numbers them: outside is last
   const key = (g) => (g < 0 ? K - 1 : g);
-  const blocks = new Map(served.blocks.map((b) => [b[0] * K + b[1], b]));
+  const blocks = new Map(served.blocks.map((b) => [b[0] * K + b[1], b.slice(2)]));
   const loaded = new Set();
   let everything = null;
   const query = new URLSearchParams();
