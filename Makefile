@@ -82,9 +82,11 @@ bench: setup
 loadtest: setup
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
-# Review page load (navigation to "matrix drawn") of a 1,000-workload review in headless Chromium.
+# Big reviews through the web app and in headless Chromium: upload → stored, first-load bytes,
+# matrix drawn cold/warm, opening a namespace, read back against the analysis (MISS if wrong).
+# make bench-page SIZES="S M"   ·   make bench-page BENCH_PAGE_ARGS="--runs 5"
 bench-page: setup system-deps
-	$(PY) bench/page_load.py --size M
+	$(PY) bench/page_load.py --sizes "$(SIZES)" $(BENCH_PAGE_ARGS)
 
 # docs/screenshots/*.png of the review page's views (demo review and a 1,000-workload one).
 screenshots: setup system-deps

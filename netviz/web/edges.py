@@ -5,7 +5,6 @@ The slug scheme lives here and in `edgeSlug` of static/js/review.js; keep the tw
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -19,9 +18,11 @@ from netviz.formats import describe_caveat, describe_rule, explanation_to_json
 from netviz.formats.words import describe_miss
 from netviz.k8s import load_texts
 from netviz.k8s.model import PROTOCOLS, Policy
+from netviz.web import store
 from netviz.web.expectations import is_expectations
-from netviz.web.models import Revision, decode_connection
+from netviz.web.models import Revision
 from netviz.web.services import reader_limits
+from netviz.web.store import cache_key
 
 _WORKLOAD_ID = re.compile(r"^([^/]*)/(.*)\[([^\]]*)\]$")
 
@@ -30,11 +31,6 @@ _WORKLOAD_ID = re.compile(r"^([^/]*)/(.*)\[([^\]]*)\]$")
 CACHE_SIZE = 2
 _cache: OrderedDict[tuple, Evaluator] = OrderedDict()
 _lock = threading.Lock()
-
-
-def cache_key(revision: Revision) -> tuple:
-    """The revision and its files' checksums: a primary key alone may be reused after a delete."""
-    return (revision.pk, revision.created, tuple(revision.files.values_list("sha256", flat=True)))
 
 
 def slug(endpoint_id: str) -> str:
@@ -80,14 +76,10 @@ def asked_ports(protocol: str | None, port: int | None) -> PortSet | None:
 
 
 def stored_connection(revision: Revision, src: str, dst: str) -> dict | None:
-    """The stored connection line of this pair, found by its prefix without decoding the rest."""
-    prefix = json.dumps([src, dst], ensure_ascii=False, separators=(",", ":"))[:-1] + ","
-    text = "\n" + revision.connections
-    at = text.find("\n" + prefix)
-    if at < 0:
-        return None
-    end = text.find("\n", at + 1)
-    return decode_connection(text[at + 1 : end if end >= 0 else None])
+    """The stored connection of this pair, found by binary search in the revision's pairs."""
+    stored = store.load(revision)
+    at = stored.find(src, dst)
+    return None if at is None else stored.connection(at)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,9 @@ from urllib.parse import urlencode
 from django import forms
 
 from netviz.engine import UnknownEndpoint
-from netviz.findings import LEVELS, blast_radius, count_by_severity, exposure, run_checks
+from netviz.findings import LEVELS, blast_radius, count_by_severity
 from netviz.findings.accept import accepted
-from netviz.findings.render import where
-from netviz.web import edges
+from netviz.web import edges, findings_store
 from netviz.web.filters import endpoint_labels
 from netviz.web.models import Revision
 
@@ -26,7 +25,7 @@ SORTS = {
     "exposure": (lambda x: x.score, "desc"),
     "endpoint": (lambda x: x.endpoint, "asc"),
     # A namespace not yet created counts as more namespaces than any list of existing ones.
-    "namespaces": (lambda x: (not x.any_namespace_ports.is_empty(), len(x.namespaces)), "desc"),
+    "namespaces": (lambda x: (x.any_namespace, len(x.namespaces)), "desc"),
 }
 HEADERS = [("endpoint", "endpoint"), ("exposure", "exposure"), ("namespaces", "reached from")]
 
@@ -74,20 +73,21 @@ def query_string(state: dict, **changes) -> str:
 
 
 def _computed(revision: Revision) -> tuple[list, list]:
-    """(findings, exposures most exposed first) of the revision, computed once per process."""
+    """(findings, exposures most exposed first) of the revision: as stored at upload, or for a
+    revision stored before findings were, computed once per process."""
+    if revision.findings is not None:
+        return findings_store.read(revision.findings)
     key = edges.cache_key(revision)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    ev = edges.evaluator(revision)
-    found = run_checks(ev.cluster, ev)
-    exposed = sorted(exposure(ev), key=lambda x: x.score, reverse=True)
+    found = findings_store.read(findings_store.stored_findings(edges.evaluator(revision)))
     with _lock:
-        _cache[key] = (found, exposed)
+        _cache[key] = found
         while len(_cache) > edges.CACHE_SIZE:
             _cache.popitem(last=False)
-    return found, exposed
+    return found
 
 
 def _accepted(revision: Revision, found: list) -> dict:
@@ -172,7 +172,7 @@ def findings_context(revision: Revision, state: dict | None = None) -> dict:
                 "check": f.check,
                 "severity": f.severity,
                 "message": f.message,
-                "where": where(f),
+                "where": f.where,
                 "fix_yaml": f.fix_yaml,
                 "accepted": accepted[f.id].as_dict() if f.id in accepted else None,
             }

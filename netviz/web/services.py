@@ -13,18 +13,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from netviz.diff import compare, snapshot
+from netviz.diff import compare
+from netviz.diff.snapshot import Compact, compact_snapshot
 from netviz.engine import Evaluator
 from netviz.entry import entry_points
-from netviz.findings import count_by_severity, run_checks
-from netviz.formats import analysis_to_json, render_connections
+from netviz.findings import count_by_severity
 from netviz.formats.entry import entry_points_report
 from netviz.k8s import Limits, load_texts
-from netviz.web import expectations
-from netviz.web.models import Export, Review, Revision, UploadedFile, encode_connection
+from netviz.web import expectations, findings_store, store
+from netviz.web.findings_store import stored_findings
+from netviz.web.models import Export, Review, Revision, UploadedFile
 
-# Formats rendered once at upload; JSON is kept as text too so downloads match the CLI byte for byte.
-EXPORT_FORMATS = ("json", "csv", "md", "dot", "text")
 PASTED_NAME = "pasted.yaml"
 
 
@@ -82,15 +81,21 @@ def check_size(files: list[Upload]) -> None:
 @dataclass(frozen=True)
 class _Computed:
     report: dict
-    analysis: dict
-    snapshot: dict
-    exports: dict
+    snapshot: dict  # without its connections, which are in `compact`
+    compact: Compact
+    findings: dict
+
+    def full_snapshot(self) -> dict:
+        """The snapshot with its connections, as netviz.diff.compare takes it."""
+        return {**self.snapshot, "connections": self.compact.connections()}
 
 
 def analyse(files: list[Upload], pods: bool = False) -> _Computed:
     """Parse and evaluate; refuse only when no endpoint and no policy could be read at all.
 
     `pods`: pods one by one rather than folded into their workloads (the revision's setting).
+    Only what pages need is computed: the snapshot by class, and the findings. Downloads are
+    rendered when first asked for (netviz.web.exports).
     """
     check_size(files)
     manifests, expect = expectations.split(files)
@@ -111,27 +116,25 @@ def analyse(files: list[Upload], pods: bool = False) -> _Computed:
             problems=report["errors"] + report["warnings"],
         )
     evaluator = Evaluator(cluster)
-    analysis = evaluator.analysis()
-    problems = cluster.problems
-    report["findings"] = count_by_severity(run_checks(cluster, evaluator))
+    snap, compact = compact_snapshot(evaluator.analysis(), cluster)
+    findings = stored_findings(evaluator)
+    report["findings"] = count_by_severity(findings_store.read(findings)[0])
     if expect is not None:
         report["expectations"] = expectations.report(expect.name, expect.content, evaluator)
     report["entry_points"] = entry_points_report(entry_points(cluster, evaluator))
-    return _Computed(
-        report=report,
-        analysis=analysis_to_json(analysis, problems),
-        snapshot=snapshot(analysis, cluster),
-        exports={fmt: render_connections(analysis, problems, fmt) for fmt in EXPORT_FORMATS},
-    )
+    return _Computed(report=report, snapshot=snap, compact=compact, findings=findings)
 
 
 def _analysed_fields(computed: _Computed, previous_diff: dict | None) -> dict:
+    connections = {**computed.snapshot, "connections": computed.compact.cell}
     return {
         "report": computed.report,
-        "analysis": computed.analysis,
-        "snapshot": {k: v for k, v in computed.snapshot.items() if k != "connections"},
-        "connections": "\n".join(encode_connection(c) for c in computed.snapshot["connections"]),
-        "summary": Revision.count(computed.report, computed.snapshot),
+        "snapshot": computed.snapshot,
+        "nodes": computed.compact.ids,
+        "cells": computed.compact.cells,
+        "pairs": store.pack(computed.compact),
+        "findings": computed.findings,
+        "summary": Revision.count(computed.report, connections),
         "previous_diff": previous_diff,
     }
 
@@ -153,7 +156,6 @@ def _store(
         revision = Revision.objects.create(
             review=review, number=number, pods=pods, **_analysed_fields(computed, previous_diff)
         )
-        _store_exports(revision, computed)
     UploadedFile.objects.bulk_create(
         UploadedFile(
             revision=revision,
@@ -172,13 +174,6 @@ def _store(
     return revision
 
 
-def _store_exports(revision: Revision, computed: _Computed) -> None:
-    Export.objects.bulk_create(
-        Export(revision=revision, format=fmt, content=text)
-        for fmt, text in computed.exports.items()
-    )
-
-
 def in_background(files: list[Upload]) -> bool:
     """Whether this upload is large enough to be analysed by the task worker."""
     return sum(len(f.content) for f in files) > settings.NETVIZ_BACKGROUND_KB * 1024
@@ -192,15 +187,14 @@ def complete(revision: Revision) -> None:
         Revision.objects.filter(
             review_id=revision.review_id, number=revision.number - 1, state=Revision.DONE
         )
-        .defer("analysis", "previous_diff")
+        .defer("previous_diff")
         .first()
     )
-    diff = compare(previous.full_snapshot(), computed.snapshot) if previous else None
+    diff = compare(previous.full_snapshot(), computed.full_snapshot()) if previous else None
     with transaction.atomic():
         fields = _analysed_fields(computed, diff)
         Revision.objects.filter(pk=revision.pk).update(**fields, state=Revision.DONE, failure="")
         Export.objects.filter(revision=revision).delete()
-        _store_exports(revision, computed)
 
 
 def create_review(
@@ -237,7 +231,7 @@ def add_revision(
     with transaction.atomic():
         # Lock the review so two uploads at once cannot both take the same number.
         locked = Review.objects.select_for_update().get(pk=review.pk)
-        latest = locked.revisions.defer("analysis").order_by("-number").first()
+        latest = locked.revisions.defer("pairs", "findings").order_by("-number").first()
         if mode == "add" and latest is not None:
             files = merge_files(previous_files(latest), files)
         number = (latest.number if latest else 0) + 1
@@ -248,6 +242,6 @@ def add_revision(
             return _store(locked, number, files, None, pods=pods), None
         computed = analyse(files, pods)
         done = latest is not None and latest.state == Revision.DONE
-        diff = compare(latest.full_snapshot(), computed.snapshot) if done else None
+        diff = compare(latest.full_snapshot(), computed.full_snapshot()) if done else None
         revision = _store(locked, number, files, computed, previous_diff=diff, pods=pods)
     return revision, diff

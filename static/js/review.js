@@ -29,15 +29,16 @@ function readFilters(params) {
 const isBarePod = (node) => node[0].endsWith("[Pod]");
 
 // Everything the views share: nodes, a dense pair → edge index, and each port set's state.
-function buildModel(data, filters) {
+function buildModel(data, filters, served) {
   const n = data.nodes.length;
   // A dense pair index up to 4,000 endpoints (64 MB at most); a Map beyond, slower but bounded.
   const dense = n <= 4000;
   const table = dense ? new Int32Array(n * n).fill(-1) : new Map();
-  data.edges.forEach((e, k) => {
+  const index = (e, k) => {
     if (dense) table[e[0] * n + e[1]] = k;
     else table.set(e[0] * n + e[1], k);
-  });
+  };
+  data.edges.forEach(index);
   const indexOf = dense ? (i) => table[i] : (i) => table.get(i) ?? -1;
   const asked = filters.protocol || filters.port !== null;
   const protocols = filters.protocol ? [filters.protocol] : ["TCP", "UDP", "SCTP"];
@@ -80,7 +81,68 @@ function buildModel(data, filters) {
       return g < 0 ? "outside the cluster" : data.namespaces[g];
     },
   };
+  if (data.lazy) Object.assign(model, lazyParts(data, filters, served, index));
   return model;
+}
+
+// A big review (data.lazy): the page carries the view and namespace × namespace blocks
+// (netviz/web/blocks.py); a namespace's edges are fetched when it opens, every shown edge when
+// the graph or a small view needs them. Fetched edges join data.edges and the pair index.
+function lazyParts(data, filters, served, index) {
+  const K = data.namespaces.length + 1; // groups as the server numbers them: outside is last
+  const key = (g) => (g < 0 ? K - 1 : g);
+  const blocks = new Map(served.blocks.map((b) => [b[0] * K + b[1], b.slice(2)]));
+  const loaded = new Set();
+  let everything = null;
+  const query = new URLSearchParams();
+  for (const ns of filters.ns) query.append("ns", ns);
+  for (const name of ["q", "protocol", "focus"]) if (filters[name]) query.set(name, filters[name]);
+  if (filters.port !== null) query.set("port", String(filters.port));
+  if (filters.dir !== "both") query.set("dir", filters.dir);
+  const qs = query.toString() ? `?${query}` : "";
+  const seen = new Set();
+  const add = (edges) => {
+    for (const e of edges) {
+      const k = e[0] * data.nodes.length + e[1];
+      if (seen.has(k)) continue;
+      seen.add(k);
+      index(e, data.edges.length);
+      data.edges.push(e);
+    }
+  };
+  const fetchJson = async (path) => {
+    const response = await fetch(`${data.data_url}${path}${qs}`, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response.json();
+  };
+  const loadAll = () => {
+    everything ??= fetchJson("edges.json").then((body) => {
+      add(body.edges);
+      for (let g = 0; g < K; g++) loaded.add(g);
+    });
+    return everything;
+  };
+  const pending = new Map();
+  const loadGroup = (g) => {
+    const k = key(g);
+    if (loaded.has(k)) return Promise.resolve();
+    if (!pending.has(k)) {
+      pending.set(k, fetchJson(`ns/${k}.json`).then((body) => {
+        add(body.edges);
+        loaded.add(k);
+      }));
+    }
+    return pending.get(k);
+  };
+  return {
+    lazy: true,
+    isLoaded: (g) => loaded.has(key(g)),
+    // Namespaces one by one while few are asked, else every shown edge in one answer.
+    ensure: (groups) => (groups.length > 4 ? loadAll() : Promise.all(groups.map(loadGroup))),
+    loadAll,
+    // [state, allowed pairs, pairs on every port, port set or -1] of a namespace block.
+    block: (a, b) => blocks.get(key(a) * K + key(b)) || [0, 0, 0, -1],
+  };
 }
 
 function findNode(model, text) {
@@ -348,8 +410,10 @@ function main() {
   Object.assign(data, JSON.parse(document.getElementById("netviz-urls").textContent));
   root.dataset.edgeBase = data.edge_base;
   const filters = readFilters(new URLSearchParams(window.location.search));
-  const model = buildModel(data, filters);
-  const view = buildView(model, filters);
+  const served = data.lazy ? JSON.parse(document.getElementById("netviz-view").textContent) : null;
+  const model = buildModel(data, filters, served);
+  // A big review's rows and columns come worked out by the server, under the same filters.
+  const view = served ? { rows: served.rows, cols: served.cols, focus: served.focus } : buildView(model, filters);
   let graph = null;
   let pending = null;
   let show = null;
@@ -377,6 +441,7 @@ function main() {
   show = setupTabs(root, filters.tab, async (key) => {
     if (key === "graph") {
       if (!graph) {
+        if (model.lazy) await model.loadAll();
         const options = { color: filters.color, exposureUrl: findingsJson(data.findings_url) };
         graph = await mountGraph(root.querySelector("[data-graph]"), root, model, view, hooks, options);
         window.netviz.graph = graph;

@@ -101,7 +101,6 @@ def evaluate(*files: tuple[str, str]) -> Evaluator:
     """Read (name, text) files with the real reader, insist on no errors, compile the engine."""
     from netviz.engine import Evaluator
     from netviz.k8s import load_texts
-
     from tests.tiered.crosscheck import checked
 
     cluster = load_texts(list(files))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import template
 from django.http import QueryDict
+from django.utils.html import json_script
 
 from netviz.k8s.model import PROTOCOLS
-from netviz.web import explore_data, links
+from netviz.web import blocks, explore_data, links
 from netviz.web.models import Review, Revision
 
 register = template.Library()
@@ -24,8 +25,11 @@ TABS = (
 def explore_context(review: Review, revision: Revision, query: QueryDict) -> dict:
     page = explore_data.page(review, revision)
     chosen = set(query.getlist("ns"))
+    # A big review's page carries the view under its filters and the namespace blocks, not edges.
+    view = json_script(blocks.view(revision, query).page(), "netviz-view") if page.lazy else ""
     return {
         "data_script": page.script,
+        "view_script": view,
         "urls": page.urls,
         "namespaces": [(n, n in chosen) for n in page.namespaces],
         "q": query.get("q", ""),

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("netviz", "0007_review_view_token_hash"),
+        ("netviz", "0008_compact_connections"),
     ]
 
     operations = [
