@@ -86,6 +86,6 @@ def soft(text: str) -> str:
     """A rule reference or file name with break opportunities after `/` and `.`, before `(` and
     `[`, for narrow table cells."""
     out = str(conditional_escape(text))
-    for a, b in (("/", "/<wbr>"), (".", ".<wbr>"), ("(", "<wbr>("), ("[", "<wbr>[")):
+    for a, b in (("/", "/<wbr>"), (".", ".<wbr>"), ("(", "<wbr>(")):
         out = out.replace(a, b)
     return mark_safe(out)
