@@ -184,7 +184,9 @@ def _side(ev: Evaluator, explanation, verdict, data: dict, labels: dict, shown: 
     allows = []
     for ref, ports in verdict.allowed_by:
         policy = policies.get(ref.policy_id)
-        lines, hits = ([_rule_line(policy, ref)], _rule_hits(policy, ref)) if policy else ([], set())
+        lines, hits = (
+            ([_rule_line(policy, ref)], _rule_hits(policy, ref)) if policy else ([], set())
+        )
         allows.append(
             {
                 "text": describe_rule(ref),
@@ -227,9 +229,7 @@ def _fill_excerpts(ev: Evaluator, shown: dict) -> None:
     policies = {p.id: p for p in ev.policies}
     for policy_id, entry in shown.items():
         if entry["holder"] is not None:
-            entry["holder"]["excerpt"] = excerpt(
-                policies[policy_id], entry["lines"], entry["hits"]
-            )
+            entry["holder"]["excerpt"] = excerpt(policies[policy_id], entry["lines"], entry["hits"])
 
 
 def explanation_context(revision: Revision, src: str, dst: str, asked: PortSet | None) -> dict:

@@ -6,6 +6,7 @@ import { graphStyle, shapeOf, KIND_SHAPES, OTHER_SHAPE } from "./graph_style.js"
 import { placeBlocks } from "./graph_layout.js";
 import { keyboard } from "./graph_keyboard.js";
 import { highlighter } from "./graph_highlight.js";
+import { nearestEdge } from "./graph_hit.js";
 import { plural } from "./words.js";
 
 const FOLD_NODES = 300;
@@ -82,7 +83,9 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
       const outsideLast = group.g < 0 ? 1 : 0;
       const side = group.g < 0 ? " outside" : "";
       if (folded.has(key)) {
-        out.push({ group: "nodes", data: { id: `g:${key}`, label: `${name} (${group.members.length})`, ns: key, size: group.members.length, name, order: `${outsideLast}\u0001${name}` }, classes: `ns folded${side}` });
+        const label = `${name} (${group.members.length})`;
+        // As wide as its label (13 px bold), so the name stays inside the box.
+        out.push({ group: "nodes", data: { id: `g:${key}`, label, w: label.length * 8 + 18, ns: key, size: group.members.length, name, order: `${outsideLast}\u0001${name}` }, classes: `ns folded${side}` });
         continue;
       }
       out.push({ group: "nodes", data: { id: `g:${key}`, label: name, ns: key, name }, classes: `ns${side}` });
@@ -166,7 +169,8 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     for (const [key, group] of groups) {
       const ids = folded.has(key) ? [`g:${key}`] : group.members.map((i) => `n:${i}`);
       const labels = ids.map((id) => cy.getElementById(id).data("label") || "");
-      blocks.push({ ids, labels, outside: group.g < 0 });
+      const widths = ids.map((id) => cy.getElementById(id).data("w") ?? null);
+      blocks.push({ ids, labels, widths, outside: group.g < 0 });
     }
     return placeBlocks(blocks, el.clientWidth / Math.max(1, el.clientHeight));
   }
@@ -249,7 +253,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     openNode(event.target);
   });
   cy.on("tap", "edge", (event) => {
-    const edge = event.target;
+    const edge = nearestEdge(cy, event.position, event.target);
     if (!edge.hasClass("bundle")) cursor.place(edge.source().id(), edge.id(), false);
     openEdge(edge);
   });
@@ -304,7 +308,8 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
   };
 }
 
-// A tooltip over the graph: an endpoint's name and kind and its edges; an edge's ports.
+// A tooltip over the graph: an endpoint's name and kind and its edges; an edge's ports (of the
+// edge nearest the pointer, as a click would open).
 function hover(cy, el, tip) {
   const show = (event, text) => {
     tip.textContent = text;
@@ -322,13 +327,15 @@ function hover(cy, el, tip) {
     const kind = node.data("kind") ? ` (${node.data("kind")})` : "";
     show(event, `${node.data("endpoint")}${kind}: reaches ${node.outgoers("edge").length}, reached by ${node.incomers("edge").length}`);
   });
-  cy.on("mouseover", "edge", (event) => {
-    const edge = event.target;
+  const onEdge = (event) => {
+    const edge = nearestEdge(cy, event.position, event.target);
     if (edge.hasClass("bundle")) return show(event, `${plural(edge.data("count"), "endpoint")} of ${edge.data("nsname")} ↔ ${edge.data("far")} (click for which)`);
     if (!edge.data("src")) return show(event, `${edge.source().data("name")} → ${edge.target().data("name")}: ${plural(edge.data("count"), "connection")}`);
     const ports = edge.data("state") === "all" ? "every port" : edge.data("ports");
     show(event, `${edge.data("src")} → ${edge.data("dst")}: ${ports}`);
-  });
+  };
+  cy.on("mouseover", "edge", onEdge);
+  cy.on("mousemove", "edge", onEdge);
   cy.on("mouseout", "node, edge", () => (tip.hidden = true));
   cy.on("viewport", () => (tip.hidden = true));
 }

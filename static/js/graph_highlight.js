@@ -65,6 +65,7 @@ export function highlighter(ctx) {
     delete el.dataset.blast;
     delete el.dataset.hops;
     delete el.dataset.policy;
+    delete el.dataset.bundle;
     cy.elements().removeClass(LIT);
     if (had) paint();
   }
@@ -137,6 +138,7 @@ export function highlighter(ctx) {
       const members = cy.edges().filter((e) => e.data("bundle") === edge.id());
       only(members, cy.collection());
       members.addClass("shown");
+      el.dataset.bundle = edge.id();
       const names = members.map((e) => (e.source().hasClass("external") ? e.target() : e.source()).data("label"));
       const outward = edge.target().hasClass("external") || edge.target().hasClass("outside");
       status.textContent = `${plural(members.length, "endpoint")} of ${edge.data("nsname")} ${outward ? "reach" : "are reached from"} ${edge.data("far")}: ${names.join(", ")}. Click one of the lines for why.`;

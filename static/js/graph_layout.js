@@ -10,13 +10,14 @@ const CHAR_W = 6.2; // of the 10 px label font, near enough to keep labels apart
 
 const labelWidth = (text) => Math.min(MAX_W, Math.max(MIN_W, text.length * CHAR_W + 26));
 
-// blocks: [{ ids: [node id], labels: [text], outside: bool }] in drawing order.
+// blocks: [{ ids: [node id], labels: [text], widths: [px or null], outside: bool }] in drawing
+// order; a width, where given, is the node's own (a folded namespace's box).
 // aspect: width / height of the container. Returns { [id]: {x, y} }.
 export function placeBlocks(blocks, aspect) {
   const inside = [];
   let outside = null;
   for (const b of blocks) {
-    const w = Math.max(...b.labels.map(labelWidth));
+    const w = Math.max(...b.labels.map((text, i) => (b.widths?.[i] ? b.widths[i] + 24 : labelWidth(text))));
     const n = b.ids.length;
     if (b.outside) {
       outside = { ...b, cw: w, cols: 1, rows: n };
@@ -34,13 +35,16 @@ export function placeBlocks(blocks, aspect) {
   let y = 0;
   let shelf = 0;
   let right = 0;
+  let k = 0; // index in the shelf: every other box a little lower, so edges pass between them
   for (const b of inside) {
     const { w, h } = size(b);
     if (x > 0 && x + w > width) {
       x = 0;
       y += shelf + GAP;
       shelf = 0;
+      k = 0;
     }
+    const drop = k++ % 2 ? GAP * 0.6 : 0;
     b.ids.forEach((id, k) => {
       const col = k % b.cols;
       const row = Math.floor(k / b.cols);
@@ -48,11 +52,11 @@ export function placeBlocks(blocks, aspect) {
       // along a row or a column, so an edge between two passes beside the one between them.
       const down = b.cols > 1 && col % 2 ? CELL_H * 0.35 : 0;
       const right = b.rows > 2 && row % 2 ? b.cw * 0.2 : 0;
-      positions[id] = { x: x + col * b.cw + b.cw / 2 + right - (b.rows > 2 ? b.cw * 0.1 : 0), y: y + row * CELL_H + CELL_H / 2 + down };
+      positions[id] = { x: x + col * b.cw + b.cw / 2 + right - (b.rows > 2 ? b.cw * 0.1 : 0), y: y + drop + row * CELL_H + CELL_H / 2 + down };
     });
     x += w + GAP;
     right = Math.max(right, x);
-    shelf = Math.max(shelf, h);
+    shelf = Math.max(shelf, h + drop);
   }
   if (outside) {
     const height = inside.length ? y + shelf : 0;

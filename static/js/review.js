@@ -239,8 +239,8 @@ function resizable(layout, grip) {
   grip.addEventListener("pointerdown", (event) => {
     event.preventDefault();
     grip.setPointerCapture(event.pointerId);
-    const right = layout.getBoundingClientRect().right;
-    const move = (e) => set(right - e.clientX);
+    const start = [event.clientX, current()];
+    const move = (e) => set(start[1] + start[0] - e.clientX);
     const up = () => {
       grip.removeEventListener("pointermove", move);
       grip.removeEventListener("pointerup", up);

@@ -103,7 +103,10 @@ class LayoutTestCase(ChromiumTestCase):
                         self.close_panel(page)
                         self.check(page, f"{name}-closed-again", graph)
                 for name, url in (
-                    ("edge", f"{base}/edge/default~frontend~Deployment/default~cartservice~Deployment/"),
+                    (
+                        "edge",
+                        f"{base}/edge/default~frontend~Deployment/default~cartservice~Deployment/",
+                    ),
                     ("diff", f"{base}/diff/1..2/"),
                     ("home", f"{self.live_server_url}/"),
                 ):

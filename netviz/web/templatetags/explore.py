@@ -83,8 +83,8 @@ def grouped(problems: list[dict]) -> list[dict]:
 
 @register.filter
 def soft(text: str) -> str:
-    """A rule reference or file name with break opportunities after `/` and `.`, before `(` and
-    `[`, for narrow table cells."""
+    """A rule reference or file name with break opportunities after `/` and `.` and before `(`,
+    for narrow table cells."""
     out = str(conditional_escape(text))
     for a, b in (("/", "/<wbr>"), (".", ".<wbr>"), ("(", "<wbr>(")):
         out = out.replace(a, b)
