@@ -23,7 +23,8 @@ export function graphStyle(el) {
     { selector: "node.external", style: { "background-color": v("--muted"), width: 20, height: 20 } },
     { selector: "node.ns", style: { shape: "round-rectangle", "z-compound-depth": "bottom", "background-color": v("--bg"), "background-opacity": 0.6, "border-color": v("--line"), "border-width": 1, "text-valign": "top", "text-margin-y": -2, "font-weight": "bold", "font-size": 12, padding: 14 } },
     { selector: "node.ns.outside", style: { "border-style": "dashed" } },
-    { selector: "node.folded", style: { shape: "round-rectangle", "background-color": v("--panel"), "border-width": 2, "border-color": v("--accent"), width: "data(w)", height: "mapData(size, 1, 200, 30, 70)", "text-valign": "center", "font-size": 13 } },
+    // A folded namespace is a node like an endpoint: above the edges, which pass under its name.
+    { selector: "node.folded", style: { "z-compound-depth": "auto", "background-opacity": 1, shape: "round-rectangle", "background-color": v("--panel"), "border-width": 2, "border-color": v("--accent"), width: "data(w)", height: "mapData(size, 1, 200, 30, 70)", "text-valign": "center", "font-size": 13 } },
     // The cluster's own edges above the bundles to and from outside, which are drawn fainter.
     { selector: "edge", style: { width: 1.6, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8, "line-color": v("--all"), "target-arrow-color": v("--all"), opacity: 0.8, "z-index": 2 } },
     { selector: "edge.some", style: { "line-style": "dashed", "line-color": v("--some"), "target-arrow-color": v("--some") } },

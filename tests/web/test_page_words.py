@@ -112,3 +112,20 @@ class PageWordsTestCase(TestCase):
         page = self.get(f"/r/{self.token}/rev/1/findings/?from=default/frontend%5BDeployment%5D")
         self.assertIn("<code>0.0.0.0/0</code>", page)
         self.assertNotIn(ANYWHERE_V4, re.sub(r'(data-\w+|href|value)="[^"]*"', "", page))
+
+    def test_a_range_of_many_cidrs_is_named_by_its_first_two(self):
+        from netviz.web.filters import endpoint_labels
+
+        snap = {
+            "externals": [
+                {"id": "0.0.0.0-9.255.255.255", "cidrs": ["0.0.0.0/5", "8.0.0.0/7"]},
+                {"id": "x", "cidrs": ["11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3"]},
+            ]
+        }
+        self.assertEqual(
+            endpoint_labels(snap),
+            {
+                "0.0.0.0-9.255.255.255": "0.0.0.0/5, 8.0.0.0/7",
+                "x": "11.0.0.0/8, 12.0.0.0/6 and 2 more CIDRs",
+            },
+        )
