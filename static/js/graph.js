@@ -302,6 +302,11 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
       cy.resize();
     },
     fit,
+    // Every namespace open, as clicking each folded one would (for scripts and tests).
+    openAll() {
+      folded.clear();
+      render();
+    },
     setColour: light.setColour,
     highlightNodes: light.nodes,
     highlightPolicy: light.policy,
