@@ -175,17 +175,25 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     return placeBlocks(blocks, el.clientWidth / Math.max(1, el.clientHeight));
   }
 
-  const fit = () => cy.fit(cy.elements(), 24);
+  // By the nodes: the bounding box of tens of thousands of edges takes seconds, and the edges
+  // lie between the nodes anyway.
+  const fit = () => cy.fit(cy.nodes(), 24);
 
   function render() {
     cy.elements().remove();
     kinds.clear();
-    cy.add(nodeElements());
-    cy.add(edgeElements());
-    const edgeCount = cy.edges().not(".bundle").length;
-    // Many edges: straight, fainter lines, so the structure shows through.
-    if (edgeCount > 3000) cy.style().selector("edge").style({ "curve-style": "haystack", "target-arrow-shape": "none" }).update();
-    if (edgeCount > 400) cy.edges().addClass("faint");
+    const nodes = nodeElements();
+    const links = edgeElements();
+    const edgeCount = links.filter((e) => !e.classes.split(" ").includes("bundle")).length;
+    // Many edges: straight, fainter lines, so the structure shows through. Styled before they
+    // are added, so tens of thousands are not laid out as curves first.
+    // Solid and unlabelled too: canvas dashes and thousands of labels are slow to draw.
+    if (edgeCount > 3000) cy.style().selector("edge").style({ "curve-style": "haystack", "target-arrow-shape": "none", "line-style": "solid", label: "" }).update();
+    if (edgeCount > 400) for (const e of links) e.classes += " faint";
+    cy.batch(() => {
+      cy.add(nodes);
+      cy.add(links);
+    });
     cy.layout({ name: "preset", positions: positions(), fit: false }).run();
     fit();
     el.dataset.nodes = String(cy.nodes().not(".ns").length + cy.nodes(".folded").length);
