@@ -129,3 +129,9 @@ class PageWordsTestCase(TestCase):
                 "x": "11.0.0.0/8, 12.0.0.0/6 and 2 more CIDRs",
             },
         )
+
+    def test_finding_counts_are_plural_where_they_count(self):
+        page = self.get(f"/r/{self.token}/rev/1/findings/")
+        counts = re.search(r'data-testid="findings-counts">(.*?)</p>', page, re.S).group(1)
+        self.assertIn(">13 warnings<", counts)
+        self.assertIn(">1 info<", counts)
