@@ -65,7 +65,7 @@ clean:
 # Rewrite tests/golden/*/expected.* (analyze/explain) and tests/findings/golden/*/expected.*
 # (lint) from the current output; review the diff.
 golden: setup
-	NETVIZ_REGEN_GOLDEN=1 $(PY) -m pytest -q tests/golden tests/findings/test_golden.py
+	NETVIZ_REGEN_GOLDEN=1 $(PY) -m pytest -q tests/golden tests/findings/test_golden.py tests/generate/test_demo.py
 
 # Refresh vendored front-end libraries (static/vendor/) from the npm registry.
 vendor:

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from netviz.web import api
 from netviz.web.converters import TokenConverter
-from netviz.web.views import diff, downloads, edit, explore, home, progress, review
+from netviz.web.views import diff, downloads, draft, edit, explore, home, progress, review, whatif
 
 register_converter(TokenConverter, "token")
 
@@ -53,6 +53,22 @@ urlpatterns = [
         progress.state_json,
         name="netviz-revision-state",
     ),
+    # What-if, read-only: allow or block one pair, generate least privilege (netviz.whatif).
+    path("r/<token:token>/rev/<int:number>/allow.json", whatif.allow_json, name="netviz-allow"),
+    path(
+        "r/<token:token>/rev/<int:number>/block.json", whatif.block_json_view, name="netviz-block"
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/generate.json",
+        whatif.generate_json,
+        name="netviz-generate-json",
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/generate.yaml",
+        whatif.generate_yaml,
+        name="netviz-generate-yaml",
+    ),
+    path("r/<token:token>/rev/<int:number>/draft.json", draft.draft_json, name="netviz-draft"),
     path("r/<token:token>/diff/", diff.choose, name="netviz-diff-choose"),
     path("r/<token:token>/diff/<int:a>..<int:b>/", diff.diff_page, name="netviz-diff"),
     path("r/<token:token>/diff/<int:a>..<int:b>.json", diff.diff_json, name="netviz-diff-json"),
