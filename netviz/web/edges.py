@@ -20,6 +20,7 @@ from netviz.k8s import load_texts
 from netviz.k8s.model import PROTOCOLS, Policy
 from netviz.web import store
 from netviz.web.expectations import is_expectations
+from netviz.web.filters import endpoint_labels
 from netviz.web.models import Revision
 from netviz.web.services import reader_limits
 from netviz.web.store import cache_key
@@ -151,27 +152,47 @@ def _rule_line(policy: Policy, ref: RuleRef) -> int:
     return rules[ref.rule_index].line if 0 <= ref.rule_index < len(rules) else ref.line
 
 
-def _side(ev: Evaluator, explanation, verdict, data: dict) -> dict:
-    """One direction of the explanation with each rule and denial shown in its policy's YAML."""
+def _side(ev: Evaluator, explanation, verdict, data: dict, labels: dict, shown: dict) -> dict:
+    """One direction of the explanation with each rule and denial shown in its policy's YAML.
+
+    Only what decides the verdict: the isolating policies that allow nothing are listed only for
+    the ports this side does not allow. `shown` collects one excerpt per policy for the whole
+    panel (policy id → marked rule lines and hits), so a policy's YAML appears once."""
     policies = {p.id: p for p in ev.policies}
-    other = explanation.src if verdict.direction == "ingress" else explanation.dst
+    other_id = explanation.src if verdict.direction == "ingress" else explanation.dst
+    other = labels.get(other_id, other_id)
+    allowed = verdict.allowed & explanation.asked
+    rest = explanation.asked - allowed
     asked = "all ports" if explanation.asked.is_all() else str(explanation.asked)
+
+    def excerpt_of(policy_id: str, rule_lines: list[int], hits: set[int]) -> dict | None:
+        if policy_id not in policies:
+            return None
+        first = policy_id not in shown
+        entry = shown.setdefault(policy_id, {"lines": [], "hits": set(), "holder": None})
+        entry["lines"] += rule_lines
+        entry["hits"] |= hits
+        holder = {"excerpt": None, "above": not first}
+        if first:
+            entry["holder"] = holder
+        return holder
+
     allows = []
     for ref, ports in verdict.allowed_by:
         policy = policies.get(ref.policy_id)
+        lines, hits = (
+            ([_rule_line(policy, ref)], _rule_hits(policy, ref)) if policy else ([], set())
+        )
         allows.append(
             {
                 "text": describe_rule(ref),
                 "policy": ref.policy_id,
                 "ports": str(ports),
-                "excerpt": excerpt(policy, [_rule_line(policy, ref)], _rule_hits(policy, ref))
-                if policy
-                else None,
+                "yaml": excerpt_of(ref.policy_id, lines, hits),
             }
         )
     denials = []
-    for d in verdict.denied_by:
-        policy = policies.get(d.policy)
+    for d in verdict.denied_by if not rest.is_empty() else ():
         # Each rule that did not match, marked whole; the policy's head when it has no rule.
         miss_lines = [m.line for m in d.misses if m.line]
         denials.append(
@@ -180,7 +201,7 @@ def _side(ev: Evaluator, explanation, verdict, data: dict) -> dict:
                 "file": d.file,
                 "line": d.line,
                 "reasons": [describe_miss(m, verdict.direction, other, asked) for m in d.misses],
-                "excerpt": excerpt(policy, miss_lines) if policy else None,
+                "yaml": excerpt_of(d.policy, miss_lines, set()),
             }
         )
     subject = explanation.src if verdict.direction == "egress" else explanation.dst
@@ -188,12 +209,23 @@ def _side(ev: Evaluator, explanation, verdict, data: dict) -> dict:
         **data,
         "direction": verdict.direction,
         "subject": subject,
+        "subject_label": labels.get(subject, subject),
         "external": not subject.endswith("]"),
         "self": any(c.code == "self" for c in verdict.caveats),
+        "partly": not allowed.is_empty() and not rest.is_empty(),
+        "rest_text": str(rest),
         "allows": allows,
         "denials": denials,
         "caveat_texts": [describe_caveat(c) for c in verdict.caveats],
     }
+
+
+def _fill_excerpts(ev: Evaluator, shown: dict) -> None:
+    """Each policy's one excerpt, with every line any side marked in it."""
+    policies = {p.id: p for p in ev.policies}
+    for policy_id, entry in shown.items():
+        if entry["holder"] is not None:
+            entry["holder"]["excerpt"] = excerpt(policies[policy_id], entry["lines"], entry["hits"])
 
 
 def explanation_context(revision: Revision, src: str, dst: str, asked: PortSet | None) -> dict:
@@ -211,6 +243,13 @@ def explanation_context(revision: Revision, src: str, dst: str, asked: PortSet |
         {**g, "egress": resolve(g["egress"]), "ingress": resolve(g["ingress"])}
         for g in (stored["grants"] if stored else [])
     ]
+    labels = endpoint_labels(revision.snapshot)
+    shown: dict = {}
+    sides = [
+        _side(ev, explanation, explanation.egress, data["egress"], labels, shown),
+        _side(ev, explanation, explanation.ingress, data["ingress"], labels, shown),
+    ]
+    _fill_excerpts(ev, shown)
     return {
         "explanation": data,
         "src": src,
@@ -219,8 +258,5 @@ def explanation_context(revision: Revision, src: str, dst: str, asked: PortSet |
         "allowed_text": str(explanation.allowed),
         "all_allowed": explanation.allowed.is_all(),
         "grants": grants,
-        "sides": [
-            _side(ev, explanation, explanation.egress, data["egress"]),
-            _side(ev, explanation, explanation.ingress, data["ingress"]),
-        ],
+        "sides": sides,
     }

@@ -15,12 +15,20 @@ from netviz.web.models import decode_connection
 FILTER_KEYS = ("ns", "q", "protocol", "port")
 
 
+# A range outside the cluster made of more CIDRs than this is named by its first two.
+SHOWN_CIDRS = 3
+
+
 def endpoint_labels(snap: dict) -> dict[str, str]:
-    """Display names: endpoint ids as they are, external ranges by their CIDRs."""
+    """Display names: endpoint ids as they are, external ranges by their CIDRs (the pages write
+    ranges only as CIDRs; the `start-end` ids stay in URLs, the CLI and JSON)."""
     labels = {e["id"]: e["id"] for e in snap.get("endpoints", ())}
     for x in snap.get("externals", ()):
         cidrs = x["cidrs"]
-        labels[x["id"]] = ", ".join(cidrs) if len(cidrs) <= 3 else x["id"]
+        if len(cidrs) <= SHOWN_CIDRS:
+            labels[x["id"]] = ", ".join(cidrs)
+        else:
+            labels[x["id"]] = f"{', '.join(cidrs[:2])} and {len(cidrs) - 2} more CIDRs"
     return labels
 
 

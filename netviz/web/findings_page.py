@@ -107,7 +107,19 @@ def _radius(revision: Revision, origin: str, reverse: bool):
     return blast_radius(ev, ev.resolve(origin), reverse=reverse)
 
 
-def _blast(revision: Revision, origin: str, reverse: bool) -> dict | None:
+def _reached_row(r, labels: dict[str, str]) -> dict:
+    """One reached endpoint, with ranges outside the cluster named by their CIDRs for the page."""
+    row = r.as_dict()
+    return {
+        **row,
+        "label": labels.get(row["node"], row["node"]),
+        "path_labels": [labels.get(p, p) for p in row["path"]],
+    }
+
+
+def _blast(
+    revision: Revision, origin: str, reverse: bool, labels: dict[str, str] | None = None
+) -> dict | None:
     if not origin:
         return None
     try:
@@ -121,7 +133,7 @@ def _blast(revision: Revision, origin: str, reverse: bool) -> dict | None:
         "count": len(reached),
         "external": radius.external,
         "by_hop": sorted(radius.by_hop.items()),
-        "reached": [r.as_dict() for r in reached[:SHOWN_REACHED]],
+        "reached": [_reached_row(r, labels or {}) for r in reached[:SHOWN_REACHED]],
         "more": max(0, len(reached) - SHOWN_REACHED),
     }
 
@@ -186,7 +198,7 @@ def findings_context(revision: Revision, state: dict | None = None) -> dict:
         "headers": _headers(state),
         "levels": list(reversed(LEVELS)),
         "state": state,
-        "blast": _blast(revision, state["origin"], state["reverse"]),
+        "blast": _blast(revision, state["origin"], state["reverse"], labels),
         "origin": state["origin"],
         "reverse": state["reverse"],
     }

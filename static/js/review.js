@@ -210,22 +210,30 @@ function buildView(model, filters) {
 }
 
 // The explanation panel: the edge page fetched and its section moved in (no HTML built here).
+// A side sheet the views make room for (below them when narrow), resizable by its grip.
 function makePanel(root, filters, hooks) {
   const panel = root.querySelector("[data-testid=explanation-panel]");
   const body = panel.querySelector("[data-panel-body]");
   const layout = root.querySelector("[data-layout]");
+  let asking = 0;
   const close = () => {
-    panel.hidden = true;
-    layout.classList.remove("with-panel");
-    body.replaceChildren();
+    asking++;
+    if (panel.hidden) return;
+    keepInPlace(root, () => {
+      panel.hidden = true;
+      layout.classList.remove("with-panel");
+      body.replaceChildren();
+      delete panel.dataset.src;
+      delete panel.dataset.dst;
+    });
   };
   panel.querySelector("[data-close-panel]").addEventListener("click", close);
   panel.addEventListener("click", (event) => {
     const button = event.target.closest("[data-policy]");
     if (button) hooks.policy(button.dataset.policy);
   });
-  let asking = 0;
-  return async function open(src, dst) {
+  resizable(layout, panel.querySelector("[data-panel-grip]"));
+  async function open(src, dst) {
     const base = root.dataset.edgeBase;
     const query = new URLSearchParams();
     if (filters.protocol) query.set("protocol", filters.protocol);
@@ -233,13 +241,17 @@ function makePanel(root, filters, hooks) {
     const qs = query.toString();
     const url = `${base}${encodeURIComponent(edgeSlug(src))}/${encodeURIComponent(edgeSlug(dst))}/${qs ? "?" + qs : ""}`;
     const ticket = ++asking;
-    panel.hidden = false;
-    layout.classList.add("with-panel");
-    panel.setAttribute("aria-busy", "true");
     const status = document.createElement("p");
     status.className = "hint";
     status.textContent = `Explaining ${src} → ${dst} …`;
-    body.replaceChildren(status);
+    keepInPlace(root, () => {
+      panel.hidden = false;
+      layout.classList.add("with-panel");
+      body.replaceChildren(status);
+    });
+    panel.dataset.src = src;
+    panel.dataset.dst = dst;
+    panel.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(url, { headers: { Accept: "text/html" } });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -247,7 +259,9 @@ function makePanel(root, filters, hooks) {
       const section = doc.querySelector("[data-testid=explanation]");
       if (ticket !== asking) return;
       if (!section) throw new Error("no explanation in the answer");
-      body.replaceChildren(document.importNode(section, true));
+      keepInPlace(root, () => body.replaceChildren(document.importNode(section, true)));
+      body.scrollTop = 0;
+      panel.scrollTop = 0;
     } catch (error) {
       if (ticket !== asking) return;
       status.textContent = `Could not load the explanation (${error.message}). `;
@@ -258,7 +272,50 @@ function makePanel(root, filters, hooks) {
     } finally {
       if (ticket === asking) panel.removeAttribute("aria-busy");
     }
+  }
+  return { open, close };
+}
+
+// Runs change() and scrolls back by however far the shown view moved: opening the panel must
+// leave the cell under the pointer where it was.
+function keepInPlace(root, change) {
+  const shown = [...root.querySelectorAll(".tabpanel")].find((p) => !p.hidden);
+  const view = shown?.querySelector("[data-matrix], [data-graph]") ?? shown;
+  const before = view?.getBoundingClientRect().top;
+  change();
+  if (view === undefined) return;
+  const moved = view.getBoundingClientRect().top - before;
+  if (moved) window.scrollBy(0, moved);
+}
+
+// The panel's width by dragging its grip, or by Left and Right on it; kept for the visit.
+const PANEL_MIN = 280;
+function resizable(layout, grip) {
+  const set = (width) => {
+    const most = Math.max(PANEL_MIN, layout.clientWidth * 0.65);
+    const px = Math.round(Math.max(PANEL_MIN, Math.min(most, width)));
+    layout.style.setProperty("--panel-w", `${px}px`);
+    layout.dataset.panelWidth = String(px);
   };
+  const current = () => layout.querySelector(".panel").getBoundingClientRect().width;
+  grip.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    grip.setPointerCapture(event.pointerId);
+    const start = [event.clientX, current()];
+    const move = (e) => set(start[1] + start[0] - e.clientX);
+    const up = () => {
+      grip.removeEventListener("pointermove", move);
+      grip.removeEventListener("pointerup", up);
+    };
+    grip.addEventListener("pointermove", move);
+    grip.addEventListener("pointerup", up);
+  });
+  grip.addEventListener("keydown", (event) => {
+    const step = { ArrowLeft: 40, ArrowRight: -40 }[event.key];
+    if (!step) return;
+    event.preventDefault();
+    set(current() + step);
+  });
 }
 
 function setupTabs(root, initial, onShow) {
@@ -424,21 +481,31 @@ function main() {
       if (index < 0) return;
       pending = (g) => g.highlightPolicy(index);
       show("graph");
+      revealGraph(root);
     },
     nodes: (origin, reached) => {
       pending = (g) => g.highlightNodes(origin, reached);
       show("graph");
+      revealGraph(root);
     },
     colour: (mode) => keepColour(root, mode),
+    // A new selection in the graph (an endpoint, a bundle, the background): the pair explained
+    // is no longer what the view shows.
+    select: () => panel.close(),
   };
-  const openEdge = makePanel(root, filters, hooks);
+  const panel = makePanel(root, filters, hooks);
+  const openEdge = panel.open;
   if (filters.color === "exposure") keepColour(root, filters.color);
   mountMatrix(root.querySelector("[data-matrix]"), root.querySelector("[data-matrix-focus]"), model, view, hooks);
   // For bench/page_load.py: milliseconds from navigation start to the matrix drawn.
   const loadPolicies = wirePolicies(root, data.policies_url, hooks);
   const loadFindings = wireFindings(root, data.findings_url, hooks);
   window.netviz = { model, view, edgeSlug, openEdge, graph: null, drawnAt: performance.now() };
+  let shownTab = null;
   show = setupTabs(root, filters.tab, async (key) => {
+    // Another view: the explanation of the last one's selection goes.
+    if (shownTab !== null && key !== shownTab) panel.close();
+    shownTab = key;
     if (key === "graph") {
       if (!graph) {
         if (model.lazy) await model.loadAll();
@@ -457,7 +524,25 @@ function main() {
       loadFindings();
     }
   });
+  tabLinks(show);
   root.dataset.ready = "true";
+}
+
+// Links that name a tab (the summary's counts): switch to it in place instead of reloading.
+function tabLinks(show) {
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-tab-link]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    show(link.dataset.tabLink);
+    document.getElementById("explore")?.scrollIntoView();
+  });
+}
+
+// The graph scrolled into view (its tools and status above it), after a click far down the page.
+function revealGraph(root) {
+  const panel = root.querySelector("[data-testid=panel-graph]");
+  requestAnimationFrame(() => panel.scrollIntoView({ block: "start" }));
 }
 
 main();
