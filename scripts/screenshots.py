@@ -40,6 +40,9 @@ def shoot(browser, base: str, demo: str, big: str) -> tuple[list[str], list[str]
     failed: list[str] = []
 
     def save(page, name: str, graph: bool = False, full_page: bool = False) -> None:
+        page.evaluate(
+            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
         problems = page.evaluate(SIDEWAYS) + page.evaluate(OVERLAPS)
         if graph:
             problems += page.evaluate(GRAPH_FITS)

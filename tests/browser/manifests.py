@@ -73,8 +73,8 @@ spec:
 
 
 # A 12-service shop laid out as the public "online boutique" demo: one namespace, a deny-all,
-# one policy per service (ingress from its callers on its port, egress anywhere), and the
-# Services and ServiceAccounts that do not change connectivity.
+# one policy per service (ingress from its callers on its port, egress anywhere), the Services
+# and ServiceAccounts, and Istio policies netviz does not read.
 BOUTIQUE_SERVICES = {
     "adservice": (9555, ["frontend"]),
     "cartservice": (7070, ["frontend", "checkoutservice"]),
@@ -146,9 +146,31 @@ spec:
     return "---\n".join(docs)
 
 
+# Istio policies, which netviz does not read: each one a warning, the page folds them in one line.
+BOUTIQUE_ISTIO = "---\n".join(
+    f"""apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {{name: {n}, namespace: default}}
+spec:
+  selector: {{matchLabels: {{app: {n}}}}}
+  action: ALLOW
+  rules: [{{from: [{{source: {{principals: [cluster.local/ns/default/sa/frontend]}}}}]}}]
+"""
+    for n in (
+        "adservice",
+        "cartservice",
+        "checkoutservice",
+        "currencyservice",
+        "emailservice",
+        "shippingservice",
+    )
+)
+
+
 def boutique() -> list[tuple[str, str]]:
-    """(file name, text) of each service, and the deny-all."""
+    """(file name, text) of each service, the deny-all and six Istio policies."""
     files = [(f"{n}.yaml", _boutique_docs(n, *spec)) for n, spec in BOUTIQUE_SERVICES.items()]
+    files.append(("istio.yaml", BOUTIQUE_ISTIO))
     files.append(
         (
             "network-policy-deny-all.yaml",
