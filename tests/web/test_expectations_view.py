@@ -90,6 +90,27 @@ class AcceptedFindingsOnTheFindingsTab(BaseTestCase):
         marked = [f for f in data["findings"] if "accepted" in f]
         self.assertEqual([f["check"] for f in marked], ["ingress-from-all-namespaces"])
 
+    def test_an_uploaded_baseline_marks_what_it_lists_and_is_not_read_as_a_manifest(self):
+        baseline = (
+            '{"version": 1, "accepted": [{"id": "unprotected-egress:shop/web[Pod]", '
+            '"reason": "egress is filtered by the proxy"}]}'
+        )
+        review, rev, _token = create_review(
+            "Shop", uploads([*V1_FILES, ("netviz-baseline.json", baseline)])
+        )
+        self.assertEqual(rev.report["errors"], [])
+        data = self.client.get(f"/r/{review.view_token}/rev/1/findings.json").json()
+        marked = {f["id"]: f["accepted"] for f in data["findings"] if "accepted" in f}
+        self.assertEqual(
+            marked,
+            {
+                "unprotected-egress:shop/web[Pod]": {
+                    "reason": "egress is filtered by the proxy",
+                    "by": "baseline",
+                }
+            },
+        )
+
     def test_without_annotations_nothing_is_marked(self):
         page = self.client.get(self.view_url("/rev/1/findings/")).content.decode()
         self.assertNotIn('data-accepted="true"', page)
