@@ -70,6 +70,15 @@ class ExpectationsOnTheReviewPage(BaseTestCase):
         self.assertNotIn("expectations-section", page)
         self.assertNotIn("expectations", self.client.get(f"/r/{self.view_token}.json").json())
 
+    def test_the_api_answers_with_its_status_for_a_pipeline(self):
+        files = multipart([*V1_FILES, ("netviz-expect.yaml", EXPECT)])
+        r = self.client.post("/api/reviews", {"files": files, "title": "CI"})
+        self.assertEqual(r.status_code, 201)
+        self.assertEqual(
+            r.json()["expectations"],
+            {"file": "netviz-expect.yaml", "counts": {"passed": 1, "failed": 1}, "errors": []},
+        )
+
     def test_the_upload_form_takes_it_among_the_files(self):
         files = multipart([*V1_FILES, ("netviz-expect.yaml", EXPECT)])
         r = self.client.post("/", {"title": "With expectations", "files": files}, follow=True)
