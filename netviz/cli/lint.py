@@ -125,7 +125,11 @@ def lint_rules() -> list[ReportRule]:
     return [ReportRule(c, *check_help(c)) for c in CHECK_IDS]
 
 
-def lint_sarif(findings: list[Finding], accepted_: dict[str, Acceptance]) -> str:
+def lint_sarif(
+    findings: list[Finding], accepted_: dict[str, Acceptance], fallback_file: str = ""
+) -> str:
+    """`fallback_file` locates findings about things no manifest declares (a namespace only
+    referenced): code scanning wants a location for every result."""
     results = []
     for f in findings:
         subject = next((s for s in f.subjects if s.file), None)
@@ -134,8 +138,8 @@ def lint_sarif(findings: list[Finding], accepted_: dict[str, Acceptance]) -> str
             ReportResult(
                 rule=f.check,
                 level=SARIF_LEVEL[f.severity],
-                message=f.message,
-                file=subject.file if subject else "",
+                message=f.message if subject else f"{where(f)}: {f.message}",
+                file=subject.file if subject else fallback_file,
                 line=subject.line if subject else 0,
                 fingerprint=f.id,
                 accepted=acceptance.reason if acceptance else None,
@@ -183,7 +187,7 @@ def run(ctx: Context, opts: argparse.Namespace) -> None:
         text = render_markdown(findings, [describe_problem(p) for p in problems], accepted_)
     elif fmt == "sarif":
         report_problems(ctx, cluster, opts.verbosity)
-        text = lint_sarif(findings, accepted_)
+        text = lint_sarif(findings, accepted_, next((p for p in opts.paths if p != "-"), ""))
     elif fmt == "junit":
         report_problems(ctx, cluster, opts.verbosity)
         text = lint_junit(findings, accepted_, opts.fail_on)

@@ -9,7 +9,9 @@
 
 `allow`: every pair from × to may connect (on every port listed; without ports, on some port).
 `deny`: no pair from × to may connect (on any port listed; without ports, on any port).
-A pair of an endpoint with itself is never checked. Endpoints (from, to), one or a list of:
+A pair of an endpoint with itself is never checked, and only endpoints of the input and outside
+addresses are (a pod of a namespace not created yet is lint's business). Endpoints (from, to),
+one or a list of:
     ns/name, ns/name[Kind]   one workload          ns/*    every endpoint of a namespace
     */*                      every endpoint         external   every address outside the cluster
     10.0.0.0/8, 1.2.3.4      outside addresses in that range

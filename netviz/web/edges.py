@@ -19,7 +19,7 @@ from netviz.formats.words import describe_miss
 from netviz.k8s import load_texts
 from netviz.k8s.model import PROTOCOLS, Policy
 from netviz.web import store
-from netviz.web.expectations import is_expectations
+from netviz.web.expectations import is_not_manifest
 from netviz.web.filters import endpoint_labels
 from netviz.web.models import Revision
 from netviz.web.services import reader_limits
@@ -55,9 +55,9 @@ def evaluator(revision: Revision) -> Evaluator:
         if found is not None:
             _cache.move_to_end(key)
             return found
-    # Not the expectations file: it is checked at upload (netviz.web.expectations).
+    # Not netviz-expect.yaml nor netviz-baseline.json (netviz.web.expectations).
     files = [
-        (f.name, bytes(f.content)) for f in revision.files.all() if not is_expectations(f.name)
+        (f.name, bytes(f.content)) for f in revision.files.all() if not is_not_manifest(f.name)
     ]
     made = Evaluator(load_texts(files, limits=reader_limits()))
     with _lock:

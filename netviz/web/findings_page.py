@@ -11,7 +11,7 @@ from django import forms
 from netviz.engine import UnknownEndpoint
 from netviz.findings import LEVELS, blast_radius, count_by_severity
 from netviz.findings.accept import accepted
-from netviz.web import edges, findings_store
+from netviz.web import edges, expectations, findings_store
 from netviz.web.filters import endpoint_labels
 from netviz.web.models import Revision
 
@@ -91,8 +91,10 @@ def _computed(revision: Revision) -> tuple[list, list]:
 
 
 def _accepted(revision: Revision, found: list) -> dict:
-    """Findings a netviz.dev/accept annotation accepts (netviz.findings.accept): shown, marked."""
-    return accepted(found, edges.evaluator(revision).cluster.policies)
+    """Findings a netviz.dev/accept annotation or an uploaded netviz-baseline.json accepts
+    (netviz.findings.accept): shown, marked with the reason."""
+    files = revision.files.filter(name__iexact=expectations.BASELINE_NAME)
+    return accepted(found, edges.evaluator(revision).cluster.policies, expectations.baseline(files))
 
 
 def sorted_exposure(exposed: list, sort: str, order: str) -> list:

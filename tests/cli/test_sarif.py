@@ -126,3 +126,19 @@ def test_every_check_has_rule_help():
     from netviz.findings.help import CHECK_HELP
 
     assert set(CHECK_HELP) == set(CHECK_IDS)
+
+
+def test_a_finding_no_manifest_declares_is_located_at_the_input_path(tmp_path):
+    # The namespace is only referenced by the pod, so its finding has no file of its own.
+    (tmp_path / "pod.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: quiet}\n"
+        "spec: {containers: [{name: c, image: i}]}\n"
+    )
+    log = json.loads(netviz("lint", str(tmp_path / "pod.yaml"), "--format", "sarif").stdout)
+    assert_sarif(log)
+    results = log["runs"][0]["results"]
+    namespace = next(r for r in results if r["ruleId"].startswith("namespace-without"))
+    assert namespace["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(
+        "pod.yaml"
+    )
+    assert all(r["locations"] for r in results)

@@ -70,6 +70,15 @@ class ExpectationsOnTheReviewPage(BaseTestCase):
         self.assertNotIn("expectations-section", page)
         self.assertNotIn("expectations", self.client.get(f"/r/{self.view_token}.json").json())
 
+    def test_the_api_answers_with_its_status_for_a_pipeline(self):
+        files = multipart([*V1_FILES, ("netviz-expect.yaml", EXPECT)])
+        r = self.client.post("/api/reviews", {"files": files, "title": "CI"})
+        self.assertEqual(r.status_code, 201)
+        self.assertEqual(
+            r.json()["expectations"],
+            {"file": "netviz-expect.yaml", "counts": {"passed": 1, "failed": 1}, "errors": []},
+        )
+
     def test_the_upload_form_takes_it_among_the_files(self):
         files = multipart([*V1_FILES, ("netviz-expect.yaml", EXPECT)])
         r = self.client.post("/", {"title": "With expectations", "files": files}, follow=True)
@@ -89,6 +98,27 @@ class AcceptedFindingsOnTheFindingsTab(BaseTestCase):
         data = self.client.get(f"/r/{review.view_token}/rev/1/findings.json").json()
         marked = [f for f in data["findings"] if "accepted" in f]
         self.assertEqual([f["check"] for f in marked], ["ingress-from-all-namespaces"])
+
+    def test_an_uploaded_baseline_marks_what_it_lists_and_is_not_read_as_a_manifest(self):
+        baseline = (
+            '{"version": 1, "accepted": [{"id": "unprotected-egress:shop/web[Pod]", '
+            '"reason": "egress is filtered by the proxy"}]}'
+        )
+        review, rev, _token = create_review(
+            "Shop", uploads([*V1_FILES, ("netviz-baseline.json", baseline)])
+        )
+        self.assertEqual(rev.report["errors"], [])
+        data = self.client.get(f"/r/{review.view_token}/rev/1/findings.json").json()
+        marked = {f["id"]: f["accepted"] for f in data["findings"] if "accepted" in f}
+        self.assertEqual(
+            marked,
+            {
+                "unprotected-egress:shop/web[Pod]": {
+                    "reason": "egress is filtered by the proxy",
+                    "by": "baseline",
+                }
+            },
+        )
 
     def test_without_annotations_nothing_is_marked(self):
         page = self.client.get(self.view_url("/rev/1/findings/")).content.decode()
