@@ -528,10 +528,28 @@ def from_plain(value: object, line: int = 1, depth: int = 0, max_depth: int = 64
     return value
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
 def parse_json_fallback(text: str, budget: Budget) -> tuple[list[Doc], list[tuple[int, int, str]]]:
     """A JSON file libyaml could not read: json.loads it, every line being 1."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        message = f'duplicate key "{exc.args[0]}": the API server refuses duplicate fields'
+        return [], [(1, 1, message + ", so the document is not used")]
     except json.JSONDecodeError as exc:
         return [], [(1, exc.lineno, f"JSON syntax error: {exc.msg}")]
     except (ValueError, RecursionError):

@@ -102,6 +102,12 @@ class KubectlDumpTestCase(TestCase):
         )
         self.assertContains(page, 'data-testid="entry-caveat" data-code="client-address-kept"')
         self.assertEqual(revision.report["entry_points"]["total"], 4)
+        twin = self.client.get(f"/r/{review.view_token}.json").json()
+        blocked = [p for p in twin["entry_points"] if p["verdict"] == "blocked"]
+        self.assertEqual(
+            [(p["endpoint"], p["address"]) for p in blocked],
+            [("shop/api[Deployment]", "shop.example.com/api")],
+        )
 
     def test_typed_json_lists_upload_to_the_same_review(self):
         folder = GOLDEN / "kubectl-typed-json" / "input"
