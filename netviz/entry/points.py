@@ -192,7 +192,14 @@ class _Checker:
     def controllers(self, route: Route) -> list[str]:
         """Endpoints of the proxy that carries this route's traffic, where the input has them."""
         if route.kind == "Ingress":
-            return [e.id for e in self.endpoints if _is_ingress_controller(e)]
+            found = [e for e in self.endpoints if _is_ingress_controller(e)]
+            # With several controllers, the one whose name holds the class ("nginx" in
+            # "ingress-nginx") serves it; the sources listed say which were taken.
+            cls = route.class_name
+            named = [
+                e for e in found if cls and any(cls in e.labels.get(k, "") for k in _NAME_LABELS)
+            ]
+            return [e.id for e in (named or found)]
         if route.kind == "Route":
             return [e.id for e in self.endpoints if _OPENSHIFT_ROUTER in e.labels]
         out: list[str] = []
