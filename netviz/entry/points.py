@@ -16,7 +16,8 @@ from typing import Literal
 
 from netviz.engine import Evaluator
 from netviz.engine.ports import PortSet
-from netviz.k8s.model import Backend, Cluster, Endpoint, Route, Service, ServicePort
+from netviz.engine.selectors import matches
+from netviz.k8s.model import NS_NAME_LABEL, Backend, Cluster, Endpoint, Route, Service, ServicePort
 
 Verdict = Literal["allowed", "blocked", "partly", "unknown", "no-port"]
 # Caveat codes; formatters and templates own the words.
@@ -47,6 +48,14 @@ _GATEWAY_LABELS = (
     "gateway.envoyproxy.io/owning-gateway-name",
     "istio.io/gateway-name",
 )
+# Route kinds a listener takes by default, by its protocol.
+_LISTENER_KINDS = {
+    "HTTP": ("HTTPRoute", "GRPCRoute"),
+    "HTTPS": ("HTTPRoute", "GRPCRoute"),
+    "TLS": ("TLSRoute",),
+    "TCP": ("TCPRoute",),
+    "UDP": ("UDPRoute",),
+}
 _OPENSHIFT_ROUTER = "ingresscontroller.operator.openshift.io/deployment-ingresscontroller"
 
 
@@ -255,6 +264,8 @@ class _Checker:
         return out
 
     def _routed(self, route: Route) -> list[EntryPoint]:
+        if not route_attached(route, self.cluster):
+            return []  # no listener takes it: the route leads nowhere (findings say so)
         sources = self.controllers(route)
         class_name = (
             route.class_name
@@ -299,6 +310,36 @@ class _Checker:
                     )
                 )
         return out
+
+
+def route_attached(route: Route, cluster: Cluster) -> bool:
+    """Whether some parent Gateway in the input accepts the route (its listeners'
+    allowedRoutes: namespaces Same by default, and the kinds their protocol takes). A parent that
+    is not in the input is given the benefit of the doubt."""
+    if route.kind in ("Ingress", "Route") or not route.parents:
+        return True
+    gateways = {(g.namespace, g.name): g for g in cluster.gateways}
+    for ns, name, section in route.parents:
+        gateway = gateways.get((ns, name))
+        if gateway is None:
+            return True
+        for listener in gateway.listeners:
+            if section is not None and listener.name != section:
+                continue
+            kinds = listener.kinds or _LISTENER_KINDS.get(listener.protocol.upper(), ())
+            if route.kind in kinds and _namespace_allowed(cluster, listener, ns, route.namespace):
+                return True
+    return False
+
+
+def _namespace_allowed(cluster: Cluster, listener, gateway_ns: str, route_ns: str) -> bool:
+    if listener.namespaces == "All":
+        return True
+    if listener.namespaces == "Same":
+        return route_ns == gateway_ns
+    labels = next((n.labels for n in cluster.namespaces if n.name == route_ns), None)
+    labels = labels or {NS_NAME_LABEL: route_ns}
+    return listener.selector is not None and matches(listener.selector, labels)
 
 
 def _where(source) -> tuple[str, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from netviz.k8s.fields import Reporter, describe, get_list, get_map, get_str, line_of, start_line
 from netviz.k8s.model import Backend, Gateway, Listener, Route, RouteRule
-from netviz.k8s.validate import parse_meta
+from netviz.k8s.validate import parse_meta, parse_selector
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute")
@@ -128,10 +128,39 @@ def build_gateway(obj: dict, rep: Reporter) -> Gateway | None:
         name = item.get("name") if isinstance(item.get("name"), str) else f"listener-{i}"
         hostname = item.get("hostname") if isinstance(item.get("hostname"), str) else None
         protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else "HTTP"
-        listeners.append(Listener(name, port, protocol, hostname))
+        allowed = _allowed_routes(item, lpath, rep, lline)
+        listeners.append(Listener(name, port, protocol, hostname, *allowed))
     if meta is None or rep.fatal:
         return None
     return Gateway(meta[0], meta[1], class_name, tuple(listeners), rep.source())
+
+
+def _allowed_routes(item: dict, path: str, rep: Reporter, line: int):
+    allowed = item.get("allowedRoutes")
+    allowed = allowed if isinstance(allowed, dict) else {}
+    namespaces = allowed.get("namespaces")
+    namespaces = namespaces if isinstance(namespaces, dict) else {}
+    where = namespaces.get("from", "Same")
+    selector = None
+    if where not in ("Same", "All", "Selector"):
+        rep.error(
+            line_of(namespaces, "from", line),
+            f"{path}.allowedRoutes.namespaces.from: {describe(where)} is not Same, All or Selector",
+        )
+        where = "Same"
+    elif where == "Selector":
+        selector = parse_selector(
+            namespaces.get("selector"),
+            f"{path}.allowedRoutes.namespaces.selector",
+            rep,
+            line_of(namespaces, "selector", line),
+        )
+    kinds = tuple(
+        k["kind"]
+        for k in (allowed.get("kinds") if isinstance(allowed.get("kinds"), list) else [])
+        if isinstance(k, dict) and isinstance(k.get("kind"), str)
+    )
+    return where, selector, kinds
 
 
 def build_gateway_route(obj: dict, kind: str, rep: Reporter) -> Route | None:

@@ -107,3 +107,41 @@ def test_without_the_controller_in_the_input_the_ingress_is_not_checked():
     )
     ingress = points(text)[("Ingress", "a.example.com/", 8080)]
     assert (ingress.verdict, ingress.caveats) == ("unknown", ("controller-not-in-input",))
+
+
+GATEWAY = """
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {expose: "yes"}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: edge}
+spec:
+  gatewayClassName: example
+  listeners:
+  - {name: web, port: 80, protocol: HTTP%s}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web, namespace: shop}
+spec:
+  parentRefs: [{name: gw, namespace: edge}]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
+"""
+
+
+def test_a_route_from_another_namespace_needs_the_gateways_allowed_routes():
+    def routed(allowed: str) -> list[str]:
+        return [
+            via for via, _, _ in points(APP + "---\n" + GATEWAY % allowed) if via == "HTTPRoute"
+        ]
+
+    assert routed("") == []  # allowedRoutes defaults to the Gateway's own namespace
+    assert routed(", allowedRoutes: {namespaces: {from: All}}") == ["HTTPRoute"]
+    selector = (
+        ", allowedRoutes: {namespaces: {from: Selector, selector: {matchLabels: {expose: '%s'}}}}"
+    )
+    assert routed(selector % "yes") == ["HTTPRoute"]
+    assert routed(selector % "no") == []
+    assert routed(", allowedRoutes: {namespaces: {from: All}, kinds: [{kind: GRPCRoute}]}") == []

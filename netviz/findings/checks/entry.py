@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netviz.entry import backend_ports, entry_points, resolve_target, selected_endpoints
+from netviz.entry import (
+    backend_ports,
+    entry_points,
+    resolve_target,
+    route_attached,
+    selected_endpoints,
+)
 from netviz.findings.checks.base import finding
 from netviz.findings.facts import Facts, named_ports, policy_subject, port_path, spec_portset
 from netviz.findings.model import Finding, Subject
@@ -86,6 +92,11 @@ def _declares(sp, e) -> bool:
 def check_routes_to_nothing(facts: Facts) -> Iterator[Finding]:
     services = {(s.namespace, s.name): s for s in facts.cluster.services}
     for route in facts.cluster.routes:
+        if not route_attached(route, facts.cluster):
+            data = {"route": route.id, "parents": [f"{ns}/{n}" for ns, n, _ in route.parents]}
+            subject = _subject(route, route.kind)
+            yield finding("route-to-nothing", "warning", f"{route.id}:detached", [subject], data)
+            continue
         seen: set[tuple[str, str]] = set()
         for rule in route.rules:
             b = rule.backend
