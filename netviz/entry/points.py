@@ -230,37 +230,48 @@ class _Checker:
         return out
 
     def _exposed(self, service: Service) -> list[EntryPoint]:
-        sources = self.external_sources(service)
-        caveats = [
+        """LoadBalancer ports, and node ports (a LoadBalancer Service has them too, open on every
+        node, and loadBalancerSourceRanges do not narrow them)."""
+        nat = (
             "source-nat" if service.external_traffic_policy == "Cluster" else "client-address-kept"
-        ]
-        if service.source_ranges:
-            caveats.append("source-ranges")
+        )
+        everyone = [x.id for x in self.externals]
         out = []
         for t in service_targets(service, self.endpoints):
             sp = t.service_port
+            ways = []
             if service.type == "LoadBalancer":
-                address = f"load balancer :{sp.port}"
-            else:
-                address = f"node port :{sp.node_port}" if sp.node_port else "node port (assigned)"
-            verdict, ok = self.verdict(sources, t)
-            out.append(
-                EntryPoint(
-                    t.endpoint,
-                    service.type,
-                    service.id,
-                    service.id,
-                    address,
-                    sp.protocol,
-                    t.port,
-                    verdict,
-                    tuple(sources),
-                    ok,
-                    None,
-                    tuple(caveats),
-                    *_where(service.source),
+                ranges = ("source-ranges",) if service.source_ranges else ()
+                ways.append(
+                    (
+                        "LoadBalancer",
+                        f"load balancer :{sp.port}",
+                        self.external_sources(service),
+                        (nat, *ranges),
+                    )
                 )
-            )
+            if service.type == "NodePort" or sp.node_port:
+                address = f"node port :{sp.node_port}" if sp.node_port else "node port (assigned)"
+                ways.append(("NodePort", address, everyone, (nat,)))
+            for via, address, sources, caveats in ways:
+                verdict, ok = self.verdict(sources, t)
+                out.append(
+                    EntryPoint(
+                        t.endpoint,
+                        via,
+                        service.id,
+                        service.id,
+                        address,
+                        sp.protocol,
+                        t.port,
+                        verdict,
+                        tuple(sources),
+                        ok,
+                        None,
+                        caveats,
+                        *_where(service.source),
+                    )
+                )
         return out
 
     def _routed(self, route: Route) -> list[EntryPoint]:

@@ -101,7 +101,7 @@ class KubectlDumpTestCase(TestCase):
             'data-via="Ingress" data-verdict="allowed"',
         )
         self.assertContains(page, 'data-testid="entry-caveat" data-code="client-address-kept"')
-        self.assertEqual(revision.report["entry_points"]["total"], 4)
+        self.assertEqual(revision.report["entry_points"]["total"], 6)
         twin = self.client.get(f"/r/{review.view_token}.json").json()
         blocked = [p for p in twin["entry_points"] if p["verdict"] == "blocked"]
         self.assertEqual(
