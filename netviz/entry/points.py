@@ -170,8 +170,22 @@ class _Checker:
         self.gateways = {(g.namespace, g.name): g for g in cluster.gateways}
         self.externals = list(evaluator.externals)
         self._verdicts: dict[tuple[str, str, str, int], bool] = {}
+        self._ports: dict[tuple[str, str], PortSet] | None = None
+
+    def use_analysis(self) -> None:
+        """Answer from the analysis' allowed connections instead of one explain per question:
+        the same verdicts (tests compare both), read from what is computed anyway."""
+        targets = {
+            e.id for s in self.cluster.services for e in selected_endpoints(s, self.endpoints)
+        }
+        self._ports = {
+            (c.src, c.dst): c.ports for c in self.ev.analysis().connections if c.dst in targets
+        }
 
     def allowed(self, src: str, dst: str, protocol: str, port: int) -> bool:
+        if self._ports is not None:
+            ports = self._ports.get((src, dst))
+            return ports is not None and (protocol, port) in ports
         key = (src, dst, protocol, port)
         found = self._verdicts.get(key)
         if found is None:
@@ -366,15 +380,23 @@ def _is_ingress_controller(e: Endpoint) -> bool:
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def entry_points(cluster: Cluster, evaluator: Evaluator) -> list[EntryPoint]:
-    """Every entry point, by endpoint then way in; computed once per evaluator."""
+def entry_points(cluster: Cluster, evaluator: Evaluator, fast: bool = True) -> list[EntryPoint]:
+    """Every entry point, by endpoint then way in; computed once per evaluator.
+
+    `fast` reads verdicts from the analysis; False asks `Evaluator.explain` for each one.
+    """
     # Keyed by the compiled policies, not the evaluator: callers may hold a weakref proxy of it.
     key = evaluator.compiled
-    found = _CACHE.get(key)
+    found = _CACHE.get(key) if fast else None
     if found is None or found[0] is not cluster:
+        checker = _Checker(cluster, evaluator)
+        if fast:
+            checker.use_analysis()
         points = sorted(
-            _Checker(cluster, evaluator).run(),
+            checker.run(),
             key=lambda p: (p.endpoint, p.via, p.through, p.port or 0, p.address, p.protocol),
         )
-        found = _CACHE[key] = (cluster, points)
+        found = (cluster, points)
+        if fast:
+            _CACHE[key] = found
     return found[1]
