@@ -15,9 +15,12 @@ from netviz.k8s.model import (
     NS_NAME_LABEL,
     WORKLOAD_KINDS,
     Cluster,
+    Gateway,
     Namespace,
     Policy,
     Problem,
+    Route,
+    Service,
     Source,
 )
 from netviz.k8s.owners import fold, selector_keys
@@ -122,9 +125,9 @@ class _Reader:
         self.policies: dict[tuple[str, str], Policy] = {}
         self.ignored: list[tuple[str, str, Source]] = []
         self.no_effect: list[tuple[str, Source]] = []  # counted in one line at the end
-        self.services: dict[tuple[str, str], object] = {}
-        self.routes: dict[tuple[str, str, str], object] = {}
-        self.gateways: dict[tuple[str, str], object] = {}
+        self.services: dict[tuple[str, str], Service] = {}
+        self.routes: dict[tuple[str, str, str], Route] = {}
+        self.gateways: dict[tuple[str, str], Gateway] = {}
         self.warned_parser = False
 
     # -- files -------------------------------------------------------------------------------
@@ -448,7 +451,7 @@ class _Reader:
             selectors.append(policy.pod_selector)
             for rule in (*policy.ingress, *policy.egress):
                 selectors.extend(p.pod_selector for p in rule.peers if p.pod_selector)
-        keys = {k for s in self.services.values() for k, _ in (s.selector or ())}  # type: ignore[attr-defined]
+        keys = {k for s in self.services.values() for k, _ in (s.selector or ())}
         return selector_keys(selectors) | keys
 
     def finish(self) -> Cluster:
@@ -471,9 +474,9 @@ class _Reader:
             policies=tuple(self.policies.values()),
             problems=tuple(self.problems),
             ignored=tuple(self.ignored),
-            services=tuple(self.services.values()),  # type: ignore[arg-type]
-            routes=tuple(self.routes.values()),  # type: ignore[arg-type]
-            gateways=tuple(self.gateways.values()),  # type: ignore[arg-type]
+            services=tuple(self.services.values()),
+            routes=tuple(self.routes.values()),
+            gateways=tuple(self.gateways.values()),
         )
 
 
