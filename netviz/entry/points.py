@@ -166,17 +166,24 @@ class _Checker:
         self.cluster = cluster
         self.ev = evaluator
         self.endpoints = list(evaluator.nodes.endpoints)
+        self.by_ns: dict[str, list[Endpoint]] = {}
+        for e in self.endpoints:
+            self.by_ns.setdefault(e.namespace, []).append(e)
         self.services = {(s.namespace, s.name): s for s in cluster.services}
         self.gateways = {(g.namespace, g.name): g for g in cluster.gateways}
         self.externals = list(evaluator.externals)
         self._verdicts: dict[tuple[str, str, str, int], bool] = {}
         self._ports: dict[tuple[str, str], PortSet] | None = None
+        self._ingress_controllers: list[Endpoint] | None = None
+
+    def local(self, service: Service) -> list[Endpoint]:
+        return self.by_ns.get(service.namespace, [])
 
     def use_analysis(self) -> None:
         """Answer from the analysis' allowed connections instead of one explain per question:
         the same verdicts (tests compare both), read from what is computed anyway."""
         targets = {
-            e.id for s in self.cluster.services for e in selected_endpoints(s, self.endpoints)
+            e.id for s in self.cluster.services for e in selected_endpoints(s, self.local(s))
         }
         self._ports = {
             (c.src, c.dst): c.ports for c in self.ev.analysis().connections if c.dst in targets
@@ -215,7 +222,9 @@ class _Checker:
     def controllers(self, route: Route) -> list[str]:
         """Endpoints of the proxy that carries this route's traffic, where the input has them."""
         if route.kind == "Ingress":
-            found = [e for e in self.endpoints if _is_ingress_controller(e)]
+            if self._ingress_controllers is None:
+                self._ingress_controllers = [e for e in self.endpoints if _is_ingress_controller(e)]
+            found = self._ingress_controllers
             # With several controllers, the one whose name holds the class ("nginx" in
             # "ingress-nginx") serves it; the sources listed say which were taken.
             cls = route.class_name
@@ -251,7 +260,7 @@ class _Checker:
         )
         everyone = [x.id for x in self.externals]
         out = []
-        for t in service_targets(service, self.endpoints):
+        for t in service_targets(service, self.local(service)):
             sp = t.service_port
             ways = []
             if service.type == "LoadBalancer":
@@ -312,7 +321,7 @@ class _Checker:
                 caveats.append("cross-namespace-backend")
             address = (rule.host or "*") + (rule.path or "")
             wanted = set(backend_ports(route, b, service))
-            for t in service_targets(service, self.endpoints):
+            for t in service_targets(service, self.local(service)):
                 if t.service_port not in wanted:
                     continue
                 verdict, ok = self.verdict(sources, t)

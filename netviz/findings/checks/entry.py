@@ -55,7 +55,7 @@ def check_exposed_but_blocked(facts: Facts) -> Iterator[Finding]:
 def check_target_ports(facts: Facts) -> Iterator[Finding]:
     for service in facts.cluster.services:
         for sp in service.ports:
-            endpoints = selected_endpoints(service, facts.endpoints)
+            endpoints = selected_endpoints(service, facts.by_namespace.get(service.namespace, []))
             named = isinstance(sp.target_port, str)
             missing = [e.id for e in endpoints if not _declares(sp, e)]
             if not missing:
@@ -108,7 +108,7 @@ def check_routes_to_nothing(facts: Facts) -> Iterator[Finding]:
                 continue
             if (
                 service is not None
-                and selected_endpoints(service, facts.endpoints)
+                and selected_endpoints(service, facts.by_namespace.get(service.namespace, []))
                 and backend_ports(route, b, service)
             ):
                 continue
@@ -132,7 +132,7 @@ def check_ports_without_service(facts: Facts) -> Iterator[Finding]:
         return
     served: dict[str, set[tuple[str, int]]] = {}
     for service in facts.cluster.services:
-        for e in selected_endpoints(service, facts.endpoints):
+        for e in selected_endpoints(service, facts.by_namespace.get(service.namespace, [])):
             for sp in service.ports:
                 port = resolve_target(sp, e)
                 if port is not None:
