@@ -273,7 +273,7 @@ class _Checker:
                         (nat, *ranges),
                     )
                 )
-            if service.type == "NodePort" or sp.node_port:
+            if service.type == "NodePort" or sp.node_port or service.node_ports:
                 address = f"node port :{sp.node_port}" if sp.node_port else "node port (assigned)"
                 ways.append(("NodePort", address, everyone, (nat,)))
             for via, address, sources, caveats in ways:

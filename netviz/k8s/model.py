@@ -236,6 +236,7 @@ class Service:
     external_traffic_policy: str = "Cluster"
     source_ranges: tuple[str, ...] = ()
     source: Source | None = None
+    node_ports: bool = True  # a LoadBalancer gets node ports unless allocateLoadBalancerNodePorts
 
     @property
     def id(self) -> str:

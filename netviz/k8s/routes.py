@@ -47,7 +47,8 @@ def build_ingress(obj: dict, rep: Reporter) -> Route | None:
     spec, line = _spec(obj, rep)
     ns = meta[0] if meta else "default"
     class_name = get_str(spec, "ingressClassName", "spec", rep, line)
-    annotations = (obj.get("metadata") or {}).get("annotations")
+    metadata = obj.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
     if class_name is None and isinstance(annotations, dict):
         legacy = annotations.get("kubernetes.io/ingress.class")
         class_name = legacy if isinstance(legacy, str) else None
@@ -176,7 +177,8 @@ def build_gateway_route(obj: dict, kind: str, rep: Reporter) -> Route | None:
             parent_ns = ref.get("namespace") if isinstance(ref.get("namespace"), str) else ns
             section = ref.get("sectionName") if isinstance(ref.get("sectionName"), str) else None
             parents.append((parent_ns, ref["name"], section))
-    hostnames = [h for h in (spec.get("hostnames") or []) if isinstance(h, str)]
+    raw_hosts = spec.get("hostnames")
+    hostnames = [h for h in raw_hosts if isinstance(h, str)] if isinstance(raw_hosts, list) else []
     rules: list[RouteRule] = []
     items = get_list(spec, "rules", "spec", rep, line) or []
     for i, rule in enumerate(items):
@@ -237,9 +239,10 @@ def build_openshift_route(obj: dict, rep: Reporter) -> Route | None:
     port_spec = get_map(spec, "port", "spec", rep, line) or {}
     port = _port_ref(port_spec.get("targetPort"), "spec.port.targetPort", rep, line)
     rules: list[RouteRule] = []
+    alternates = spec.get("alternateBackends")
+    alternates = alternates if isinstance(alternates, list) else []
     targets = [("spec.to", spec.get("to"))] + [
-        (f"spec.alternateBackends[{i}]", b)
-        for i, b in enumerate(spec.get("alternateBackends") or [])
+        (f"spec.alternateBackends[{i}]", b) for i, b in enumerate(alternates)
     ]
     for tpath, target in targets:
         tline = start_line(target, line)

@@ -145,3 +145,13 @@ def test_a_route_from_another_namespace_needs_the_gateways_allowed_routes():
     assert routed(selector % "yes") == ["HTTPRoute"]
     assert routed(selector % "no") == []
     assert routed(", allowedRoutes: {namespaces: {from: All}, kinds: [{kind: GRPCRoute}]}") == []
+
+
+def test_a_load_balancer_has_node_ports_unless_it_says_allocate_none():
+    lb = APP.replace("type: NodePort", "type: LoadBalancer")
+    assert {via for via, _, _ in points(lb)} == {"LoadBalancer", "NodePort", "Ingress"}
+    off = lb.replace(
+        "type: LoadBalancer", "type: LoadBalancer\n  allocateLoadBalancerNodePorts: false"
+    )
+    off = off.replace(", nodePort: 30080", "")
+    assert {via for via, _, _ in points(off)} == {"LoadBalancer", "Ingress"}
