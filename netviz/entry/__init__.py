@@ -11,6 +11,7 @@ from netviz.entry.points import (
     backend_ports,
     entry_points,
     resolve_target,
+    route_attached,
     selected_endpoints,
     service_targets,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "backend_ports",
     "entry_points",
     "resolve_target",
+    "route_attached",
     "selected_endpoints",
     "service_targets",
 ]

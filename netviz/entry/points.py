@@ -16,7 +16,8 @@ from typing import Literal
 
 from netviz.engine import Evaluator
 from netviz.engine.ports import PortSet
-from netviz.k8s.model import Backend, Cluster, Endpoint, Route, Service, ServicePort
+from netviz.engine.selectors import matches
+from netviz.k8s.model import NS_NAME_LABEL, Backend, Cluster, Endpoint, Route, Service, ServicePort
 
 Verdict = Literal["allowed", "blocked", "partly", "unknown", "no-port"]
 # Caveat codes; formatters and templates own the words.
@@ -47,6 +48,14 @@ _GATEWAY_LABELS = (
     "gateway.envoyproxy.io/owning-gateway-name",
     "istio.io/gateway-name",
 )
+# Route kinds a listener takes by default, by its protocol.
+_LISTENER_KINDS = {
+    "HTTP": ("HTTPRoute", "GRPCRoute"),
+    "HTTPS": ("HTTPRoute", "GRPCRoute"),
+    "TLS": ("TLSRoute",),
+    "TCP": ("TCPRoute",),
+    "UDP": ("UDPRoute",),
+}
 _OPENSHIFT_ROUTER = "ingresscontroller.operator.openshift.io/deployment-ingresscontroller"
 
 
@@ -157,12 +166,33 @@ class _Checker:
         self.cluster = cluster
         self.ev = evaluator
         self.endpoints = list(evaluator.nodes.endpoints)
+        self.by_ns: dict[str, list[Endpoint]] = {}
+        for e in self.endpoints:
+            self.by_ns.setdefault(e.namespace, []).append(e)
         self.services = {(s.namespace, s.name): s for s in cluster.services}
         self.gateways = {(g.namespace, g.name): g for g in cluster.gateways}
         self.externals = list(evaluator.externals)
         self._verdicts: dict[tuple[str, str, str, int], bool] = {}
+        self._ports: dict[tuple[str, str], PortSet] | None = None
+        self._ingress_controllers: list[Endpoint] | None = None
+
+    def local(self, service: Service) -> list[Endpoint]:
+        return self.by_ns.get(service.namespace, [])
+
+    def use_analysis(self) -> None:
+        """Answer from the analysis' allowed connections instead of one explain per question:
+        the same verdicts (tests compare both), read from what is computed anyway."""
+        targets = {
+            e.id for s in self.cluster.services for e in selected_endpoints(s, self.local(s))
+        }
+        self._ports = {
+            (c.src, c.dst): c.ports for c in self.ev.analysis().connections if c.dst in targets
+        }
 
     def allowed(self, src: str, dst: str, protocol: str, port: int) -> bool:
+        if self._ports is not None:
+            ports = self._ports.get((src, dst))
+            return ports is not None and (protocol, port) in ports
         key = (src, dst, protocol, port)
         found = self._verdicts.get(key)
         if found is None:
@@ -192,7 +222,16 @@ class _Checker:
     def controllers(self, route: Route) -> list[str]:
         """Endpoints of the proxy that carries this route's traffic, where the input has them."""
         if route.kind == "Ingress":
-            return [e.id for e in self.endpoints if _is_ingress_controller(e)]
+            if self._ingress_controllers is None:
+                self._ingress_controllers = [e for e in self.endpoints if _is_ingress_controller(e)]
+            found = self._ingress_controllers
+            # With several controllers, the one whose name holds the class ("nginx" in
+            # "ingress-nginx") serves it; the sources listed say which were taken.
+            cls = route.class_name
+            named = [
+                e for e in found if cls and any(cls in e.labels.get(k, "") for k in _NAME_LABELS)
+            ]
+            return [e.id for e in (named or found)]
         if route.kind == "Route":
             return [e.id for e in self.endpoints if _OPENSHIFT_ROUTER in e.labels]
         out: list[str] = []
@@ -214,40 +253,53 @@ class _Checker:
         return out
 
     def _exposed(self, service: Service) -> list[EntryPoint]:
-        sources = self.external_sources(service)
-        caveats = [
+        """LoadBalancer ports, and node ports (a LoadBalancer Service has them too, open on every
+        node, and loadBalancerSourceRanges do not narrow them)."""
+        nat = (
             "source-nat" if service.external_traffic_policy == "Cluster" else "client-address-kept"
-        ]
-        if service.source_ranges:
-            caveats.append("source-ranges")
+        )
+        everyone = [x.id for x in self.externals]
         out = []
-        for t in service_targets(service, self.endpoints):
+        for t in service_targets(service, self.local(service)):
             sp = t.service_port
+            ways = []
             if service.type == "LoadBalancer":
-                address = f"load balancer :{sp.port}"
-            else:
-                address = f"node port :{sp.node_port}" if sp.node_port else "node port (assigned)"
-            verdict, ok = self.verdict(sources, t)
-            out.append(
-                EntryPoint(
-                    t.endpoint,
-                    service.type,
-                    service.id,
-                    service.id,
-                    address,
-                    sp.protocol,
-                    t.port,
-                    verdict,
-                    tuple(sources),
-                    ok,
-                    None,
-                    tuple(caveats),
-                    *_where(service.source),
+                ranges = ("source-ranges",) if service.source_ranges else ()
+                ways.append(
+                    (
+                        "LoadBalancer",
+                        f"load balancer :{sp.port}",
+                        self.external_sources(service),
+                        (nat, *ranges),
+                    )
                 )
-            )
+            if service.type == "NodePort" or sp.node_port or service.node_ports:
+                address = f"node port :{sp.node_port}" if sp.node_port else "node port (assigned)"
+                ways.append(("NodePort", address, everyone, (nat,)))
+            for via, address, sources, caveats in ways:
+                verdict, ok = self.verdict(sources, t)
+                out.append(
+                    EntryPoint(
+                        t.endpoint,
+                        via,
+                        service.id,
+                        service.id,
+                        address,
+                        sp.protocol,
+                        t.port,
+                        verdict,
+                        tuple(sources),
+                        ok,
+                        None,
+                        caveats,
+                        *_where(service.source),
+                    )
+                )
         return out
 
     def _routed(self, route: Route) -> list[EntryPoint]:
+        if not route_attached(route, self.cluster):
+            return []  # no listener takes it: the route leads nowhere (findings say so)
         sources = self.controllers(route)
         class_name = (
             route.class_name
@@ -269,7 +321,7 @@ class _Checker:
                 caveats.append("cross-namespace-backend")
             address = (rule.host or "*") + (rule.path or "")
             wanted = set(backend_ports(route, b, service))
-            for t in service_targets(service, self.endpoints):
+            for t in service_targets(service, self.local(service)):
                 if t.service_port not in wanted:
                     continue
                 verdict, ok = self.verdict(sources, t)
@@ -294,6 +346,36 @@ class _Checker:
         return out
 
 
+def route_attached(route: Route, cluster: Cluster) -> bool:
+    """Whether some parent Gateway in the input accepts the route (its listeners'
+    allowedRoutes: namespaces Same by default, and the kinds their protocol takes). A parent that
+    is not in the input is given the benefit of the doubt."""
+    if route.kind in ("Ingress", "Route") or not route.parents:
+        return True
+    gateways = {(g.namespace, g.name): g for g in cluster.gateways}
+    for ns, name, section in route.parents:
+        gateway = gateways.get((ns, name))
+        if gateway is None:
+            return True
+        for listener in gateway.listeners:
+            if section is not None and listener.name != section:
+                continue
+            kinds = listener.kinds or _LISTENER_KINDS.get(listener.protocol.upper(), ())
+            if route.kind in kinds and _namespace_allowed(cluster, listener, ns, route.namespace):
+                return True
+    return False
+
+
+def _namespace_allowed(cluster: Cluster, listener, gateway_ns: str, route_ns: str) -> bool:
+    if listener.namespaces == "All":
+        return True
+    if listener.namespaces == "Same":
+        return route_ns == gateway_ns
+    labels = next((n.labels for n in cluster.namespaces if n.name == route_ns), None)
+    labels = labels or {NS_NAME_LABEL: route_ns}
+    return listener.selector is not None and matches(listener.selector, labels)
+
+
 def _where(source) -> tuple[str, int]:
     return (source.file, source.line) if source is not None else ("", 0)
 
@@ -307,15 +389,23 @@ def _is_ingress_controller(e: Endpoint) -> bool:
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def entry_points(cluster: Cluster, evaluator: Evaluator) -> list[EntryPoint]:
-    """Every entry point, by endpoint then way in; computed once per evaluator."""
+def entry_points(cluster: Cluster, evaluator: Evaluator, fast: bool = True) -> list[EntryPoint]:
+    """Every entry point, by endpoint then way in; computed once per evaluator.
+
+    `fast` reads verdicts from the analysis; False asks `Evaluator.explain` for each one.
+    """
     # Keyed by the compiled policies, not the evaluator: callers may hold a weakref proxy of it.
     key = evaluator.compiled
-    found = _CACHE.get(key)
+    found = _CACHE.get(key) if fast else None
     if found is None or found[0] is not cluster:
+        checker = _Checker(cluster, evaluator)
+        if fast:
+            checker.use_analysis()
         points = sorted(
-            _Checker(cluster, evaluator).run(),
+            checker.run(),
             key=lambda p: (p.endpoint, p.via, p.through, p.port or 0, p.address, p.protocol),
         )
-        found = _CACHE[key] = (cluster, points)
+        found = (cluster, points)
+        if fast:
+            _CACHE[key] = found
     return found[1]

@@ -30,6 +30,11 @@ def target_port(d: D) -> str:
 
 
 def route_to_nothing(d: D) -> str:
+    if "parents" in d:
+        return (
+            f"{d['route']} is accepted by no listener of {listing(list(d['parents']))} "
+            "(allowedRoutes: its namespace or kind is not allowed), so it leads nowhere."
+        )
     if not d["in_input"]:
         return f"{d['route']} sends traffic to {d['service']}, which is not in the input."
     if not d["has_port"]:

@@ -17,9 +17,12 @@ from netviz.k8s.model import (
     NS_NAME_LABEL,
     WORKLOAD_KINDS,
     Cluster,
+    Gateway,
     Namespace,
     Policy,
     Problem,
+    Route,
+    Service,
     Source,
 )
 from netviz.k8s.nodes import build_node
@@ -129,9 +132,9 @@ class _Reader:
         self.nodes: dict[str, object] = {}
         self.ignored: list[tuple[str, str, Source]] = []
         self.no_effect: list[tuple[str, Source]] = []  # counted in one line at the end
-        self.services: dict[tuple[str, str], object] = {}
-        self.routes: dict[tuple[str, str, str], object] = {}
-        self.gateways: dict[tuple[str, str], object] = {}
+        self.services: dict[tuple[str, str], Service] = {}
+        self.routes: dict[tuple[str, str, str], Route] = {}
+        self.gateways: dict[tuple[str, str], Gateway] = {}
         self.warned_parser = False
 
     # -- files -------------------------------------------------------------------------------
@@ -463,7 +466,7 @@ class _Reader:
             selectors.append(policy.pod_selector)
             for rule in (*policy.ingress, *policy.egress):
                 selectors.extend(p.pod_selector for p in rule.peers if p.pod_selector)
-        keys = {k for s in self.services.values() for k, _ in (s.selector or ())}  # type: ignore[attr-defined]
+        keys = {k for s in self.services.values() for k, _ in (s.selector or ())}
         return selector_keys(selectors) | keys
 
     def finish(self) -> Cluster:
@@ -489,9 +492,9 @@ class _Reader:
             ignored=tuple(self.ignored),
             admin_policies=tuple(self.admin_policies.values()),
             nodes=tuple(self.nodes.values()),
-            services=tuple(self.services.values()),  # type: ignore[arg-type]
-            routes=tuple(self.routes.values()),  # type: ignore[arg-type]
-            gateways=tuple(self.gateways.values()),  # type: ignore[arg-type]
+            services=tuple(self.services.values()),
+            routes=tuple(self.routes.values()),
+            gateways=tuple(self.gateways.values()),
         )
 
 

@@ -238,6 +238,7 @@ class Service:
     external_traffic_policy: str = "Cluster"
     source_ranges: tuple[str, ...] = ()
     source: Source | None = None
+    node_ports: bool = True  # a LoadBalancer gets node ports unless allocateLoadBalancerNodePorts
 
     @property
     def id(self) -> str:
@@ -288,10 +289,19 @@ class Route:
 
 @dataclass(frozen=True)
 class Listener:
+    """A Gateway listener and which routes it accepts (`allowedRoutes`).
+
+    `namespaces` is Same (the API's default), All or Selector (then `selector` decides); `kinds`
+    empty means the kinds its protocol takes.
+    """
+
     name: str
     port: int
     protocol: str
     hostname: str | None = None
+    namespaces: str = "Same"
+    selector: LabelSelector | None = None
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,8 @@ def _group(
             else:
                 base = _from_pods(kind, ns, name, group)
             # Owned objects without pods of their own (an old ReplicaSet at 0) add no address.
-            other = tuple(ip for m in members if m not in pods for ip in m.endpoint.pod_ips)
+            pod_ids = {id(p) for p in pods}
+            other = tuple(ip for m in members if id(m) not in pod_ids for ip in m.endpoint.pod_ips)
             merged = tuple(dict.fromkeys((*other, *group_ips)))
             out.append(replace(base, replicas=len(group), pod_ips=merged))
             continue

@@ -60,7 +60,7 @@ def build_policy(obj: dict, rep: Reporter, text: str = "") -> Policy | None:
                 f"spec.{direction} has rules but spec.policyTypes does not list "
                 f"{direction.capitalize()}: they never take effect",
             )
-    if meta is None or rep.errors:
+    if meta is None or rep.fatal:
         return None
     return Policy(
         namespace=meta[0],

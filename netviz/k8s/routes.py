@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from netviz.k8s.fields import Reporter, describe, get_list, get_map, get_str, line_of, start_line
 from netviz.k8s.model import Backend, Gateway, Listener, Route, RouteRule
-from netviz.k8s.validate import parse_meta
+from netviz.k8s.validate import parse_meta, parse_selector
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 ROUTE_KINDS = ("HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute")
@@ -47,7 +47,8 @@ def build_ingress(obj: dict, rep: Reporter) -> Route | None:
     spec, line = _spec(obj, rep)
     ns = meta[0] if meta else "default"
     class_name = get_str(spec, "ingressClassName", "spec", rep, line)
-    annotations = (obj.get("metadata") or {}).get("annotations")
+    metadata = obj.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
     if class_name is None and isinstance(annotations, dict):
         legacy = annotations.get("kubernetes.io/ingress.class")
         class_name = legacy if isinstance(legacy, str) else None
@@ -128,10 +129,39 @@ def build_gateway(obj: dict, rep: Reporter) -> Gateway | None:
         name = item.get("name") if isinstance(item.get("name"), str) else f"listener-{i}"
         hostname = item.get("hostname") if isinstance(item.get("hostname"), str) else None
         protocol = item.get("protocol") if isinstance(item.get("protocol"), str) else "HTTP"
-        listeners.append(Listener(name, port, protocol, hostname))
+        allowed = _allowed_routes(item, lpath, rep, lline)
+        listeners.append(Listener(name, port, protocol, hostname, *allowed))
     if meta is None or rep.fatal:
         return None
     return Gateway(meta[0], meta[1], class_name, tuple(listeners), rep.source())
+
+
+def _allowed_routes(item: dict, path: str, rep: Reporter, line: int):
+    allowed = item.get("allowedRoutes")
+    allowed = allowed if isinstance(allowed, dict) else {}
+    namespaces = allowed.get("namespaces")
+    namespaces = namespaces if isinstance(namespaces, dict) else {}
+    where = namespaces.get("from", "Same")
+    selector = None
+    if where not in ("Same", "All", "Selector"):
+        rep.error(
+            line_of(namespaces, "from", line),
+            f"{path}.allowedRoutes.namespaces.from: {describe(where)} is not Same, All or Selector",
+        )
+        where = "Same"
+    elif where == "Selector":
+        selector = parse_selector(
+            namespaces.get("selector"),
+            f"{path}.allowedRoutes.namespaces.selector",
+            rep,
+            line_of(namespaces, "selector", line),
+        )
+    kinds = tuple(
+        k["kind"]
+        for k in (allowed.get("kinds") if isinstance(allowed.get("kinds"), list) else [])
+        if isinstance(k, dict) and isinstance(k.get("kind"), str)
+    )
+    return where, selector, kinds
 
 
 def build_gateway_route(obj: dict, kind: str, rep: Reporter) -> Route | None:
@@ -147,7 +177,8 @@ def build_gateway_route(obj: dict, kind: str, rep: Reporter) -> Route | None:
             parent_ns = ref.get("namespace") if isinstance(ref.get("namespace"), str) else ns
             section = ref.get("sectionName") if isinstance(ref.get("sectionName"), str) else None
             parents.append((parent_ns, ref["name"], section))
-    hostnames = [h for h in (spec.get("hostnames") or []) if isinstance(h, str)]
+    raw_hosts = spec.get("hostnames")
+    hostnames = [h for h in raw_hosts if isinstance(h, str)] if isinstance(raw_hosts, list) else []
     rules: list[RouteRule] = []
     items = get_list(spec, "rules", "spec", rep, line) or []
     for i, rule in enumerate(items):
@@ -208,9 +239,10 @@ def build_openshift_route(obj: dict, rep: Reporter) -> Route | None:
     port_spec = get_map(spec, "port", "spec", rep, line) or {}
     port = _port_ref(port_spec.get("targetPort"), "spec.port.targetPort", rep, line)
     rules: list[RouteRule] = []
+    alternates = spec.get("alternateBackends")
+    alternates = alternates if isinstance(alternates, list) else []
     targets = [("spec.to", spec.get("to"))] + [
-        (f"spec.alternateBackends[{i}]", b)
-        for i, b in enumerate(spec.get("alternateBackends") or [])
+        (f"spec.alternateBackends[{i}]", b) for i, b in enumerate(alternates)
     ]
     for tpath, target in targets:
         tline = start_line(target, line)

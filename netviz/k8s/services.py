@@ -77,6 +77,7 @@ def build_service(obj: dict, rep: Reporter) -> Service | None:
         external_traffic_policy=policy,
         source_ranges=tuple(ranges),
         source=rep.source(),
+        node_ports=spec.get("allocateLoadBalancerNodePorts") is not False,
     )
 
 

@@ -183,6 +183,7 @@ class _Frame:
         "bad_key",
         "flow",
         "joint",
+        "items",
     )
 
     def __init__(self, container, anchor, start_nodes, flow, root=False):
@@ -197,6 +198,7 @@ class _Frame:
         # The document's top mapping: line where the last "joined without ---" was reported (0 =
         # none yet), or None for any other mapping.
         self.joint: int | None = 0 if root else None
+        self.items = False  # the `items` list of a top mapping: each item gets its own budget
 
 
 class _Builder:
@@ -270,6 +272,7 @@ class _Builder:
                         if nodes > max_nodes:
                             raise _Abort(line, f"has more than {max_nodes} values")
                         container = LMap(line) if cls is MappingStartEvent else LList(line)
+                        items_list = False
                         if top_map and top.key is None:
                             # A mapping or list used as a key: Kubernetes objects never do this.
                             top.bad_key = True
@@ -279,14 +282,20 @@ class _Builder:
                                 ("error", line, "a mapping key is not a plain value")
                             )
                         elif top_map:
+                            items_list = top.joint is not None and top.key == "items"
                             self._put(top, doc, container)
                         elif top is not None:
+                            if top.items:
+                                # Each item of a List has the value budget of a document: what
+                                # `kubectl get -o yaml` prints for a whole cluster is one document.
+                                nodes = 1
                             top.container.append(container)
                             top.container.lines.append(line)
                         elif not root:
                             root.append(container)
                             doc.first_line = doc.line = line
                         top = _Frame(container, ev.anchor, nodes, bool(ev.flow_style), not stack)
+                        top.items = items_list and cls is SequenceStartEvent
                         top_map = cls is MappingStartEvent
                         stack.append(top)
                     elif cls is MappingEndEvent or cls is SequenceEndEvent:
@@ -297,7 +306,8 @@ class _Builder:
                         if frame.merges:
                             self._merge(frame, doc)
                         if frame.anchor:
-                            anchors[frame.anchor] = (frame.container, nodes - frame.start_nodes + 1)
+                            size = max(1, nodes - frame.start_nodes + 1)
+                            anchors[frame.anchor] = (frame.container, size)
                         top = stack[-1] if stack else None
                         top_map = top is not None and isinstance(top.container, dict)
                     elif cls is AliasEvent:
@@ -518,10 +528,28 @@ def from_plain(value: object, line: int = 1, depth: int = 0, max_depth: int = 64
     return value
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
+
+
 def parse_json_fallback(text: str, budget: Budget) -> tuple[list[Doc], list[tuple[int, int, str]]]:
     """A JSON file libyaml could not read: json.loads it, every line being 1."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        message = f'duplicate key "{exc.args[0]}": the API server refuses duplicate fields'
+        return [], [(1, 1, message + ", so the document is not used")]
     except json.JSONDecodeError as exc:
         return [], [(1, exc.lineno, f"JSON syntax error: {exc.msg}")]
     except (ValueError, RecursionError):

@@ -147,6 +147,7 @@ def review_payload(
         "errors": revision.report.get("errors", []),
         "warnings": revision.report.get("warnings", []),
         "ignored": revision.report.get("ignored", []),
+        "entry_points": revision.report.get("entry_points", {}).get("rows", []),
         "caveats": revision.snapshot.get("caveats", []),
         "namespaces": revision.snapshot.get("namespaces", []),
         "connections": [

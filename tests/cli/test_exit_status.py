@@ -105,3 +105,33 @@ def test_pods_flag_shows_pods_one_by_one_on_analyze_explain_and_lint(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert manage("lint", str(tmp_path), "--pods").returncode == 0
+
+
+DUMP = ROOT / "tests" / "golden" / "kubectl-dump" / "input"
+
+
+def test_entrypoints_lists_how_the_outside_reaches_each_workload():
+    done = manage("entrypoints", str(DUMP))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(
+        line.startswith("shop/api[Deployment] <= Ingress shop/shop[Ingress] class nginx")
+        and line.endswith(
+            "BLOCKED by policy (from ingress-nginx/ingress-nginx-controller[Deployment])"
+        )
+        for line in lines
+    )
+    data = json.loads(manage("entrypoints", str(DUMP), "-f", "json").stdout)
+    assert {p["verdict"] for p in data["entry_points"]} == {"allowed", "blocked"}
+
+
+def test_explain_to_a_service_goes_through_its_port_mapping_and_an_unknown_one_is_a_usage_error():
+    done = manage(
+        "explain", str(DUMP), "--src", "shop/frontend", "--dst", "shop/api[Service]", "--port", "80"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "== port TCP 80 (http) -> targetPort 9000 on shop/api[Deployment]" in done.stdout
+    assert "Verdict: ALLOWED (TCP 9000)" in done.stdout
+    missing = manage("explain", str(DUMP), "--src", "shop/frontend", "--dst", "shop/nope[Service]")
+    assert missing.returncode == 2
+    assert missing.stderr == "manage.py explain: error: no Service shop/nope in the input\n"

@@ -49,7 +49,25 @@ API_FROM_WEB = policy(
 )
 API_SERVICE = service("api", "{app: api}", "[{name: api, port: 80, targetPort: 9000}]")
 
+
+def gateway(allowed: str) -> str:
+    return (
+        "---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n"
+        "metadata: {name: gw, namespace: kube-system}\n"
+        f"spec:\n  gatewayClassName: x\n  listeners: [{{name: web, port: 80, protocol: HTTP{allowed}}}]\n"
+        "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+        "metadata: {name: web, namespace: shop}\n"
+        "spec:\n  parentRefs: [{name: gw, namespace: kube-system}]\n"
+        "  rules: [{backendRefs: [{name: web, port: 80}]}]\n"
+    )
+
+
 ENTRY_CASES = [
+    (
+        "route-to-nothing:shop/web[HTTPRoute]:detached",
+        [WEB_SERVICE, gateway("")],
+        [WEB_SERVICE, gateway(", allowedRoutes: {namespaces: {from: All}}")],
+    ),
     (
         "exposed-but-blocked:shop/edge[Ingress]:shop/web[Deployment]:TCP/8080:shop.example.com/",
         [CONTROLLER, WEB_SERVICE, ingress("web", "{name: http}"), WEB_FROM_NGINX % "elsewhere"],

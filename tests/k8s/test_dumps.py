@@ -41,7 +41,7 @@ def test_the_typed_json_lists_give_the_same_connections_and_entry_points_as_the_
         ]
         results.append((connections, points))
     assert results[0] == results[1]
-    assert len(results[0][1]) == 4
+    assert len(results[0][1]) == 6
 
 
 def test_the_gateway_api_setup_has_its_routes_as_entry_points():
@@ -49,6 +49,7 @@ def test_the_gateway_api_setup_has_its_routes_as_entry_points():
     verdicts = {(p.endpoint, p.via): p.verdict for p in entry_points(cluster, ev)}
     assert verdicts == {
         ("infra/edge-istio[Deployment]", "LoadBalancer"): "allowed",
+        ("infra/edge-istio[Deployment]", "NodePort"): "allowed",
         ("store/web[Deployment]", "HTTPRoute"): "allowed",
         ("store/orders[Deployment]", "GRPCRoute"): "blocked",
     }

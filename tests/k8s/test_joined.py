@@ -74,3 +74,11 @@ def test_a_duplicate_key_inside_a_document_is_not_called_a_joint():
     text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels: {x: '1', x: '2'}\n"
     (error,) = load_texts([("p.yaml", text)]).errors
     assert "joined" not in error.message and 'duplicate key "x"' in error.message
+
+
+def test_duplicate_keys_in_json_that_only_the_json_reader_can_read_are_an_error_too():
+    text = '{\n\t"apiVersion": "v1",\n\t"kind": "Pod",\n\t"kind": "Pod",\n\t"metadata": {"name": "a"}\n}'
+    cluster = load_texts([("pod.json", text)])
+    assert cluster.endpoints == ()
+    (error,) = cluster.errors
+    assert 'duplicate key "kind"' in error.message

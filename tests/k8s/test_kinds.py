@@ -343,3 +343,13 @@ def test_invalid_pod_ips_in_status_are_warnings_and_skipped():
     (endpoint,) = cluster.endpoints
     assert endpoint.pod_ips == () and endpoint.host_ip is None
     assert [w.source.line for w in cluster.warnings] == [5, 6]
+
+
+def test_a_bad_label_on_a_policy_drops_the_label_and_keeps_the_policy():
+    text = policy_doc("podSelector: {}\n").replace(
+        "  namespace: default\n", "  namespace: default\n  labels: {team: 1.5}\n"
+    )
+    cluster = load(text)
+    assert [p.id for p in cluster.policies] == ["default/p"]
+    (error,) = cluster.errors
+    assert "the label is left out, the rest of the NetworkPolicy is used" in error.message

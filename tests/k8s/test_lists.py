@@ -115,3 +115,20 @@ def test_a_typed_list_in_json_is_read_with_the_lines_of_its_items():
         ("shop/a[Pod]", 5),
         ("shop/b[Pod]", 14),
     ]
+
+
+def test_each_item_of_a_big_list_has_the_value_budget_of_a_document():
+    from netviz.k8s import Limits
+
+    item = "- {apiVersion: v1, kind: Pod, metadata: {name: p%d, labels: {%s}}}\n"
+    labels = ", ".join(f"k{j}: v" for j in range(20))
+    text = "apiVersion: v1\nkind: List\nitems:\n" + "".join(item % (i, labels) for i in range(50))
+    limits = Limits(max_nodes_per_document=100)  # the whole list has ~2,500 values
+    cluster = load_texts([("all.yaml", text)], limits)
+    assert cluster.errors == () and len(cluster.endpoints) == 50
+    big = "apiVersion: v1\nkind: List\nitems:\n" + item % (
+        0,
+        ", ".join(f"k{j}: v" for j in range(80)),
+    )
+    (error,) = load_texts([("all.yaml", big)], limits).errors
+    assert "has more than 100 values" in error.message

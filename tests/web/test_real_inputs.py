@@ -101,7 +101,13 @@ class KubectlDumpTestCase(TestCase):
             'data-via="Ingress" data-verdict="allowed"',
         )
         self.assertContains(page, 'data-testid="entry-caveat" data-code="client-address-kept"')
-        self.assertEqual(revision.report["entry_points"]["total"], 4)
+        self.assertEqual(revision.report["entry_points"]["total"], 6)
+        twin = self.client.get(f"/r/{review.view_token}.json").json()
+        blocked = [p for p in twin["entry_points"] if p["verdict"] == "blocked"]
+        self.assertEqual(
+            [(p["endpoint"], p["address"]) for p in blocked],
+            [("shop/api[Deployment]", "shop.example.com/api")],
+        )
 
     def test_typed_json_lists_upload_to_the_same_review(self):
         folder = GOLDEN / "kubectl-typed-json" / "input"
@@ -115,3 +121,24 @@ class KubectlDumpTestCase(TestCase):
         r = self.client.post("/", {"files": multipart([("pods.yaml", manifests.PODS)])})
         page = self.client.get(r["Location"])
         self.assertNotContains(page, 'data-testid="entry-points-section"')
+
+
+class BuildInputsTestCase(TestCase):
+    def test_a_kustomization_beside_manifests_is_stored_with_what_to_run(self):
+        from tests.k8s.test_builders import KUSTOMIZATION, POD
+
+        files = [("kustomization.yaml", KUSTOMIZATION), ("pod.yaml", POD)]
+        r = self.client.post("/", {"files": multipart(files)})
+        self.assertEqual(r.status_code, 302)
+        revision = Review.objects.get().latest_revision()
+        (error,) = revision.report["errors"]
+        self.assertIn("`kubectl kustomize .`", error["message"])
+        self.assertContains(self.client.get(r["Location"]), "is a Kustomize build")
+
+    def test_a_helm_template_alone_is_refused_with_what_to_run_not_a_syntax_error(self):
+        from tests.k8s.test_builders import TEMPLATE
+
+        r = self.client.post("/", {"files": multipart([("deployment.yaml", TEMPLATE)])})
+        self.assertEqual(r.status_code, 400)
+        self.assertContains(r, "helm template NAME CHART", status_code=400)
+        self.assertNotContains(r, "YAML syntax error", status_code=400)

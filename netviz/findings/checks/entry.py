@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from netviz.entry import backend_ports, entry_points, resolve_target, selected_endpoints
+from netviz.entry import (
+    backend_ports,
+    entry_points,
+    resolve_target,
+    route_attached,
+    selected_endpoints,
+)
 from netviz.findings.checks.base import finding
 from netviz.findings.facts import Facts, named_ports, policy_subject, port_path, spec_portset
 from netviz.findings.model import Finding, Subject
@@ -49,7 +55,7 @@ def check_exposed_but_blocked(facts: Facts) -> Iterator[Finding]:
 def check_target_ports(facts: Facts) -> Iterator[Finding]:
     for service in facts.cluster.services:
         for sp in service.ports:
-            endpoints = selected_endpoints(service, facts.endpoints)
+            endpoints = selected_endpoints(service, facts.by_namespace.get(service.namespace, []))
             named = isinstance(sp.target_port, str)
             missing = [e.id for e in endpoints if not _declares(sp, e)]
             if not missing:
@@ -86,6 +92,11 @@ def _declares(sp, e) -> bool:
 def check_routes_to_nothing(facts: Facts) -> Iterator[Finding]:
     services = {(s.namespace, s.name): s for s in facts.cluster.services}
     for route in facts.cluster.routes:
+        if not route_attached(route, facts.cluster):
+            data = {"route": route.id, "parents": [f"{ns}/{n}" for ns, n, _ in route.parents]}
+            subject = _subject(route, route.kind)
+            yield finding("route-to-nothing", "warning", f"{route.id}:detached", [subject], data)
+            continue
         seen: set[tuple[str, str]] = set()
         for rule in route.rules:
             b = rule.backend
@@ -97,7 +108,7 @@ def check_routes_to_nothing(facts: Facts) -> Iterator[Finding]:
                 continue
             if (
                 service is not None
-                and selected_endpoints(service, facts.endpoints)
+                and selected_endpoints(service, facts.by_namespace.get(service.namespace, []))
                 and backend_ports(route, b, service)
             ):
                 continue
@@ -121,7 +132,7 @@ def check_ports_without_service(facts: Facts) -> Iterator[Finding]:
         return
     served: dict[str, set[tuple[str, int]]] = {}
     for service in facts.cluster.services:
-        for e in selected_endpoints(service, facts.endpoints):
+        for e in selected_endpoints(service, facts.by_namespace.get(service.namespace, [])):
             for sp in service.ports:
                 port = resolve_target(sp, e)
                 if port is not None:

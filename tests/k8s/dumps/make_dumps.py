@@ -591,6 +591,19 @@ def gateway_app() -> App:
                         "hostname": "*.example.com",
                         "allowedRoutes": {"namespaces": {"from": "All"}},
                     },
+                    {
+                        "name": "tcp",
+                        "port": 8000,
+                        "protocol": "TCP",
+                        "allowedRoutes": {
+                            "namespaces": {
+                                "from": "Selector",
+                                "selector": {
+                                    "matchLabels": {"kubernetes.io/metadata.name": "store"}
+                                },
+                            }
+                        },
+                    },
                 ],
             },
         }
