@@ -123,13 +123,16 @@ def select(
 ) -> Selection:
     """Keep what is allowed now (all of it, or the keep file's part of it) where a side is in
     `scope`; pairs outside the scope stay as they are. A keep entry never adds connectivity."""
-    ns_of = {e.id: e.namespace for e in ev.nodes.endpoints}
+    # Endpoint ids of the scope (pieces of the outside are never in it): one set lookup a side.
+    ids = {e.id for e in ev.nodes.endpoints if e.namespace in scope}
 
     def touches(key: tuple[Side, Side]) -> bool:
-        return any(isinstance(s, str) and ns_of.get(s) in scope for s in key)
+        return key[0] in ids or key[1] in ids
 
-    inside = {k: v for k, v in current.items() if touches(k)}
-    outside = {k: v for k, v in current.items() if not touches(k)}
+    inside: Pairs = {}
+    outside: Pairs = {}
+    for k, v in current.items():
+        (inside if touches(k) else outside)[k] = v
     not_allowed: list[tuple[Side, Side, PortSet]] = []
     if keep is None:
         kept = dict(inside)
