@@ -15,6 +15,7 @@ import yaml
 
 if __package__ in (None, ""):  # run as a script: make the `bench` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.admin import admin_policies  # noqa: E402
 from bench.patterns import (  # noqa: E402
     DBS,
     GRPC_PORTS,
@@ -37,6 +38,7 @@ class Spec:
     namespaces: int
     workloads: int
     policies: int
+    admin: int = 0  # cluster-scoped admin policies (ClusterNetworkPolicy, AdminNetworkPolicy)
 
 
 SIZES: dict[str, Spec] = {
@@ -44,6 +46,8 @@ SIZES: dict[str, Spec] = {
     "M": Spec(50, 1_000, 500),
     "L": Spec(200, 5_000, 2_000),
     "XL": Spec(500, 20_000, 5_000),
+    # L plus 300 ClusterNetworkPolicies / AdminNetworkPolicies (the NetworkPolicy part is L's)
+    "L+ANP": Spec(200, 5_000, 2_000, admin=300),
 }
 
 ENVS = ("prod", "staging", "dev")
@@ -350,9 +354,15 @@ def generate(spec: Spec, seed: int = DEFAULT_SEED) -> list[tuple[str, str]]:
     """The cluster as [(file name, YAML text)], identical for identical spec and seed."""
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     files = []
-    for i, (ns, docs) in enumerate(_Generator(spec, seed).files()):
+    gen = _Generator(spec, seed)
+    for i, (ns, docs) in enumerate(gen.files()):
         text = yaml.dump_all(docs, Dumper=dumper, sort_keys=False, default_flow_style=False)
         files.append((f"{i:04d}-{ns}.yaml", text))
+    if spec.admin:
+        cidrs = [cidr for cidr, _ in gen.partner_cidrs] + ["0.0.0.0/0"]
+        docs = admin_policies(spec.admin, seed, cidrs)
+        text = yaml.dump_all(docs, Dumper=dumper, sort_keys=False, default_flow_style=False)
+        files.append(("zzzz-admin-policies.yaml", text))
     return files
 
 
@@ -369,6 +379,7 @@ def write(spec: Spec, out: Path, seed: int = DEFAULT_SEED) -> dict:
         "namespaces": spec.namespaces,
         "workloads": spec.workloads,
         "policies": spec.policies,
+        "admin_policies": spec.admin,
         "files": len(files),
         "yaml_bytes": total,
         "seed": seed,

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from netviz.engine.addresses import AddressSpace
+from netviz.engine.addresses import AddressSpace, block_contains
 from netviz.engine.selectors import LabelIndex
 from netviz.k8s.model import NS_NAME_LABEL, Cluster, Endpoint, IPBlock
 
@@ -49,7 +49,11 @@ def refine(features: Iterable[np.ndarray], size: int) -> np.ndarray:
 class Nodes:
     """Endpoints grouped by (namespace, labels, ports, hostNetwork, hostIP), plus external ranges."""
 
-    def __init__(self, cluster: Cluster, blocks: Sequence[IPBlock]) -> None:
+    def __init__(
+        self, cluster: Cluster, blocks: Sequence[IPBlock], pod_ip_blocks: Sequence[IPBlock] = ()
+    ) -> None:
+        """`pod_ip_blocks`: CIDRs that match pods by their known IPs (admin `networks` peers);
+        endpoints are then also told apart by which of them hold one of their pod IPs."""
         by_id: dict[str, Endpoint] = {}
         for e in cluster.endpoints:
             by_id.setdefault(e.id, e)  # a duplicate id is the reader's problem; keep the first
@@ -73,6 +77,11 @@ class Nodes:
             host = e.host_ip if e.host_network else None
             ports = tuple(sorted(set(e.ports), key=_port_key))
             key = (e.namespace, labels, ports, e.host_network, host)
+            if pod_ip_blocks and e.pod_ips and not e.host_network:
+                inside = tuple(
+                    any(block_contains(b, ip) for ip in e.pod_ips) for b in pod_ip_blocks
+                )
+                key += (inside,)
             c = keys.get(key)
             if c is None:
                 c = keys[key] = len(reps)

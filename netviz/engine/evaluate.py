@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import weakref
 from functools import cached_property
 from ipaddress import ip_address
 from itertools import repeat
@@ -13,14 +14,17 @@ import numpy as np
 from netviz.engine.addresses import parse_address, parse_network
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
 from netviz.engine.classes import Nodes
+from netviz.engine.compile import admin_port_specs, compile_program, network_blocks, node_blocks
 from netviz.engine.explain import Explainer
-from netviz.engine.grants import Granter
+from netviz.engine.grants import Granter, TieredGranter
 from netviz.engine.matrix import Matrix
 from netviz.engine.nogc import gc_paused
+from netviz.engine.paths import PathFinder, with_decisions
 from netviz.engine.peers import Compiled, all_blocks
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, Explanation, ExternalRange
 from netviz.engine.rows import ConnectionRow, GrantCell
+from netviz.engine.view import EngineView
 from netviz.k8s.model import Cluster, Endpoint
 
 
@@ -46,22 +50,36 @@ class UnknownEndpoint(LookupError):
 class Evaluator:
     """Compiled policies over one cluster. Everything is computed once and cached."""
 
-    def __init__(self, cluster: Cluster) -> None:
+    def __init__(self, cluster: Cluster, mode: str | None = None) -> None:
+        """`mode`: None picks the NetworkPolicy union fast path when the input has only
+        NetworkPolicies, else "ordered"; "ordered" / "general" force the ordered decision path
+        (see Matrix), for tests comparing it with the fast path."""
         with gc_paused():
-            self._compile(cluster)
+            self._compile(cluster, mode)
 
-    def _compile(self, cluster: Cluster) -> None:
+    def _compile(self, cluster: Cluster, mode: str | None) -> None:
         self.cluster = cluster
         self.policies = sorted(cluster.policies, key=lambda p: (p.namespace, p.name))
-        self.nodes = Nodes(cluster, all_blocks(self.policies))
-        self.compiled = Compiled(self.nodes, self.policies)
-        self.matrix = Matrix(self.compiled)
+        admin = list(cluster.admin_policies)
+        blocks = all_blocks(self.policies)
+        networks: list = []
+        if admin:
+            networks = network_blocks(admin)
+            blocks = blocks + networks + node_blocks(cluster.nodes)
+        self.nodes = Nodes(cluster, blocks, networks)
+        self.compiled = Compiled(self.nodes, self.policies, admin_port_specs(admin))
+        self.program = compile_program(self.nodes, self.compiled, admin, cluster.nodes)
+        if mode is None:
+            mode = "ordered" if self.program.ordered else ""
+        self.mode = mode
+        self.matrix = Matrix(self.compiled, self.program, mode)
         self.externals = [
             self.nodes.space.external(int(i)) for i in self.nodes.space.external_index
         ]
         self._by_id: dict[str, Endpoint | ExternalRange] = {e.id: e for e in self.nodes.endpoints}
         self._by_id.update((x.id, x) for x in self.externals)
         self._explainer = Explainer(self.policies, self.nodes.ns_labels)
+        self._paths = PathFinder(self._explainer, admin, cluster.nodes) if self.mode else None
         self._analysis: Analysis | None = None
 
     # --- the whole answer -----------------------------------------------------------------
@@ -100,7 +118,7 @@ class Evaluator:
 
     def _build_connections(self) -> list[Connection]:
         m = self.matrix
-        granter = Granter(m)
+        granter = Granter(m) if self._paths is None else TieredGranter(m, self._paths, self.node)
         ordered = self._node_ids()
         ids = [node_id for node_id, _, _ in ordered]
         node_class = np.array([cls for _, cls, _ in ordered], dtype=np.int64)
@@ -159,7 +177,20 @@ class Evaluator:
     def explain(self, src: str, dst: str, asked: PortSet | None = None) -> Explanation:
         a = self.endpoint(self.resolve(src))
         b = self.endpoint(self.resolve(dst))
-        return self._explainer.explain(a, b, asked)
+        exp = self._explainer.explain(a, b, asked)
+        return exp if self._paths is None else with_decisions(self._paths, exp, a, b)
+
+    def node(self, index: int) -> Endpoint | ExternalRange:
+        """The endpoint standing for node `index` (a class representative or an external range)."""
+        nodes = self.nodes
+        if index < nodes.pods:
+            return nodes.reps[index]
+        return nodes.space.external(int(nodes.space.external_index[index - nodes.pods]))
+
+    def view(self) -> EngineView:
+        """The public read-only view findings and views use (see netviz.engine.view)."""
+        # A proxy: a view kept in a cache must not keep its evaluator alive.
+        return EngineView(self.nodes, self.compiled, self.program, weakref.proxy(self))
 
     # --- names ----------------------------------------------------------------------------
     def endpoint(self, id: str) -> Endpoint | ExternalRange:

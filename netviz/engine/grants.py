@@ -115,3 +115,41 @@ class Granter:
                 if part:
                     out.append((part & -part, Grant(m.atoms.portset(part), refs1, refs2)))
         return tuple(g for _, g in sorted(out, key=lambda x: x[0]))
+
+
+class TieredGranter(Granter):
+    """Grants of the ordered program: per side, the rule whose allow decided each part (an
+    Admin/Baseline rule or the first allowing NetworkPolicy rule); None where no tier decided."""
+
+    def __init__(self, matrix: Matrix, finder, node_object) -> None:
+        super().__init__(matrix)
+        self.finder = finder
+        self.node_object = node_object  # node index -> Endpoint or ExternalRange
+
+    def _parts(self, direction, subject: int, other: int, dst: int) -> Parts:
+        from netviz.engine.paths import step_ref
+        from netviz.engine.ports import PortSet
+
+        obj = self.node_object
+        decisions = self.finder.decide(direction, obj(subject), obj(other), obj(dst), PortSet.all())
+        out = []
+        for d in decisions:
+            if d.verdict != "allow":
+                continue
+            refs = (step_ref(d.steps[-1]),) if d.steps and d.steps[-1].action == "allow" else None
+            out.append((self.m.atoms.of_portset(d.ports), refs))
+        return tuple(sorted(out, key=lambda part: part[0]))
+
+    def egress_parts(self, es: int, ed: int):
+        key = (es, ed)
+        if key not in self._egress:
+            src, dst = int(self.m.es_rep[es]), int(self.m.ed_rep[ed])
+            self._egress[key] = self._parts("egress", src, dst, dst)
+        return self._egress[key]
+
+    def ingress_parts(self, is_: int, id_: int):
+        key = (is_, id_)
+        if key not in self._ingress:
+            src, dst = int(self.m.is_rep[is_]), int(self.m.id_rep[id_])
+            self._ingress[key] = self._parts("ingress", dst, src, dst)
+        return self._ingress[key]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from netviz.engine.classes import refine
+from netviz.engine.decide import Decider
 from netviz.engine.peers import Compiled, CompiledRule
+from netviz.engine.program import Program
 
 U64 = np.uint64
 BLOCK_BYTES = 64 << 20  # ingress rows computed together, bounded in memory
@@ -28,8 +30,18 @@ def _first(groups: np.ndarray, count: int) -> np.ndarray:
 class Matrix:
     """Signatures of every node, the two side matrices, and the classes of nodes behaving alike."""
 
-    def __init__(self, compiled: Compiled) -> None:
+    def __init__(self, compiled: Compiled, program: Program | None = None, mode: str = "") -> None:
+        """`program` with `mode` "ordered" runs its tiers (NetworkPolicy by the union fast path);
+        "general" also runs the NetworkPolicy tier rule by rule (the plain path, for tests);
+        "" (the default) is the union of NetworkPolicy allows alone."""
         self.compiled = c = compiled
+        self.program = program if mode else None
+        self.general = mode == "general"
+        ordered = (
+            list(self.program.rules("ingress")) + list(self.program.rules("egress"))
+            if (self.program)
+            else []
+        )
         nodes = c.nodes
         self.atoms = c.atoms
         self.all_words = c.atoms.to_words(c.atoms.all_mask)
@@ -42,13 +54,21 @@ class Matrix:
         def on_nodes(mask):
             return np.concatenate([mask, ext])
 
-        def named(direction):
+        def named(direction, by_key=False):
             keys = sorted(
                 {(s.protocol, s.port) for r in c.rules if r.direction == direction for s in r.named}
+                | {
+                    (s.protocol, s.port)
+                    for _, _, r in ordered
+                    if r.ref.direction == direction
+                    for s in r.named
+                }
             )
-            return [
-                np.array([(d or {}).get(k, 0) for d in nodes.named], dtype=np.int64) for k in keys
-            ]
+            out = {
+                k: np.array([(d or {}).get(k, 0) for d in nodes.named], dtype=np.int64)
+                for k in keys
+            }
+            return out if by_key else list(out.values())
 
         def peer_features(direction):
             seen: dict[int, np.ndarray] = {}
@@ -56,12 +76,32 @@ class Matrix:
                 if r.direction == direction and r.peers is not None:
                     for m in r.peers:
                         seen.setdefault(id(m), m)
+            for _, _, r in ordered:
+                if r.ref.direction == direction:
+                    for m in r.peers or ():
+                        seen.setdefault(id(m), m)
+            return list(seen.values())
+
+        def subject_features(direction):
+            seen: dict[int, np.ndarray] = {}
+            for _, p, r in ordered:
+                if r.ref.direction == direction:
+                    seen.setdefault(id(p.on_nodes), p.on_nodes)
             return list(seen.values())
 
         is_pod = on_nodes(np.ones(pods, dtype=bool))
-        self.es = refine([is_pod] + [on_nodes(p.selects) for p in self.egress_policies], n)
+        self.es = refine(
+            [is_pod]
+            + [on_nodes(p.selects) for p in self.egress_policies]
+            + subject_features("egress"),
+            n,
+        )
         self.id = refine(
-            [is_pod] + [on_nodes(p.selects) for p in self.ingress_policies] + named("ingress"), n
+            [is_pod]
+            + [on_nodes(p.selects) for p in self.ingress_policies]
+            + subject_features("ingress")
+            + named("ingress"),
+            n,
         )
         self.ed = refine(peer_features("egress") + named("egress"), n)
         self.is_ = refine(peer_features("ingress"), n)
@@ -72,6 +112,13 @@ class Matrix:
         self.es_policies = _selecting(self.egress_policies, self.es_rep, ext)
         self.id_policies = _selecting(self.ingress_policies, self.id_rep, ext)
         self.egress = self._egress_matrix()
+        self.decider = None
+        if self.program is not None:
+            named_nodes = {d: named(d, by_key=True) for d in ("ingress", "egress")}
+            self.decider = Decider(
+                self.program, named_nodes, self.all_words, self._rule_words, self.general
+            )
+            self.egress = self.decider.compose("egress", self.es_rep, self.ed_rep, self.egress)
         self.egress_any = _nonzero(self.egress)
         self._plan_ingress()
 
@@ -167,6 +214,8 @@ class Matrix:
             for k, part_rows in zip(parts[firsts].tolist(), np.split(rows, cuts), strict=True):
                 cols, words = self._in_parts[k]
                 block[np.ix_(part_rows, cols)] |= words
+        if self.decider is not None:
+            block = self.decider.compose("ingress", self.is_rep[lo:hi], self.id_rep, block)
         self._block, self._block_any = block, _nonzero(block)
         self._block_lo, self._block_hi = lo, hi
 
@@ -174,15 +223,20 @@ class Matrix:
         """One ingress cell, computed directly (for the few places that need a column)."""
         policies = self.id_policies[id_]
         if not policies:
-            return self.all_words
-        src, dst = int(self.is_rep[is_]), int(self.id_rep[id_])
-        named = self.compiled.nodes.named[dst]
-        mask = 0
-        for p in policies:
-            for r in p.rules["ingress"]:
-                if r.match[src]:
-                    mask |= r.mask_at(self.atoms, named)
-        return self.words(mask)
+            union = self.all_words
+        else:
+            src, dst = int(self.is_rep[is_]), int(self.id_rep[id_])
+            named = self.compiled.nodes.named[dst]
+            mask = 0
+            for p in policies:
+                for r in p.rules["ingress"]:
+                    if r.match[src]:
+                        mask |= r.mask_at(self.atoms, named)
+            union = self.words(mask)
+        if self.decider is None:
+            return union
+        rows, cols = self.is_rep[is_ : is_ + 1], self.id_rep[id_ : id_ + 1]
+        return self.decider.compose("ingress", rows, cols, union[None, None, :])[0, 0]
 
     def allowed_from(self, src: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Destination classes with something allowed from class `src`: (classes, allowed atom

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -122,8 +123,12 @@ def rule_ref(policy: Policy, direction: Direction, index: int, rule: Rule) -> Ru
 class Compiled:
     """Every policy compiled once; rules of directions not in policy_types are left out."""
 
-    def __init__(self, nodes: Nodes, policies: list[Policy]) -> None:
+    def __init__(
+        self, nodes: Nodes, policies: list[Policy], extra_ports: Sequence[PortSpec] = ()
+    ) -> None:
+        """`extra_ports`: port entries of other policy APIs, so the atoms cut at them too."""
         self.nodes = nodes
+        self.extra_ports = tuple(extra_ports)
         self.policies: list[CompiledPolicy] = []
         self.rules: list[CompiledRule] = []
         everyone = np.ones(nodes.n, dtype=bool)
@@ -153,7 +158,10 @@ class Compiled:
                     cp.rules[direction].append(cr)
                     self.rules.append(cr)
             self.policies.append(cp)
-        self.named_keys = sorted({(s.protocol, s.port) for r in self.rules for s in r.named})
+        self.named_keys = sorted(
+            {(s.protocol, s.port) for r in self.rules for s in r.named}
+            | {(s.protocol, s.port) for s in self.extra_ports if isinstance(s.port, str)}
+        )
         self.atoms = PortAtoms(self._port_ranges())
         for r in self.rules:
             if not r.rule.ports:
@@ -169,6 +177,10 @@ class Compiled:
                 span = spec_range(spec, None)
                 if span:
                     yield (spec.protocol, *span)
+        for spec in self.extra_ports:
+            span = spec_range(spec, None)
+            if span:
+                yield (spec.protocol, *span)
         wanted = set(self.named_keys)
         for named in self.nodes.named:
             for (protocol, name), port in (named or {}).items():

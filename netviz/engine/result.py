@@ -46,12 +46,32 @@ class RuleRef:
     port_index: int | None = None
     file: str = ""
     line: int = 0
+    # Set for rules of tiered (cluster-scoped) policies only; NetworkPolicy rules keep defaults.
+    kind: str = "NetworkPolicy"
+    tier: str = ""
+    priority: int | None = None
+    rule_name: str = ""
+    action: str = "allow"
 
     @property
     def policy_id(self) -> str:
+        if self.kind != "NetworkPolicy":
+            return f"{self.kind}/{self.policy_name}"
         return f"{self.policy_namespace}/{self.policy_name}"
 
     def as_dict(self) -> dict:
+        out = self._np_dict()
+        if self.kind != "NetworkPolicy":
+            out.update(
+                kind=self.kind,
+                tier=self.tier,
+                priority=self.priority,
+                rule_name=self.rule_name,
+                action=self.action,
+            )
+        return out
+
+    def _np_dict(self) -> dict:
         return {
             "policy": self.policy_id,
             "policy_namespace": self.policy_namespace,
@@ -140,6 +160,54 @@ class PolicyDenial:
 
 
 @dataclass(frozen=True)
+class DecisionStep:
+    """One tier's part in a decision: the policy and rule that decided or passed, or the tier's
+    default (`rule_index` None: "isolation" for NetworkPolicy, the tier default otherwise)."""
+
+    tier: str  # "Admin", "NetworkPolicy", "Baseline" (Calico: its tier names)
+    kind: str  # policy kind
+    policy: str  # policy id: "ns/name" for namespaced kinds, "Kind/name" otherwise
+    priority: int | None
+    direction: Direction
+    rule_index: int | None
+    rule_name: str
+    action: str  # "allow", "deny", "pass", or "isolation" (denied by the tier default)
+    file: str = ""
+    line: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "tier": self.tier,
+            "kind": self.kind,
+            "policy": self.policy,
+            "priority": self.priority,
+            "direction": self.direction,
+            "rule_index": self.rule_index,
+            "rule_name": self.rule_name,
+            "action": self.action,
+            "file": self.file,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The decision path of some ports of one direction: the steps in order, then the verdict
+    ("allow" or "deny"). No steps and "allow": no tier decided, the default allows."""
+
+    ports: PortSet
+    steps: tuple[DecisionStep, ...]
+    verdict: Literal["allow", "deny"]
+
+    def as_dict(self) -> dict:
+        return {
+            "ports": self.ports.as_json(),
+            "steps": [s.as_dict() for s in self.steps],
+            "verdict": self.verdict,
+        }
+
+
+@dataclass(frozen=True)
 class DirectionVerdict:
     """One side's answer: egress of the source, or ingress of the destination."""
 
@@ -149,6 +217,8 @@ class DirectionVerdict:
     allowed_by: tuple[tuple[RuleRef, PortSet], ...] = ()
     denied_by: tuple[PolicyDenial, ...] = ()
     caveats: tuple[Caveat, ...] = ()
+    # The ordered decision path per port range; only filled when tiered policies are present.
+    decisions: tuple[Decision, ...] = ()
 
 
 @dataclass(frozen=True)

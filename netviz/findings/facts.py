@@ -193,8 +193,9 @@ class Facts:
     def __init__(self, cluster: Cluster, evaluator: Evaluator) -> None:
         self.cluster = cluster
         self.ev = evaluator
-        self.nodes = evaluator.nodes
-        self.compiled = evaluator.compiled
+        self.view = evaluator.view()  # the engine's public interface
+        self.nodes = self.view.classes
+        self.compiled = self.view.compiled
         self.pods = self.nodes.pods  # pod classes are node indices 0..pods-1
         self.endpoints: list[Endpoint] = list(self.nodes.endpoints)
         self.class_members: list[list[Endpoint]] = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netviz.engine.ports import PortSet
-from netviz.engine.result import DirectionVerdict, Explanation
+from netviz.engine.result import Decision, DecisionStep, DirectionVerdict, Explanation
 from netviz.formats.connections import ordered_caveats
 from netviz.formats.jsonout import dump_json
 from netviz.formats.words import describe_caveat, describe_miss, describe_rule, location
@@ -46,7 +46,43 @@ def _direction_to_json(verdict: DirectionVerdict, explanation: Explanation) -> d
             for d in verdict.denied_by
         ],
         "caveats": [c.as_dict() for c in ordered_caveats(verdict.caveats)],
+        # Only with tiered policies in the input: NetworkPolicy-only output stays as it was.
+        **(
+            {"decisions": [_decision_json(d) for d in verdict.decisions]}
+            if verdict.decisions
+            else {}
+        ),
     }
+
+
+_ACTION_WORDS = {"allow": "Allow", "deny": "Deny", "pass": "Pass", "log": "Log"}
+
+
+def describe_step(step: DecisionStep) -> str:
+    """`[Admin] platform-guardrails (10) ingress 'pass-monitoring' Pass`,
+    `[NetworkPolicy] monitoring/allow-scrape ingress[0] Allow`."""
+    if step.kind == "NetworkPolicy":
+        if step.rule_index is None:
+            return f"[NetworkPolicy] {step.policy} isolates {step.direction}: no rule allows, Deny"
+        return f"[NetworkPolicy] {step.policy} {step.direction}[{step.rule_index}] Allow"
+    name = step.policy.split("/", 1)[-1]
+    priority = f" ({step.priority})" if step.priority is not None else ""
+    rule = f"'{step.rule_name}'" if step.rule_name else f"[{step.rule_index}]"
+    action = _ACTION_WORDS.get(step.action, step.action)
+    if step.kind == "ClusterNetworkPolicy" and step.action == "allow":
+        action = "Accept"
+    return f"[{step.tier}] {name}{priority} {step.direction} {rule} {action}"
+
+
+def describe_decision(decision: Decision) -> str:
+    verdict = "allowed" if decision.verdict == "allow" else "denied"
+    if not decision.steps:
+        return f"no tier decided: {verdict}"
+    return " → ".join(describe_step(s) for s in decision.steps) + f" → {verdict}"
+
+
+def _decision_json(decision: Decision) -> dict:
+    return {**decision.as_dict(), "path": describe_decision(decision)}
 
 
 def explanation_to_json(explanation: Explanation) -> dict:
@@ -109,6 +145,10 @@ def _direction_text(verdict: DirectionVerdict, explanation: Explanation) -> list
                 continue
             lines.append(f"    - {name}:")
             lines += [f"        {m}" for m in misses]
+    if verdict.decisions:
+        lines.append("  decisions:")
+        for d in verdict.decisions:
+            lines.append(f"    - {d.ports}: {describe_decision(d)}")
     for caveat in caveats:
         lines.append(f"  caveat: {describe_caveat(caveat)}")
     return lines

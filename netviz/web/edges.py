@@ -19,6 +19,7 @@ from netviz.formats import describe_caveat, describe_rule, explanation_to_json
 from netviz.formats.words import describe_miss
 from netviz.k8s import load_texts
 from netviz.k8s.model import PROTOCOLS, Policy
+from netviz.web.expectations import is_expectations
 from netviz.web.models import Revision, decode_connection
 from netviz.web.services import reader_limits
 
@@ -57,7 +58,10 @@ def evaluator(revision: Revision) -> Evaluator:
         if found is not None:
             _cache.move_to_end(key)
             return found
-    files = [(f.name, bytes(f.content)) for f in revision.files.all()]
+    # Not the expectations file: it is checked at upload (netviz.web.expectations).
+    files = [
+        (f.name, bytes(f.content)) for f in revision.files.all() if not is_expectations(f.name)
+    ]
     made = Evaluator(load_texts(files, limits=reader_limits()))
     with _lock:
         _cache[key] = made

@@ -10,6 +10,7 @@ from django import forms
 
 from netviz.engine import UnknownEndpoint
 from netviz.findings import LEVELS, blast_radius, count_by_severity, exposure, run_checks
+from netviz.findings.accept import accepted
 from netviz.findings.render import where
 from netviz.web import edges
 from netviz.web.filters import endpoint_labels
@@ -89,6 +90,11 @@ def _computed(revision: Revision) -> tuple[list, list]:
     return found, exposed
 
 
+def _accepted(revision: Revision, found: list) -> dict:
+    """Findings a netviz.dev/accept annotation accepts (netviz.findings.accept): shown, marked."""
+    return accepted(found, edges.evaluator(revision).cluster.policies)
+
+
 def sorted_exposure(exposed: list, sort: str, order: str) -> list:
     key, _first = SORTS[sort]
     by_id = sorted(exposed, key=lambda x: x.endpoint)
@@ -156,6 +162,7 @@ def findings_context(revision: Revision, state: dict | None = None) -> dict:
     rows = sorted_exposure(exposed, state["sort"], state["order"])
     shown = rows if state["all"] else rows[:SHOWN_EXPOSED]
     labels = endpoint_labels(revision.snapshot)
+    accepted = _accepted(revision, found)
     return {
         # Most severe first, as the list itself is.
         "counts": dict(reversed(count_by_severity(found).items())),
@@ -167,9 +174,11 @@ def findings_context(revision: Revision, state: dict | None = None) -> dict:
                 "message": f.message,
                 "where": where(f),
                 "fix_yaml": f.fix_yaml,
+                "accepted": accepted[f.id].as_dict() if f.id in accepted else None,
             }
             for f in found
         ],
+        "accepted_count": len(accepted),
         "exposed": [_row(x, state, labels) for x in shown],
         "exposed_total": len(rows),
         "exposed_more": len(rows) - len(shown),
@@ -187,6 +196,7 @@ def findings_json(revision: Revision, state: dict) -> dict:
     """The page's JSON twin: every finding, every endpoint's exposure in the asked order, and the
     whole blast radius (no caps) when `from` names an endpoint."""
     found, exposed = _computed(revision)
+    acc = _accepted(revision, found)
     blast = None
     if state["origin"]:
         try:
@@ -196,9 +206,17 @@ def findings_json(revision: Revision, state: dict) -> dict:
     return {
         "revision": revision.number,
         "counts": count_by_severity(found),
-        "findings": [f.as_dict() for f in found],
+        "findings": [_with_acceptance(f, acc) for f in found],
         "sort": state["sort"],
         "order": state["order"],
         "exposure": [x.as_dict() for x in sorted_exposure(exposed, state["sort"], state["order"])],
         "blast": blast,
     }
+
+
+def _with_acceptance(f, acc: dict) -> dict:
+    """A finding's JSON as `lint --format json` gives it: `accepted` only when it is."""
+    out = f.as_dict()
+    if f.id in acc:
+        out["accepted"] = acc[f.id].as_dict()
+    return out

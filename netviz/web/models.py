@@ -130,6 +130,11 @@ class Revision(models.Model):
     failure = models.TextField(
         blank=True, help_text="Why the analysis failed, in words, when state is failed."
     )
+    pods = models.BooleanField(
+        default=False,
+        help_text="Show pods one by one instead of folding them into the workload that owns "
+        "them (the review setting; a new revision keeps the latest one's unless changed).",
+    )
 
     class Meta:
         ordering = ["number"]

@@ -160,4 +160,6 @@ def review_payload(
     }
     if edit_token:
         payload["edit_url"] = links.absolute(request, links.edit(edit_token))
+    if "expectations" in revision.report:  # a netviz-expect.yaml came with the upload
+        payload["expectations"] = revision.report["expectations"]
     return payload

@@ -15,9 +15,12 @@ from django.db import transaction
 
 from netviz.diff import compare, snapshot
 from netviz.engine import Evaluator
+from netviz.entry import entry_points
 from netviz.findings import count_by_severity, run_checks
 from netviz.formats import analysis_to_json, render_connections
+from netviz.formats.entry import entry_points_report
 from netviz.k8s import Limits, load_texts
+from netviz.web import expectations
 from netviz.web.models import Export, Review, Revision, UploadedFile, encode_connection
 
 # Formats rendered once at upload; JSON is kept as text too so downloads match the CLI byte for byte.
@@ -84,10 +87,16 @@ class _Computed:
     exports: dict
 
 
-def analyse(files: list[Upload]) -> _Computed:
-    """Parse and evaluate; refuse only when no endpoint and no policy could be read at all."""
+def analyse(files: list[Upload], pods: bool = False) -> _Computed:
+    """Parse and evaluate; refuse only when no endpoint and no policy could be read at all.
+
+    `pods`: pods one by one rather than folded into their workloads (the revision's setting).
+    """
     check_size(files)
-    cluster = load_texts([(f.name, f.content) for f in files], limits=reader_limits())
+    manifests, expect = expectations.split(files)
+    cluster = load_texts(
+        [(f.name, f.content) for f in manifests], limits=reader_limits(), pods=pods
+    )
     report = {
         "errors": [p.as_dict() for p in cluster.errors],
         "warnings": [p.as_dict() for p in cluster.warnings],
@@ -105,6 +114,9 @@ def analyse(files: list[Upload]) -> _Computed:
     analysis = evaluator.analysis()
     problems = cluster.problems
     report["findings"] = count_by_severity(run_checks(cluster, evaluator))
+    if expect is not None:
+        report["expectations"] = expectations.report(expect.name, expect.content, evaluator)
+    report["entry_points"] = entry_points_report(entry_points(cluster, evaluator))
     return _Computed(
         report=report,
         analysis=analysis_to_json(analysis, problems),
@@ -130,13 +142,16 @@ def _store(
     files: list[Upload],
     computed: _Computed | None,
     previous_diff: dict | None = None,
+    pods: bool = False,
 ) -> Revision:
     """The revision with its files; analysed when `computed` is given, else pending."""
     if computed is None:
-        revision = Revision.objects.create(review=review, number=number, state=Revision.PENDING)
+        revision = Revision.objects.create(
+            review=review, number=number, state=Revision.PENDING, pods=pods
+        )
     else:
         revision = Revision.objects.create(
-            review=review, number=number, **_analysed_fields(computed, previous_diff)
+            review=review, number=number, pods=pods, **_analysed_fields(computed, previous_diff)
         )
         _store_exports(revision, computed)
     UploadedFile.objects.bulk_create(
@@ -172,7 +187,7 @@ def in_background(files: list[Upload]) -> bool:
 def complete(revision: Revision) -> None:
     """Analyse a pending revision from its stored files; everything is written in one transaction,
     so a worker killed half-way leaves the revision as it was. Raises UploadRefused."""
-    computed = analyse(previous_files(revision))
+    computed = analyse(previous_files(revision), pods=revision.pods)
     previous = (
         Revision.objects.filter(
             review_id=revision.review_id, number=revision.number - 1, state=Revision.DONE
@@ -188,13 +203,15 @@ def complete(revision: Revision) -> None:
         _store_exports(revision, computed)
 
 
-def create_review(title: str, files: list[Upload]) -> tuple[Review, Revision, str]:
+def create_review(
+    title: str, files: list[Upload], pods: bool = False
+) -> tuple[Review, Revision, str]:
     """A new review with its first revision; returns the edit token, which is not stored."""
     check_size(files)
-    computed = None if in_background(files) else analyse(files)
+    computed = None if in_background(files) else analyse(files, pods)
     with transaction.atomic():
         review, edit_token = Review.create(title.strip())
-        revision = _store(review, 1, files, computed)
+        revision = _store(review, 1, files, computed, pods=pods)
     return review, revision, edit_token
 
 
@@ -210,11 +227,12 @@ def merge_files(old: list[Upload], new: list[Upload]) -> list[Upload]:
 
 
 def add_revision(
-    review: Review, files: list[Upload], mode: str = "replace"
+    review: Review, files: list[Upload], mode: str = "replace", pods: bool | None = None
 ) -> tuple[Revision, dict | None]:
     """Store a new revision (`replace`: these files only; `add`: merged into the latest files).
 
-    Returns the revision and the diff from the previous one.
+    `pods` None keeps the latest revision's setting. Returns the revision and the diff from the
+    previous one.
     """
     with transaction.atomic():
         # Lock the review so two uploads at once cannot both take the same number.
@@ -223,11 +241,13 @@ def add_revision(
         if mode == "add" and latest is not None:
             files = merge_files(previous_files(latest), files)
         number = (latest.number if latest else 0) + 1
+        if pods is None:
+            pods = latest.pods if latest is not None else False
         check_size(files)
         if in_background(files):
-            return _store(locked, number, files, None), None
-        computed = analyse(files)
+            return _store(locked, number, files, None, pods=pods), None
+        computed = analyse(files, pods)
         done = latest is not None and latest.state == Revision.DONE
         diff = compare(latest.full_snapshot(), computed.snapshot) if done else None
-        revision = _store(locked, number, files, computed, previous_diff=diff)
+        revision = _store(locked, number, files, computed, previous_diff=diff, pods=pods)
     return revision, diff

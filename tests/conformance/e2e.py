@@ -102,9 +102,11 @@ def evaluate(*files: tuple[str, str]) -> Evaluator:
     from netviz.engine import Evaluator
     from netviz.k8s import load_texts
 
+    from tests.tiered.crosscheck import checked
+
     cluster = load_texts(list(files))
     assert not cluster.errors, [p.as_dict() for p in cluster.errors]
-    return Evaluator(cluster)
+    return checked(cluster) if not cluster.admin_policies else Evaluator(cluster)
 
 
 def run(policies: str, model: str | None = None) -> Evaluator:

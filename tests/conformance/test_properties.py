@@ -42,9 +42,11 @@ SETTINGS = settings(
 
 def _evaluate(c) -> Evaluator:
     note(to_yaml([*c["namespaces"], *c["pods"], *c["policies"]]))
+    from tests.tiered.crosscheck import checked
+
     cluster = load_texts(cluster_files(c))
     assert not cluster.errors, [p.as_dict() for p in cluster.errors]
-    return Evaluator(cluster)
+    return checked(cluster)
 
 
 def _connections(ev: Evaluator) -> dict[tuple[str, str], PortSet]:

@@ -81,7 +81,9 @@ def cluster(endpoints=(), policies=(), namespaces=()) -> Cluster:
 
 
 def evaluator(endpoints=(), policies=(), namespaces=()) -> Evaluator:
-    return Evaluator(cluster(endpoints, policies, namespaces))
+    from tests.tiered.crosscheck import checked
+
+    return checked(cluster(endpoints, policies, namespaces))
 
 
 def allowed(ev: Evaluator, src: str, dst: str) -> PortSet:

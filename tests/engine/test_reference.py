@@ -120,7 +120,9 @@ def clusters(draw):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clusters())
 def test_analysis_equals_the_naive_reference(cluster):
-    ev = Evaluator(cluster)
+    from tests.tiered.crosscheck import checked
+
+    ev = checked(cluster)
     analysis = ev.analysis()
     listed = {(c.src, c.dst): c for c in analysis.connections}
     # The order every output uses: workloads by id, then external ranges by address, v4 first.
@@ -163,4 +165,6 @@ def test_ingress_rows_computed_one_per_block_give_the_same_analysis(cluster):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(matrix, "BLOCK_BYTES", 1)  # one ingress row per block
         one_by_one = Evaluator(cluster).analysis().connections
+        general = Evaluator(cluster, mode="general").analysis().connections
     assert one_by_one == whole
+    assert [(c.src, c.dst, c.ports) for c in general] == [(c.src, c.dst, c.ports) for c in whole]

@@ -30,3 +30,6 @@ def test_equivalent_workloads_are_computed_once_and_answers_match_the_reference(
         want = reference.allowed(cluster, a, b)
         assert listed.get((a.id, b.id), PortSet.empty()) == want, (a.id, b.id)
     assert elapsed < 60  # generous: catches a per-pair Python loop, not a slow machine
+    from tests.tiered.crosscheck import assert_paths_agree
+
+    assert_paths_agree(cluster, ev)

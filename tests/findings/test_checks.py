@@ -7,6 +7,7 @@ import yaml
 
 from netviz.findings import CHECK_IDS
 
+from .entry_cases import ENTRY_CASES
 from .helpers import by_id, lint, policy
 
 DENY_IN = policy("deny-in", "podSelector: {}\npolicyTypes: [Ingress]")
@@ -229,6 +230,9 @@ CASES = [
         [NODE_POD % "172.16.0.7", web_ingress("  - from: [{ipBlock: {cidr: 192.168.0.0/16}}]\n")],
     ),
 ]
+
+
+CASES += ENTRY_CASES
 
 
 @pytest.mark.parametrize(

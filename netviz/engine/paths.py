@@ -1,0 +1,239 @@
+"""Decision paths, one pair at a time: which tier looked, which rule decided, per port range.
+
+Deliberately scalar (typed policies, PortSets, no masks) so it also cross-checks the vectorised
+evaluation. Tiers in order: Admin (cluster-scoped policies by priority, then the documented tie
+order), NetworkPolicy (its rules in policy and rule order; the first allowing rule is named),
+Baseline; after the last tier, allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from netviz.engine.addresses import block_contains
+from netviz.engine.atoms import spec_range
+from netviz.engine.explain import Explainer, Node, named_ports
+from netviz.engine.ports import PortSet
+from netviz.engine.result import Decision, DecisionStep, ExternalRange, RuleRef
+from netviz.engine.selectors import matches
+from netviz.k8s.model import Direction, Endpoint, IPBlock
+from netviz.k8s.tiermodel import BANP, AdminPeer, AdminPolicy, AdminRule, NodeObject, PodSet
+
+Segment = tuple[PortSet, tuple[DecisionStep, ...]]
+
+
+class PathFinder:
+    """Decision paths over the Admin → NetworkPolicy → Baseline program of one input."""
+
+    def __init__(
+        self,
+        explainer: Explainer,
+        admin: Sequence[AdminPolicy],
+        node_objects: Sequence[NodeObject] = (),
+    ) -> None:
+        self.np = explainer
+        self.tiers = {
+            t: sorted((p for p in admin if p.tier == t), key=lambda p: p.sort_key)
+            for t in ("Admin", "Baseline")
+        }
+        self.node_objects = node_objects
+
+    # --- matching -------------------------------------------------------------------------
+    def in_pod_set(self, pod_set: PodSet, node: Node) -> bool:
+        if isinstance(node, ExternalRange) or node.host_network:
+            return False
+        ns_labels = self.np.ns_labels.get(node.namespace, {})
+        if not matches(pod_set.namespace_selector, ns_labels):
+            return False
+        return pod_set.pod_selector is None or matches(pod_set.pod_selector, node.labels)
+
+    def peer_matches(self, peer: AdminPeer, other: Node) -> bool:
+        if peer.kind in ("namespaces", "pods"):
+            return peer.pods is not None and self.in_pod_set(peer.pods, other)
+        if peer.kind == "networks":
+            return any(_in_block(b, other) for b in peer.networks)
+        if peer.kind == "nodes" and peer.nodes is not None:
+            ips = {
+                ip for n in self.node_objects if matches(peer.nodes, n.labels) for ip in n.addresses
+            }
+            return any(_in_block(IPBlock(_host_cidr(ip)), other, pod_ips=False) for ip in ips)
+        return False  # domainNames: DNS is not resolved
+
+    @staticmethod
+    def rule_ports(rule: AdminRule, dst: Node) -> PortSet:
+        if rule.ports is None:
+            return PortSet.all()
+        named = named_ports(dst)
+        out = PortSet.empty()
+        for spec in rule.ports:
+            span = spec_range(spec, named)
+            if span:
+                out |= PortSet.single(spec.protocol, *span)
+        return out
+
+    # --- paths ----------------------------------------------------------------------------
+    def decide(
+        self, direction: Direction, subject: Node, other: Node, dst: Node, asked: PortSet
+    ) -> list[Decision]:
+        """The decisions covering `asked` for one direction, in port order of their first part."""
+        out: list[Decision] = []
+        segments: list[Segment] = [(asked, ())] if not asked.is_empty() else []
+        for tier in ("Admin", "NetworkPolicy", "Baseline"):
+            nxt: list[Segment] = []
+            for ports, prefix in segments:
+                if tier == "NetworkPolicy":
+                    decided, left = self._np_tier(direction, subject, other, dst, ports)
+                else:
+                    decided, left = self._admin_tier(tier, direction, subject, other, dst, ports)
+                for part, step, verdict in decided:
+                    if verdict == "pass":
+                        nxt.append((part, (*prefix, step)))
+                    else:
+                        out.append(Decision(part, (*prefix, step), verdict))
+                if not left.is_empty():
+                    nxt.append((left, prefix))
+            segments = nxt
+        out += [Decision(ports, prefix, "allow") for ports, prefix in segments]
+        return out
+
+    def _admin_tier(self, tier, direction, subject, other, dst, ports: PortSet):
+        decided: list[tuple[PortSet, DecisionStep, str]] = []
+        undecided = ports
+        for p in self.tiers[tier]:
+            if undecided.is_empty():
+                break
+            if not self.in_pod_set(p.subject, subject):
+                continue
+            for i, rule in enumerate(p.rules(direction)):
+                if not any(self.peer_matches(peer, other) for peer in rule.peers):
+                    continue
+                hit = undecided & self.rule_ports(rule, dst)
+                if hit.is_empty():
+                    continue
+                undecided = undecided - hit
+                decided.append((hit, admin_step(p, direction, i, rule), rule.action))
+        return decided, undecided
+
+    def _np_tier(self, direction, subject, other, dst, ports: PortSet):
+        policies = self.np.isolating(subject, direction)
+        if not policies:
+            return [], ports
+        decided: list[tuple[PortSet, DecisionStep, str]] = []
+        undecided = ports
+        for p in policies:
+            for ri, rule in enumerate(p.rules(direction)):
+                if self.np.first_peer(p, rule, other) is False:
+                    continue
+                covered = PortSet.empty()
+                for _, entry in self.np.rule_ports(rule, dst):
+                    covered |= entry
+                hit = undecided & covered
+                if hit.is_empty():
+                    continue
+                undecided = undecided - hit
+                step = DecisionStep(
+                    "NetworkPolicy",
+                    "NetworkPolicy",
+                    p.id,
+                    None,
+                    direction,
+                    ri,
+                    "",
+                    "allow",
+                    p.source.file if p.source else "",
+                    rule.line,
+                )
+                decided.append((hit, step, "allow"))
+        if not undecided.is_empty():
+            first = policies[0]
+            step = DecisionStep(
+                "NetworkPolicy",
+                "NetworkPolicy",
+                first.id,
+                None,
+                direction,
+                None,
+                "",
+                "isolation",
+                first.source.file if first.source else "",
+                first.source.line if first.source else 0,
+            )
+            decided.append((undecided, step, "deny"))
+        return decided, PortSet.empty()
+
+
+def admin_step(p: AdminPolicy, direction: Direction, index: int, rule: AdminRule) -> DecisionStep:
+    return DecisionStep(
+        p.tier,
+        p.kind,
+        p.id,
+        None if p.kind == BANP else p.priority,
+        direction,
+        index,
+        rule.name,
+        rule.action,
+        p.source.file if p.source else "",
+        rule.line,
+    )
+
+
+def step_ref(step: DecisionStep) -> RuleRef:
+    """The RuleRef of a deciding rule step (for grants)."""
+    if step.kind == "NetworkPolicy":
+        ns, _, name = step.policy.partition("/")
+        return RuleRef(
+            ns, name, step.direction, step.rule_index or 0, None, None, step.file, step.line
+        )
+    return RuleRef(
+        "",
+        step.policy.split("/", 1)[1],
+        step.direction,
+        step.rule_index or 0,
+        None,
+        None,
+        step.file,
+        step.line,
+        kind=step.kind,
+        tier=step.tier,
+        priority=step.priority,
+        rule_name=step.rule_name,
+        action=step.action,
+    )
+
+
+def _host_cidr(ip: str) -> str:
+    return f"{ip}/128" if ":" in ip else f"{ip}/32"
+
+
+def _in_block(block: IPBlock, node: Node, pod_ips: bool = True) -> bool:
+    """networks / nodes matching: an external range inside, a hostNetwork pod by host IP, and
+    (networks only) a pod by a known pod IP."""
+    if isinstance(node, ExternalRange):
+        return block_contains(block, node.start)
+    assert isinstance(node, Endpoint)
+    if node.host_network:
+        return bool(node.host_ip) and block_contains(block, node.host_ip)
+    return pod_ips and any(block_contains(block, ip) for ip in node.pod_ips)
+
+
+def with_decisions(finder: PathFinder, exp, src: Node, dst: Node):
+    """The Explanation with each side's decision path, and its allowed ports from that path."""
+    from dataclasses import replace
+
+    if src is dst and isinstance(src, Endpoint) and src.kind == "Pod":
+        return exp  # loopback: no policy applies
+    sides = {}
+    for v, subject, other in ((exp.egress, src, dst), (exp.ingress, dst, src)):
+        shown = finder.decide(v.direction, subject, other, dst, exp.asked)
+        whole = (
+            shown
+            if exp.asked.is_all()
+            else finder.decide(v.direction, subject, other, dst, PortSet.all())
+        )
+        allowed = PortSet.empty()
+        for d in whole:
+            if d.verdict == "allow":
+                allowed |= d.ports
+        sides[v.direction] = replace(v, allowed=allowed, decisions=tuple(shown))
+    eg, ing = sides["egress"], sides["ingress"]
+    return replace(exp, egress=eg, ingress=ing, allowed=eg.allowed & ing.allowed & exp.asked)

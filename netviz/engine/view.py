@@ -1,0 +1,45 @@
+"""The engine's public read-only view for findings and views: what each policy selects, which
+nodes a peer matches, and the decision path of a pair, without reaching into the evaluator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from netviz.engine.classes import Nodes
+from netviz.engine.peers import Compiled, CompiledPolicy
+from netviz.engine.program import Program, TierPolicy
+from netviz.engine.result import Decision
+
+if TYPE_CHECKING:
+    from netviz.engine.evaluate import Evaluator
+
+
+@dataclass(frozen=True)
+class EngineView:
+    """`classes`: endpoint classes (node indices 0..pods-1) and external ranges after them;
+    `compiled`: NetworkPolicies with their matchers; `program`: every tier in evaluation order."""
+
+    classes: Nodes
+    compiled: Compiled
+    program: Program
+    evaluator: Evaluator
+
+    @property
+    def network_policies(self) -> list[CompiledPolicy]:
+        return self.compiled.policies
+
+    def tiered_policies(self) -> list[TierPolicy]:
+        """Policies of the ordered tiers (Admin, Baseline, ...), in evaluation order."""
+        return [p for t in self.program.tiers if not t.union for p in t.policies]
+
+    def members(self, mask) -> list:
+        """Endpoints of the pod classes set in a mask over nodes, sorted by id."""
+        n = self.classes
+        out = [n.endpoints[i] for c in mask[: n.pods].nonzero()[0].tolist() for i in n.members[c]]
+        return sorted(out, key=lambda e: e.id)
+
+    def decision_path(self, src: str, dst: str) -> tuple[tuple[Decision, ...], tuple[Decision, ...]]:
+        """(egress decisions, ingress decisions) of a pair; empty for NetworkPolicy-only input."""
+        exp = self.evaluator.explain(src, dst)
+        return exp.egress.decisions, exp.ingress.decisions
