@@ -8,15 +8,17 @@ for exactly the connections kept, checked by evaluating the generated set again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from netviz.engine import Evaluator
 from netviz.generate.build import Builder, Note, Plan
 from netviz.generate.kept import KeepEntry, Selection, select
 from netviz.generate.pairs import Difference, Pairs, Piece, Side, connectivity, difference
 from netviz.generate.render import files as render_files
-from netviz.k8s import load_texts
+from netviz.k8s import Limits, load_texts
 from netviz.k8s.model import Cluster, Problem
+
+GENERATED_LIMITS = replace(Limits(), max_total_bytes=1 << 30, max_documents=1_000_000)
 
 
 class NoSuchNamespace(ValueError):
@@ -84,7 +86,8 @@ def generate(
 
 def regenerated_cluster(cluster: Cluster, result: Generated) -> tuple[Cluster, tuple[Problem, ...]]:
     """The input with the scope's policies replaced by the generated ones, read from their YAML."""
-    read = load_texts(list(result.files.items()))
+    # Our own output, however big the input was: no upload caps (the alias and depth limits stay).
+    read = load_texts(list(result.files.items()), GENERATED_LIMITS)
     kept = [p for p in cluster.policies if p.namespace not in result.selection.scope]
     new = Cluster(
         namespaces=cluster.namespaces,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from netviz.engine import Evaluator, UnknownEndpoint
 from netviz.engine.ports import PortRange, PortSet
 from netviz.generate.pairs import Pairs, Piece, Side, common, parse_range, piece_of
-from netviz.k8s.model import Endpoint
+from netviz.k8s.model import PROTOCOLS, Endpoint
 
 DNS_PORTS = PortSet([PortRange("UDP", 53, 53), PortRange("TCP", 53, 53)])
 DNS_LABEL = ("k8s-app", "kube-dns")
@@ -42,6 +42,11 @@ def read_keep(text: str, ev: Evaluator) -> list[KeepEntry]:
         data = json.loads(text)
     except ValueError as e:
         raise KeepFileError(f"not JSON: {e}") from None
+    return keep_entries(data, ev)
+
+
+def keep_entries(data: object, ev: Evaluator) -> list[KeepEntry]:
+    """read_keep for data already parsed (a JSON request body)."""
     items = data.get("connections") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise KeepFileError('expected {"connections": [{"src", "dst", "ports"}, ...]}')
@@ -58,8 +63,7 @@ def read_keep(text: str, ev: Evaluator) -> list[KeepEntry]:
             out.append(KeepEntry(i, problem="unknown-endpoint", detail=str(e)))
             continue
         try:
-            ports = PortSet.all() if "ports" not in item else PortSet.from_json(item["ports"])
-            ports & PortSet.all()  # an unknown protocol fails here
+            ports = PortSet.all() if "ports" not in item else _ports(item["ports"])
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             out.append(KeepEntry(i, src, dst, problem="bad-ports", detail=str(e)))
             continue
@@ -68,6 +72,22 @@ def read_keep(text: str, ev: Evaluator) -> list[KeepEntry]:
             continue
         out.append(KeepEntry(i, src, dst, ports))
     return out
+
+
+def _ports(items: object) -> PortSet:
+    """`ports` as `analyze --format json` writes them; anything else is a ValueError."""
+    if not isinstance(items, list):
+        raise ValueError("ports: expected a list")
+    ranges = []
+    for item in items:
+        protocol, start = item["protocol"], item["port"]
+        end = item.get("end_port", start)
+        if protocol not in PROTOCOLS:
+            raise ValueError(f"unknown protocol {protocol!r}")
+        if not all(isinstance(p, int) and 1 <= p <= 65535 for p in (start, end)) or end < start:
+            raise ValueError(f"bad port range {start!r}-{end!r}")
+        ranges.append(PortRange(protocol, start, end))
+    return PortSet(ranges)
 
 
 def _side(ref: object, ev: Evaluator, externals: dict[str, Piece]) -> Side:
@@ -103,13 +123,16 @@ def select(
 ) -> Selection:
     """Keep what is allowed now (all of it, or the keep file's part of it) where a side is in
     `scope`; pairs outside the scope stay as they are. A keep entry never adds connectivity."""
-    ns_of = {e.id: e.namespace for e in ev.nodes.endpoints}
+    # Endpoint ids of the scope (pieces of the outside are never in it): one set lookup a side.
+    ids = {e.id for e in ev.nodes.endpoints if e.namespace in scope}
 
     def touches(key: tuple[Side, Side]) -> bool:
-        return any(isinstance(s, str) and ns_of.get(s) in scope for s in key)
+        return key[0] in ids or key[1] in ids
 
-    inside = {k: v for k, v in current.items() if touches(k)}
-    outside = {k: v for k, v in current.items() if not touches(k)}
+    inside: Pairs = {}
+    outside: Pairs = {}
+    for k, v in current.items():
+        (inside if touches(k) else outside)[k] = v
     not_allowed: list[tuple[Side, Side, PortSet]] = []
     if keep is None:
         kept = dict(inside)

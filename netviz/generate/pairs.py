@@ -7,6 +7,7 @@ refined to common pieces before they are compared, as netviz.diff does for store
 from __future__ import annotations
 
 import ipaddress
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -71,19 +72,19 @@ def connectivity(analysis: Analysis) -> Pairs:
     return out
 
 
+def _pieces(pairs: Pairs) -> set[Piece]:
+    return {side for key in pairs for side in key if type(side) is not str}
+
+
 def _bounds(pairs: Iterable[Pairs]) -> dict[int, list[int]]:
     cuts: dict[int, set[int]] = {4: set(), 6: set()}
     for p in pairs:
-        for src, dst in p:
-            for side in (src, dst):
-                if isinstance(side, Piece):
-                    cuts[side.version].update((side.start, side.end + 1))
+        for side in _pieces(p):
+            cuts[side.version].update((side.start, side.end + 1))
     return {v: sorted(c) for v, c in cuts.items()}
 
 
 def _cut(piece: Piece, bounds: list[int]) -> list[Piece]:
-    from bisect import bisect_right
-
     out, start = [], piece.start
     for b in bounds[bisect_right(bounds, piece.start) :]:
         if b > piece.end:
@@ -96,16 +97,18 @@ def _cut(piece: Piece, bounds: list[int]) -> list[Piece]:
 
 def refine(pairs: Pairs, bounds: dict[int, list[int]]) -> Pairs:
     """The same connectivity with every external piece cut at `bounds`."""
+    cuts = {p: _cut(p, bounds[p.version]) for p in _pieces(pairs)}  # few distinct pieces
     out: Pairs = {}
-    for (src, dst), ports in pairs.items():
-        if isinstance(src, Piece):
-            for p in _cut(src, bounds[src.version]):
+    for key, ports in pairs.items():
+        src, dst = key
+        if type(src) is not str:
+            for p in cuts[src]:
                 out[(p, dst)] = ports
-        elif isinstance(dst, Piece):
-            for p in _cut(dst, bounds[dst.version]):
+        elif type(dst) is not str:
+            for p in cuts[dst]:
                 out[(src, p)] = ports
         else:
-            out[(src, dst)] = ports
+            out[key] = ports
     return out
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from netviz.engine import Evaluator
 from netviz.engine.ports import PortSet
+from netviz.generate import GENERATED_LIMITS
 from netviz.generate.pairs import Pairs, Side, connectivity, difference, side_id
 from netviz.k8s import load_texts
 from netviz.k8s.model import Cluster, Policy, Problem
@@ -42,7 +43,7 @@ def effect(before: Pairs, cluster: Cluster) -> Effect:
 def read_policies(files: dict[str, str]) -> tuple[tuple[Policy, ...], tuple[Problem, ...]]:
     """Policies from generated YAML, read by the same reader as uploads (so they are what the
     user will apply); errors would be a bug in the writer."""
-    read = load_texts(list(files.items()))
+    read = load_texts(list(files.items()), GENERATED_LIMITS)
     return read.policies, read.errors
 
 

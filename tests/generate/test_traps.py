@@ -395,3 +395,31 @@ def test_policy_names_stay_unique_when_workload_names_clash():
     assert len(names) == len(set(names)), names
     assert "allow-ingress-x-deployment" in names
     assert result.check.exact
+
+
+def test_keep_entries_with_bad_ports_or_unknown_endpoints_are_reported_not_guessed():
+    c = cluster(namespace("a"), pod("a", "x", {"app": "x"}), pod("a", "y", {"app": "y"}))
+    entries = keep_entries(
+        c,
+        [
+            {"src": "a/x", "dst": "a/y", "ports": [{"protocol": "HTTP", "port": 80}]},
+            {"src": "a/x", "dst": "a/y", "ports": [{"protocol": "TCP", "port": 70000}]},
+            {
+                "src": "a/x",
+                "dst": "a/y",
+                "ports": [{"protocol": "TCP", "port": 90, "end_port": 80}],
+            },
+            {"src": "a/nobody", "dst": "a/y"},
+            {"src": "a/x", "dst": "a/y", "ports": [{"protocol": "UDP", "port": 53}]},
+            "junk",
+        ],
+    )
+    assert [e.problem for e in entries] == [
+        "bad-ports",
+        "bad-ports",
+        "bad-ports",
+        "unknown-endpoint",
+        "",
+        "bad-entry",
+    ]
+    assert entries[4].dst == "a/y[Pod]"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import yaml
 
 from tests.web.base import BaseTestCase
@@ -103,3 +105,39 @@ class WhatIfTestCase(BaseTestCase):
     def test_the_edit_token_is_not_a_view_token(self):
         r = self.client.get(f"/r/{self.edit_token}/rev/1/generate.json")
         self.assertEqual(r.status_code, 404)
+
+
+class GenerateKeepTestCase(BaseTestCase):
+    def post(self, suffix: str, body) -> object:
+        return self.client.post(
+            self.view_url(f"/rev/1/{suffix}"),
+            data=json.dumps(body) if not isinstance(body, str) else body,
+            content_type="application/json",
+        )
+
+    def test_posting_an_empty_keep_list_leaves_only_the_default_deny(self):
+        data = self.post("generate.json", {"ns": "shop", "connections": [], "dns": False}).json()
+        self.assertTrue(data["check"]["exact"])
+        names = [d["metadata"]["name"] for d in yaml.safe_load_all(data["files"][0]["text"])]
+        self.assertEqual(names, ["default-deny"])
+
+    def test_posting_one_connection_keeps_exactly_it(self):
+        body = {"connections": [{"src": WEB, "dst": API}], "dns": False}
+        data = self.post("generate.json", body).json()
+        self.assertTrue(data["check"]["exact"])
+        self.assertEqual(data["summary"]["kept_connections"], 1)
+        self.assertEqual(data["keep_left_out"], [])
+        r = self.post("generate.yaml", body)
+        self.assertEqual(r.status_code, 200)
+        names = [d["metadata"]["name"] for d in yaml.safe_load_all(r.content.decode())]
+        self.assertEqual(names, ["default-deny", "allow-ingress-api", "allow-egress-web"])
+
+    def test_unknown_keep_entries_are_listed_as_left_out(self):
+        body = {"connections": [{"src": "shop/nobody", "dst": API}]}
+        data = self.post("generate.json", body).json()
+        self.assertEqual(data["keep_left_out"][0]["problem"], "unknown-endpoint")
+
+    def test_a_bad_body_is_a_400(self):
+        self.assertEqual(self.post("generate.json", "nope").status_code, 400)
+        self.assertEqual(self.post("generate.json", {"connections": "x"}).status_code, 400)
+        self.assertEqual(self.post("generate.json", {"ns": "nothing"}).status_code, 404)

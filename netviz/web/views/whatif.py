@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from netviz.engine import Evaluator, UnknownEndpoint
 from netviz.generate import NoSuchNamespace, generate
+from netviz.generate.kept import keep_entries
 from netviz.k8s.model import PROTOCOLS
 from netviz.web import edges, links
 from netviz.web.access import get_review, get_revision
-from netviz.web.models import Review, Revision
+from netviz.web.models import Revision
 from netviz.web.views.downloads import attachment
 from netviz.whatif import allow, block
 from netviz.whatif.jsonout import block_json, generated_json, proposal_json
@@ -69,27 +72,62 @@ def block_json_view(request: HttpRequest, token: str, number: int) -> JsonRespon
     return _pair(request, token, number, lambda ev, s, d, asked: block_json(block(ev, s, d, asked)))
 
 
-def _generated(request: HttpRequest, review: Review, revision: Revision):
-    form = ScopeForm(request.GET)
-    ns = (form.cleaned_data["ns"] if form.is_valid() else "") or None
+class _Refused(Exception):
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _generated(request: HttpRequest, revision: Revision):
+    """(namespace, Generated, keep entries left out) for `?ns=`, or for a POSTed JSON body
+    `{"ns": ..., "connections": [...], "dns": true}` keeping only those connections."""
+    ns, keep, dns = None, None, True
     ev: Evaluator = edges.evaluator(revision)
-    return ns, generate(ev.cluster, namespace=ns, evaluator=ev)
+    if request.method == "POST":
+        try:
+            body = json.loads(request.body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise _Refused("the body is not JSON", 400) from None
+        if not isinstance(body, dict):
+            raise _Refused('expected {"ns": ..., "connections": [...], "dns": true}', 400)
+        ns, dns = body.get("ns") or None, body.get("dns", True) is not False
+        if "connections" in body:
+            if not isinstance(body["connections"], list):
+                raise _Refused("connections: expected a list of {src, dst, ports}", 400)
+            keep = keep_entries(body["connections"], ev)
+        if ns is not None and not isinstance(ns, str):
+            raise _Refused("ns: expected a namespace name", 400)
+    else:
+        form = ScopeForm(request.GET)
+        ns = (form.cleaned_data["ns"] if form.is_valid() else "") or None
+    try:
+        result = generate(ev.cluster, keep, namespace=ns, dns=dns, evaluator=ev)
+    except NoSuchNamespace:
+        raise _Refused(f"no endpoint in namespace {ns}", 404) from None
+    left_out = [
+        {"index": e.index, "problem": e.problem, "detail": e.detail}
+        for e in keep or ()
+        if e.problem
+    ]
+    return ns, result, left_out
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def generate_json(request: HttpRequest, token: str, number: int) -> JsonResponse:
-    """`?ns=`: least-privilege policies for a namespace (every namespace without), checked."""
+    """`?ns=`: least-privilege policies for a namespace (every namespace without), checked.
+    POST `{"ns", "connections", "dns"}` to keep only some connections (the unticked ones go)."""
     review = get_review(token)
     revision = get_revision(review, number)
     try:
-        ns, result = _generated(request, review, revision)
-    except NoSuchNamespace as e:
-        return _error(f"no endpoint in namespace {e}", 404)
+        ns, result, left_out = _generated(request, revision)
+    except _Refused as e:
+        return _error(str(e), e.status)
     return JsonResponse(
         {
             "revision": revision.number,
             "namespace": ns,
             **generated_json(result),
+            "keep_left_out": left_out,
             "download_url": links.absolute(
                 request, links.whatif(review, number, "generate.yaml", ns)
             ),
@@ -97,15 +135,16 @@ def generate_json(request: HttpRequest, token: str, number: int) -> JsonResponse
     )
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def generate_yaml(request: HttpRequest, token: str, number: int) -> HttpResponse:
-    """The generated policies as one multi-document YAML file to download."""
+    """The generated policies as one multi-document YAML file to download (GET or POST as
+    generate.json)."""
     review = get_review(token)
     revision = get_revision(review, number)
     try:
-        ns, result = _generated(request, review, revision)
-    except NoSuchNamespace as e:
-        return _error(f"no endpoint in namespace {e}", 404)
+        ns, result, _left_out = _generated(request, revision)
+    except _Refused as e:
+        return _error(str(e), e.status)
     text = "---\n".join(result.files[name] for name in sorted(result.files))
     stem = slugify(review.title) or "netviz"
     name = f"{stem}-rev{number}-{ns or 'all'}-policies.yaml"
