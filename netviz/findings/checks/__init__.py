@@ -10,6 +10,7 @@ from netviz.findings.checks import (
     broad,
     calico,
     dead,
+    entry,
     isolation,
     plugin,
     ports,
@@ -180,6 +181,30 @@ CHECKS: tuple[Check, ...] = (
         "GlobalNetworkPolicies that deny DNS",
         ("calico-gnp-denies-dns",),
         calico.check_gnp_denies_dns,
+    ),
+    Check(
+        "exposed-but-blocked",
+        "Workloads exposed by a Service or route that the policies block",
+        ("exposed-but-blocked",),
+        entry.check_exposed_but_blocked,
+    ),
+    Check(
+        "service-target-port-undeclared",
+        "Service target ports no container declares",
+        ("service-target-port-undeclared",),
+        entry.check_target_ports,
+    ),
+    Check(
+        "route-to-nothing",
+        "Routes to Services that select nothing",
+        ("route-to-nothing",),
+        entry.check_routes_to_nothing,
+    ),
+    Check(
+        "port-without-service",
+        "Policy ports no Service exposes",
+        ("port-without-service",),
+        entry.check_ports_without_service,
     ),
 )
 
