@@ -87,9 +87,7 @@ class View:
         group = np.array([g if g >= 0 else self.outside for _i, g, _l, _s in nodes], dtype=np.int64)
         self.group = group
         self.bare = np.array([node[0].endswith("[Pod]") for node in nodes], dtype=bool)
-        self.columns = stored.memo.get("columns")
-        if self.columns is None:
-            self.columns = stored.memo["columns"] = explore_data.cell_columns(snapshot, stored)
+        self.columns = stored.columns
         if filters.asked:
             cell_state = port_states(self.columns["port_sets"], filters)[self.columns["ports"]]
         else:
