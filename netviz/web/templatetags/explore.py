@@ -42,6 +42,7 @@ def explore_context(review: Review, revision: Revision, query: QueryDict) -> dic
         "tabs": TABS,
         "tab": query.get("tab", "matrix"),
         "endpoint_ids": page.endpoint_ids,
+        "endpoint_options": explore_data.options(page.endpoint_ids),
         "policies_url": links.policies(review, revision.number),
         "findings_url": links.findings(review, revision.number),
         "filtered": any(query.get(k) for k in ("ns", "q", "protocol", "port", "focus")),
