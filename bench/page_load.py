@@ -91,8 +91,10 @@ class Expected:
         from netviz.engine import Evaluator
         from netviz.formats.connections import ordered_endpoints
         from netviz.k8s import load_texts
+        from netviz.web.services import reader_limits
 
-        cluster = load_texts([(p.name, p.read_bytes()) for p in files])
+        # The web app's limits (not the reader's defaults: XL has more than 20,000 documents).
+        cluster = load_texts([(p.name, p.read_bytes()) for p in files], limits=reader_limits())
         analysis = Evaluator(cluster).analysis()
         self.ids = [e.id for e in ordered_endpoints(analysis)]
         position = {i: k for k, i in enumerate(self.ids)}

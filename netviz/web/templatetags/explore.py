@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import template
 from django.http import QueryDict
-from django.utils.html import json_script
 
 from netviz.k8s.model import PROTOCOLS
 from netviz.web import blocks, explore_data, links
@@ -26,7 +25,7 @@ def explore_context(review: Review, revision: Revision, query: QueryDict) -> dic
     page = explore_data.page(review, revision)
     chosen = set(query.getlist("ns"))
     # A big review's page carries the view under its filters and the namespace blocks, not edges.
-    view = json_script(blocks.view(revision, query).page(), "netviz-view") if page.lazy else ""
+    view = blocks.view(revision, query).page_script() if page.lazy else ""
     return {
         "data_script": page.script,
         "view_script": view,
