@@ -62,6 +62,13 @@ def serve(reviews: list[tuple[str, list[tuple[str, str]]]]):
             tokens.append(review.view_token)
         port = _free_port()
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+        # This process's Django keeps the database of its first serve(): migrate this one apart.
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         server = subprocess.Popen(
             [
                 sys.executable,

@@ -11,12 +11,13 @@ import hashlib
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 import numpy as np
 
 from netviz.engine.ports import PortRange, PortSet
 from netviz.engine.result import Analysis, Caveat, ExternalRange, Grant, RuleRef
+from netviz.engine.rows import ConnectionRow
 from netviz.engine.selectors import matches
 from netviz.formats import describe_caveat, describe_rule
 from netviz.formats.connections import field_getters, ordered_connections, ordered_endpoints
@@ -102,6 +103,21 @@ class _Rules:
     def __init__(self) -> None:
         self.index: dict[RuleRef, int] = {}
         self.items: list[dict] = []
+        # Port sets are shared objects (the engine memoises them): each written out once.
+        self._texts: dict[int, tuple[PortSet, str]] = {}
+        self._rows: dict[int, tuple[PortSet, list]] = {}
+
+    def text(self, ports: PortSet) -> str:
+        found = self._texts.get(id(ports))
+        if found is None:
+            found = self._texts[id(ports)] = (ports, str(ports))  # holding it keeps its id unique
+        return found[1]
+
+    def rows(self, ports: PortSet) -> list:
+        found = self._rows.get(id(ports))
+        if found is None:
+            found = self._rows[id(ports)] = (ports, port_rows(ports))
+        return found[1]
 
     def refs(self, refs: tuple[RuleRef, ...] | None) -> list[int] | None:
         if refs is None:
@@ -116,7 +132,7 @@ class _Rules:
 
     def grant(self, g: Grant) -> dict:
         return {
-            "ports_text": str(g.ports),
+            "ports_text": self.text(g.ports),
             "egress": self.refs(g.egress),
             "ingress": self.refs(g.ingress),
         }
@@ -228,9 +244,11 @@ def compact_snapshot(
     count = len(conns)
     # Equivalent pairs share their PortSet and grants objects: one cell per distinct pair of them,
     # numbered in order of first appearance, so rules are numbered as snapshot() numbers them.
-    keys = zip(
-        map(id, map(ports_of, conns)), map(id, map(attrgetter("grants"), conns)), strict=True
-    )
+    # The engine's rows hold their grants' cell (one object per cell) as item 3: identity of that
+    # says as much as identity of the grants, without computing the grants of every pair.
+    rows = bool(conns) and set(map(type, conns)) == {ConnectionRow}
+    grants_of = itemgetter(3) if rows else attrgetter("grants")
+    keys = zip(map(id, map(ports_of, conns)), map(id, map(grants_of, conns)), strict=True)
     index: dict[tuple[int, int], int] = {}
     firsts: list[int] = []  # per cell, its first pair
 
@@ -248,8 +266,8 @@ def compact_snapshot(
         c = conns[k]
         cells.append(
             {
-                "ports": port_rows(c.ports),
-                "ports_text": str(c.ports),
+                "ports": rules.rows(c.ports),
+                "ports_text": rules.text(c.ports),
                 "grants": [rules.grant(g) for g in c.grants],
             }
         )

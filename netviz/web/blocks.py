@@ -14,6 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.html import json_script
 
 from netviz.web import explore_data, store
 from netviz.web.models import Revision
@@ -79,6 +80,8 @@ class View:
     def __init__(self, snapshot: dict, stored: store.Stored, filters: Filters) -> None:
         self.stored = stored
         self.filters = filters
+        self._page: dict | None = None
+        self._script: str | None = None
         nodes = explore_data._nodes(snapshot)
         self.nodes = nodes
         namespaces = snapshot.get("namespaces", [])
@@ -87,9 +90,7 @@ class View:
         group = np.array([g if g >= 0 else self.outside for _i, g, _l, _s in nodes], dtype=np.int64)
         self.group = group
         self.bare = np.array([node[0].endswith("[Pod]") for node in nodes], dtype=bool)
-        self.columns = stored.memo.get("columns")
-        if self.columns is None:
-            self.columns = stored.memo["columns"] = explore_data.cell_columns(snapshot, stored)
+        self.columns = stored.columns
         if filters.asked:
             cell_state = port_states(self.columns["port_sets"], filters)[self.columns["ports"]]
         else:
@@ -195,14 +196,22 @@ class View:
         return out
 
     def page(self) -> dict:
-        """What the first response carries of this view (see review.js)."""
-        return {
-            "rows": np.flatnonzero(self.rows).tolist(),
-            "cols": np.flatnonzero(self.cols).tolist(),
-            "focus": self.focus,
-            "blocks": self.blocks(),
-            "shown": len(self.shown),
-        }
+        """What the first response carries of this view (see review.js); worked out once."""
+        if self._page is None:
+            self._page = {
+                "rows": np.flatnonzero(self.rows).tolist(),
+                "cols": np.flatnonzero(self.cols).tolist(),
+                "focus": self.focus,
+                "blocks": self.blocks(),
+                "shown": len(self.shown),
+            }
+        return self._page
+
+    def page_script(self) -> str:
+        """page() as the `netviz-view` script element, encoded once."""
+        if self._script is None:
+            self._script = json_script(self.page(), "netviz-view")
+        return self._script
 
 
 def view(revision: Revision, params) -> View:

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import json_script
+from django.utils.html import format_html, json_script
+from django.utils.safestring import mark_safe
 
 from netviz.web import edges, links, store
 from netviz.web.filters import endpoint_labels
@@ -147,52 +148,13 @@ def _nodes(snapshot: dict) -> list[list]:
     return nodes
 
 
-def cell_columns(snapshot: dict, stored: store.Stored) -> dict:
-    """Per cell: its `all` flag (2 every port, 1 some), port-set index and policy-set index, with
-    the distinct port sets and policy sets numbered in order of first use by the pairs, as
-    build() numbers them; so edge k is `[src[k], dst[k], all[c], ports[c], set[c]]`, c = cell[k]."""
-    policies = snapshot.get("policies", [])
-    policy_index = {p["id"]: i for i, p in enumerate(policies)}
-    rule_policy = [policy_index.get(r["policy"], -1) for r in snapshot.get("rules", [])]
-    cells = stored.cells
-    used, first = np.unique(stored.cell, return_index=True)
-    flag = np.zeros(len(cells), dtype=np.int64)
-    port_of = np.zeros(len(cells), dtype=np.int64)
-    set_of = np.zeros(len(cells), dtype=np.int64)
-    ports: list[list] = []
-    port_index: dict[str, int] = {}
-    sets: list[list[int]] = []
-    set_index: dict[tuple[int, ...], int] = {}
-    for c in used[np.argsort(first, kind="stable")].tolist():
-        cell = cells[c]
-        raw = json.dumps(cell["ports"])
-        pi = port_index.get(raw)
-        if pi is None:
-            pi = port_index[raw] = len(ports)
-            ports.append([cell["ports_text"], cell["ports"]])
-        named = set()
-        for g in cell["grants"]:
-            named.update(g["egress"] or ())
-            named.update(g["ingress"] or ())
-        key = tuple(sorted({rule_policy[i] for i in named} - {-1}))
-        si = set_index.get(key)
-        if si is None:
-            si = set_index[key] = len(sets)
-            sets.append(list(key))
-        flag[c] = 2 if cell["ports"] == _ALL_ROWS else 1
-        port_of[c], set_of[c] = pi, si
-    return {"all": flag, "ports": port_of, "set": set_of, "port_sets": ports, "policysets": sets}
-
-
 def build_compact(snapshot: dict, stored: store.Stored, *, lazy: bool = False) -> dict:
     """build() from a revision's stored pairs: the same payload, with no work per pair but
     numpy's. `lazy`: without the edges (`"edges": []`, `"lazy": true`), which the page then
     fetches a namespace at a time (netviz.web.views.data)."""
     nodes = _nodes(snapshot)
     node_index = {n[0]: i for i, n in enumerate(nodes)}
-    columns = stored.memo.get("columns")
-    if columns is None:
-        columns = stored.memo["columns"] = cell_columns(snapshot, stored)
+    columns = stored.columns
     cell = stored.cell
     edges_array = (
         np.zeros((0, 5), dtype=np.int64)
@@ -221,6 +183,24 @@ def build_compact(snapshot: dict, stored: store.Stored, *, lazy: bool = False) -
         **_verdicts(snapshot, node_index),
         **({"lazy": True, "edge_count": len(stored)} if lazy else {}),
     }
+
+
+_options: OrderedDict[int, tuple[list, str]] = OrderedDict()
+
+
+def options(ids: list[str]) -> str:
+    """`<option>` of each endpoint id for the page's datalist, escaped once per page data (the
+    template's loop over 20,000 ids took longer than the rest of the page)."""
+    with _lock:
+        found = _options.get(id(ids))
+        if found is not None and found[0] is ids:
+            return found[1]
+    html = mark_safe("".join(format_html('<option value="{}">', i) for i in ids))
+    with _lock:
+        _options[id(ids)] = (ids, html)
+        while len(_options) > CACHE_SIZE:
+            _options.popitem(last=False)
+    return html
 
 
 @dataclass(frozen=True)

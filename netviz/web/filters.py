@@ -102,8 +102,9 @@ def filter_pairs(snap: dict, stored, values: dict) -> np.ndarray | None:
         )
         keep &= hit[stored.src] | hit[stored.dst]
     if protocol or port is not None:
-        cells = np.array(
-            [_ports_match(c["ports"], protocol, port) for c in stored.cells], dtype=bool
+        sets = np.array(
+            [_ports_match(rows, protocol, port) for _text, rows in stored.columns["port_sets"]],
+            dtype=bool,
         )
-        keep &= cells[stored.cell]
+        keep &= sets[stored.columns["ports"]][stored.cell]
     return np.flatnonzero(keep)

@@ -97,10 +97,16 @@ class Revision(models.Model):
         help_text="Ids of the nodes the pairs refer to by index: the snapshot's endpoints, then "
         "its external ranges, as they were at upload.",
     )
-    cells = models.JSONField(
-        default=list,
-        help_text="The connections' distinct (ports, ports_text, grants) cells, each once "
-        "(netviz.diff.snapshot.Compact); pairs refer to them by index.",
+    cells = models.TextField(
+        default="",
+        blank=True,
+        help_text="The connections' distinct cells (netviz.diff.snapshot.Compact), one JSON "
+        "array `[ports, ports_text, grants]` per line; pairs refer to them by line number.",
+    )
+    cell_columns = models.JSONField(
+        default=dict,
+        help_text="Per cell its all-ports flag, port-set and policy-set index, with those sets "
+        "(netviz.web.store.columns_of): what the matrix needs without decoding the cells.",
     )
     pairs = models.BinaryField(
         default=b"",

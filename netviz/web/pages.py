@@ -131,8 +131,9 @@ def review_payload(
     """The JSON twin of a review or revision page: same filters, same connections."""
     _form, values, lines = connection_lines(revision, request.GET)
     stored = lines.stored
-    ports = [ports_json(c["ports"]) for c in stored.cells]
-    texts = [c["ports_text"] for c in stored.cells]
+    sets = stored.columns["port_sets"]
+    ports = [ports_json(sets[k][1]) for k in stored.columns["ports"].tolist()]
+    texts = [sets[k][0] for k in stored.columns["ports"].tolist()]
     ids = stored.ids
     at = lines.positions()
     payload = {

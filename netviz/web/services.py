@@ -136,7 +136,10 @@ def _analysed_fields(computed: _Computed, previous_diff: dict | None) -> dict:
         "report": computed.report,
         "snapshot": computed.snapshot,
         "nodes": computed.compact.ids,
-        "cells": computed.compact.cells,
+        "cells": "\n".join(map(store.cell_line, computed.compact.cells)),
+        "cell_columns": store.columns_of(
+            computed.snapshot, computed.compact.cells, computed.compact.cell
+        ),
         "pairs": store.pack(computed.compact),
         "findings": computed.findings,
         "summary": Revision.count(computed.report, connections),

@@ -22,7 +22,7 @@ from netviz.web.models import Revision
 # Pairs as little-endian int32 rows src, dst, cell; compressed, they take ~2 bytes a pair.
 _DTYPE = np.dtype("<i4")
 
-# Loaded revisions of the last few pages looked at (~12 bytes a pair, plus the cells).
+# Loaded revisions of the last few pages looked at (~12 bytes a pair, plus the cells' text).
 CACHE_SIZE = 4
 _cache: OrderedDict[tuple, Stored] = OrderedDict()
 _lock = threading.Lock()
@@ -46,26 +46,90 @@ def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows[0], rows[1], rows[2]
 
 
-class Stored:
-    """One revision's connections: node ids (endpoints, then externals), cells, pair arrays."""
+def cell_line(cell: dict) -> str:
+    """A cell as stored: `[ports, ports text, grants]`, the tail of its pairs' stored lines."""
+    return _dumps([cell["ports"], cell["ports_text"], cell["grants"]])
 
-    def __init__(self, ids: list[str], cells: list[dict], blob: bytes) -> None:
+
+def _cell(line: str) -> dict:
+    ports, ports_text, grants = json.loads(line)
+    return {"ports": ports, "ports_text": ports_text, "grants": grants}
+
+
+# A connection allowed on every port of every protocol.
+_ALL_ROWS = [["TCP", 1, 65535], ["UDP", 1, 65535], ["SCTP", 1, 65535]]
+
+
+def columns_of(snapshot: dict, cells: list[dict], cell: np.ndarray) -> dict:
+    """What the matrix and graph need of each cell, worked out once at upload: its `all` flag
+    (2 every port, 1 some), port-set index and policy-set index, with the distinct port sets
+    (`[text, rows]`) and policy sets (policy indexes) numbered in order of first use by the
+    pairs `cell`, as netviz.web.explore_data.build numbers them. JSON-able."""
+    policies = snapshot.get("policies", [])
+    policy_index = {p["id"]: i for i, p in enumerate(policies)}
+    rule_policy = [policy_index.get(r["policy"], -1) for r in snapshot.get("rules", [])]
+    used, first = np.unique(cell, return_index=True)
+    flag, port_of, set_of = [0] * len(cells), [0] * len(cells), [0] * len(cells)
+    ports: list[list] = []
+    port_index: dict[tuple, int] = {}
+    sets: list[list[int]] = []
+    set_index: dict[tuple[int, ...], int] = {}
+    for c in used[np.argsort(first, kind="stable")].tolist():
+        item = cells[c]
+        raw = tuple(map(tuple, item["ports"]))
+        pi = port_index.get(raw)
+        if pi is None:
+            pi = port_index[raw] = len(ports)
+            ports.append([item["ports_text"], item["ports"]])
+        named = set()
+        for g in item["grants"]:
+            named.update(g["egress"] or ())
+            named.update(g["ingress"] or ())
+        key = tuple(sorted({rule_policy[i] for i in named} - {-1}))
+        si = set_index.get(key)
+        if si is None:
+            si = set_index[key] = len(sets)
+            sets.append(list(key))
+        flag[c] = 2 if item["ports"] == _ALL_ROWS else 1
+        port_of[c], set_of[c] = pi, si
+    return {"all": flag, "ports": port_of, "set": set_of, "port_sets": ports, "policysets": sets}
+
+
+class Stored:
+    """One revision's connections: node ids (endpoints, then externals), cells, pair arrays.
+
+    Cells are kept as their stored text and decoded only when asked (`cell`, `cells`); what the
+    matrix needs of them is in `columns` (see columns_of), as numpy arrays."""
+
+    def __init__(self, ids: list[str], cell_text: str, blob: bytes, columns: dict) -> None:
         self.ids = ids
-        self.cells = cells
+        self.cell_lines = cell_text.split("\n") if cell_text else []
         self.src, self.dst, self.cell = unpack(blob)
-        # What follows `"src","dst",` in a stored line, per cell.
-        self._tails = [_dumps([c["ports"], c["ports_text"], c["grants"]])[1:] for c in cells]
+        self.columns = {
+            **columns,
+            **{k: np.asarray(columns.get(k, ()), dtype=np.int64) for k in ("all", "ports", "set")},
+        }
+        self._cells: list[dict] | None = None
         self._quoted = [_dumps(i) for i in self.ids]
         self.position = {i: k for k, i in enumerate(self.ids)}
-        self.memo: dict = {}  # what pages derive from these pairs once (netviz.web.blocks)
 
     def __len__(self) -> int:
         return len(self.cell)
 
     # --- rows ---------------------------------------------------------------------------------
+    @property
+    def cells(self) -> list[dict]:
+        """Every cell decoded (once): for the diff, the policies tab and the JSON twin."""
+        if self._cells is None:
+            self._cells = [_cell(line) for line in self.cell_lines]
+        return self._cells
+
+    def cell_of(self, c: int) -> dict:
+        return self._cells[c] if self._cells is not None else _cell(self.cell_lines[c])
+
     def line(self, k: int) -> str:
         q = self._quoted
-        return f"[{q[self.src[k]]},{q[self.dst[k]]},{self._tails[self.cell[k]]}"
+        return f"[{q[self.src[k]]},{q[self.dst[k]]},{self.cell_lines[self.cell[k]][1:]}"
 
     def lines(self, indexes: Sequence[int] | np.ndarray | None = None) -> list[str]:
         """Stored lines of the pairs at `indexes` (all when None), in that order."""
@@ -74,9 +138,9 @@ class Stored:
         else:
             idx = np.asarray(indexes, dtype=np.int64)
             src, dst, cell = self.src[idx], self.dst[idx], self.cell[idx]
-        q, tails = self._quoted, self._tails
+        q, tails = self._quoted, self.cell_lines
         return [
-            f"[{a},{b},{t}"
+            f"[{a},{b},{t[1:]}"
             for a, b, t in zip(
                 map(q.__getitem__, src.tolist()),
                 map(q.__getitem__, dst.tolist()),
@@ -89,7 +153,7 @@ class Stored:
         return {
             "src": self.ids[self.src[k]],
             "dst": self.ids[self.dst[k]],
-            **self.cells[self.cell[k]],
+            **self.cell_of(int(self.cell[k])),
         }
 
     def connections(self, indexes: np.ndarray | None = None) -> list[dict]:
@@ -116,7 +180,7 @@ class Stored:
     # --- aggregates ---------------------------------------------------------------------------
     def cell_counts(self) -> np.ndarray:
         """How many pairs each cell has."""
-        return np.bincount(self.cell, minlength=len(self.cells))
+        return np.bincount(self.cell, minlength=len(self.cell_lines))
 
 
 class Lines(Sequence):
@@ -155,8 +219,10 @@ def load(revision: Revision) -> Stored:
         if found is not None:
             _cache.move_to_end(key)
             return found
-    ids, cells, blob = Revision.objects.values_list("nodes", "cells", "pairs").get(pk=revision.pk)
-    made = Stored(ids, cells, bytes(blob or b""))
+    ids, cells, blob, columns = Revision.objects.values_list(
+        "nodes", "cells", "pairs", "cell_columns"
+    ).get(pk=revision.pk)
+    made = Stored(ids, cells, bytes(blob or b""), columns)
     with _lock:
         _cache[key] = made
         while len(_cache) > CACHE_SIZE:

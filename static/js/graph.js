@@ -12,6 +12,8 @@ import { plural } from "./words.js";
 const FOLD_NODES = 300;
 const FOLD_EDGES = 1500;
 const OUTSIDE = "outside";
+const MAX_FIT_ZOOM = 1.6;
+const MIN_HEIGHT = 340;
 const WORKLOAD_ID = /^([^/]*)\/(.*)\[([^\]]*)\]$/;
 
 let loading = null;
@@ -180,7 +182,27 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
 
   // By the nodes: the bounding box of tens of thousands of edges takes seconds, and the edges
   // lie between the nodes anyway.
-  const fit = () => cy.fit(cy.nodes(), 24);
+  const fit = () => {
+    cy.fit(cy.nodes(), 24);
+    // A few nodes are not blown up to fill the box.
+    if (cy.zoom() > MAX_FIT_ZOOM) {
+      cy.zoom(MAX_FIT_ZOOM);
+      cy.center(cy.nodes());
+    }
+  };
+
+  // The box as tall as the drawing's shape asks for its width, between a floor and most of the
+  // window, so a wide drawing does not float in the middle of an empty box.
+  function shape() {
+    const bb = cy.nodes().boundingBox();
+    const wanted = (el.clientWidth * (bb.h + 60)) / Math.max(1, bb.w + 60);
+    const most = Math.max(MIN_HEIGHT, window.innerHeight * 0.7);
+    const px = Math.round(Math.max(MIN_HEIGHT, Math.min(most, wanted)));
+    if (Math.abs(px - el.clientHeight) > 2) {
+      el.style.height = `${px}px`;
+      cy.resize();
+    }
+  }
 
   function render() {
     cy.elements().remove();
@@ -198,6 +220,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
       cy.add(links);
     });
     cy.layout({ name: "preset", positions: positions(), fit: false }).run();
+    shape();
     fit();
     el.dataset.nodes = String(cy.nodes().not(".ns").length + cy.nodes(".folded").length);
     el.dataset.edges = String(edgeCount);
@@ -300,6 +323,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     cancelAnimationFrame(frame);
     frame = requestAnimationFrame(() => {
       cy.resize();
+      shape();
       fit();
       el.dataset.fits = String((Number(el.dataset.fits) || 0) + 1);
     });

@@ -26,7 +26,9 @@ export function graphStyle(el) {
     // A folded namespace is a node like an endpoint: above the edges, which pass under its name.
     { selector: "node.folded", style: { "z-compound-depth": "auto", "background-opacity": 1, shape: "round-rectangle", "background-color": v("--panel"), "border-width": 2, "border-color": v("--accent"), width: "data(w)", height: "mapData(size, 1, 200, 30, 70)", "text-valign": "center", "font-size": 13 } },
     // The cluster's own edges above the bundles to and from outside, which are drawn fainter.
-    { selector: "edge", style: { width: 1.6, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.8, "line-color": v("--all"), "target-arrow-color": v("--all"), opacity: 0.8, "z-index": 2 } },
+    // Each edge bows a little to its right: the two directions of a pair apart, and a line between
+    // two nodes passes beside, not through, a third one in line with them.
+    { selector: "edge", style: { width: 1.6, "curve-style": "unbundled-bezier", "control-point-distances": 14, "control-point-weights": 0.5, "target-arrow-shape": "triangle", "arrow-scale": 0.8, "line-color": v("--all"), "target-arrow-color": v("--all"), opacity: 0.8, "z-index": 2 } },
     { selector: "edge.some", style: { "line-style": "dashed", "line-color": v("--some"), "target-arrow-color": v("--some") } },
     { selector: "edge.many", style: { width: "mapData(count, 1, 200, 2, 7)" } },
     { selector: "edge.admin-accept", style: { "line-color": "#1450a8", "target-arrow-color": "#1450a8", "target-arrow-shape": "diamond" } },

@@ -14,7 +14,7 @@ def _ids(snapshot: dict) -> list[str]:
     return ids + [x["id"] for x in snapshot.get("externals", ())]
 
 
-def _compact(ids: list[str], text: str) -> tuple[list, bytes]:
+def _compact(ids: list[str], text: str) -> tuple[list, bytes, np.ndarray]:
     node = {i: k for k, i in enumerate(ids)}
     cells, index, rows = [], {}, []
     for line in text.splitlines():
@@ -25,18 +25,25 @@ def _compact(ids: list[str], text: str) -> tuple[list, bytes]:
             cells.append({"ports": ports, "ports_text": ports_text, "grants": grants})
         rows.append((node[src], node[dst], index[key]))
     if not rows:
-        return cells, b""
+        return cells, b"", np.zeros(0, dtype=np.int32)
     array = np.array(rows, dtype="<i4").T.copy()
-    return cells, zlib.compress(array.tobytes(), 6)
+    return cells, zlib.compress(array.tobytes(), 6), array[2]
 
 
 def forwards(apps, schema_editor):
     Revision = apps.get_model("netviz", "Revision")
     Export = apps.get_model("netviz", "Export")
     for rev in Revision.objects.only("pk", "snapshot", "connections").iterator():
+        from netviz.web.store import cell_line, columns_of
+
         ids = _ids(rev.snapshot)
-        cells, blob = _compact(ids, rev.connections)
-        Revision.objects.filter(pk=rev.pk).update(nodes=ids, cells=cells, pairs=blob)
+        cells, blob, cell = _compact(ids, rev.connections)
+        Revision.objects.filter(pk=rev.pk).update(
+            nodes=ids,
+            cells="\n".join(map(cell_line, cells)),
+            cell_columns=columns_of(rev.snapshot, cells, cell),
+            pairs=blob,
+        )
     for export in Export.objects.only("pk", "content").iterator():
         data = export.content.encode("utf-8")
         Export.objects.filter(pk=export.pk).update(
@@ -60,10 +67,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="revision",
             name="cells",
+            field=models.TextField(
+                blank=True,
+                default="",
+                help_text="The connections' distinct cells (netviz.diff.snapshot.Compact), one "
+                "JSON array `[ports, ports_text, grants]` per line; pairs refer to them by line "
+                "number.",
+            ),
+        ),
+        migrations.AddField(
+            model_name="revision",
+            name="cell_columns",
             field=models.JSONField(
-                default=list,
-                help_text="The connections' distinct (ports, ports_text, grants) cells, each once "
-                "(netviz.diff.snapshot.Compact); pairs refer to them by index.",
+                default=dict,
+                help_text="Per cell its all-ports flag, port-set and policy-set index, with those "
+                "sets (netviz.web.store.columns_of): what the matrix needs without decoding the "
+                "cells.",
             ),
         ),
         migrations.AddField(

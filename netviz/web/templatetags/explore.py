@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.http import QueryDict
-from django.utils.html import conditional_escape, json_script
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from netviz.k8s.model import PROTOCOLS
@@ -27,7 +27,7 @@ def explore_context(review: Review, revision: Revision, query: QueryDict) -> dic
     page = explore_data.page(review, revision)
     chosen = set(query.getlist("ns"))
     # A big review's page carries the view under its filters and the namespace blocks, not edges.
-    view = json_script(blocks.view(revision, query).page(), "netviz-view") if page.lazy else ""
+    view = blocks.view(revision, query).page_script() if page.lazy else ""
     return {
         "data_script": page.script,
         "view_script": view,
@@ -43,6 +43,7 @@ def explore_context(review: Review, revision: Revision, query: QueryDict) -> dic
         "tabs": TABS,
         "tab": query.get("tab", "matrix"),
         "endpoint_ids": page.endpoint_ids,
+        "endpoint_options": explore_data.options(page.endpoint_ids),
         "policies_url": links.policies(review, revision.number),
         "findings_url": links.findings(review, revision.number),
         "filtered": any(query.get(k) for k in ("ns", "q", "protocol", "port", "focus")),

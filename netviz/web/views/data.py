@@ -11,12 +11,26 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
 from netviz.web import blocks
-from netviz.web.access import get_review, get_revision
+from netviz.web.access import get_review
 from netviz.web.compression import cache_immutable, not_modified, revision_etag
+from netviz.web.models import Revision
+
+
+def _revision(token: str, number: int) -> Revision:
+    """The analysed revision, or 404; its snapshot is read only if the view is not cached."""
+    revision = (
+        get_review(token)
+        .revisions.filter(state=Revision.DONE, number=number)
+        .only("pk", "review_id", "number", "created")
+        .first()
+    )
+    if revision is None:
+        raise Http404("No such revision")
+    return revision
 
 
 def _answer(request: HttpRequest, token: str, number: int, build) -> HttpResponse:
-    revision = get_revision(get_review(token), number)
+    revision = _revision(token, number)
     etag = revision_etag(revision, request.path, request.GET.urlencode())
     response = not_modified(request, etag)
     if response is None:
