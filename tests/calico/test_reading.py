@@ -336,3 +336,32 @@ def test_it_warns_where_a_rule_uses_what_is_not_modelled(rule, fragment):
     cluster = load(gnp(f"ingress: [{rule}]"))
     assert cluster.errors == ()
     assert any(fragment in w.message for w in cluster.warnings), cluster.warnings
+
+
+SA = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: {name}, namespace: shop{labels}}}\n"
+CALICO_GNP = (
+    "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: p}\n"
+    "spec: {selector: all(), types: [Ingress]}\n"
+)
+
+
+def test_a_labelled_service_account_is_read_for_calico_not_counted_as_without_effect():
+    text = "---\n".join(
+        [SA.format(name="api", labels=", labels: {role: api}"), SA.format(name="b", labels="")]
+    )
+    cluster = load_texts([("m.yaml", text + "---\n" + CALICO_GNP)])
+    assert [a.name for a in cluster.calico.service_accounts] == ["api", "b"]
+    assert [(k, n) for k, n, _ in cluster.ignored] == [("ServiceAccount", "shop/b")]
+    assert [w.message for w in cluster.warnings] == [
+        "not modelled (they do not change connectivity): 1 ServiceAccount"
+    ]
+
+
+def test_service_accounts_without_calico_resources_are_counted_as_without_effect():
+    text = SA.format(name="api", labels=", labels: {role: api}")
+    cluster = load_texts([("m.yaml", text)])
+    assert cluster.calico is None
+    assert [(k, n) for k, n, _ in cluster.ignored] == [("ServiceAccount", "shop/api")]
+    assert [w.message for w in cluster.warnings] == [
+        "not modelled (they do not change connectivity): 1 ServiceAccount"
+    ]

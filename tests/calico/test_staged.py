@@ -168,3 +168,12 @@ class StagedReviewTestCase(TestCase):
         review, _rev, _edit = create_review("Plain", uploads([("c.yaml", PODS + ENFORCED)]))
         r = self.client.get(f"/r/{review.view_token}/")
         self.assertNotContains(r, 'data-testid="staged-section"')
+
+
+def test_the_netviz_staged_command_prints_what_manage_py_staged_prints(tmp_path, capsys):
+    from netviz.cli.main import main
+
+    path = tmp_path / "c.yaml"
+    path.write_text(PODS + ENFORCED + STAGED)
+    assert main(["staged", str(path)]) == 0
+    assert capsys.readouterr().out == _run("staged", str(path))[0]
