@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from netviz.diff.compare import compare
 from netviz.diff.snapshot import snapshot
+from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
 from netviz.k8s.calico.model import CalicoPolicy
 from netviz.k8s.model import Cluster
@@ -55,7 +56,7 @@ def staged_diffs(cluster: Cluster, enforced: dict | None = None) -> list[dict]:
     if calico is None or not calico.staged:
         return []
     if enforced is None:
-        enforced = snapshot(Evaluator(cluster).analysis(), cluster)
+        enforced = _snapshot(cluster)
     out = []
     for staged in sorted(calico.staged, key=lambda p: (p.kind, p.namespace or "", p.name)):
         entry = {
@@ -71,9 +72,16 @@ def staged_diffs(cluster: Cluster, enforced: dict | None = None) -> list[dict]:
         }
         variant = enforced_with(cluster, staged)
         if variant is not None:
-            entry["diff"] = compare(enforced, snapshot(Evaluator(variant).analysis(), variant))
+            entry["diff"] = compare(enforced, _snapshot(variant))
         out.append(entry)
     return out
+
+
+def _snapshot(cluster: Cluster) -> dict:
+    """As the page and `netviz diff` make it: with the tiered part, so both sides of a what-if
+    list the same cluster-scoped policies."""
+    evaluator = Evaluator(cluster)
+    return snapshot(evaluator.analysis(), cluster, tiered_snapshot(evaluator))
 
 
 def render_staged(entries: list[dict], fmt: str = "text") -> str:

@@ -177,3 +177,27 @@ def test_the_netviz_staged_command_prints_what_manage_py_staged_prints(tmp_path,
     path.write_text(PODS + ENFORCED + STAGED)
     assert main(["staged", str(path)]) == 0
     assert capsys.readouterr().out == _run("staged", str(path))[0]
+
+
+def test_a_what_if_beside_cluster_network_policies_lists_only_what_the_staged_policy_changes():
+    from netviz.diff import snapshot
+    from netviz.diff.tiered import tiered_snapshot
+    from netviz.engine import Evaluator
+    from tests.tiered.finding_cases import cnp
+
+    admin = cnp(
+        "keep-80",
+        "Baseline",
+        5,
+        "{namespaces: {}}",
+        ingress="  - action: Accept\n    from: [{namespaces: {}}]\n",
+    )
+    cluster = load_texts([("c.yaml", PODS + ENFORCED + STAGED + admin)])
+    assert not cluster.errors, cluster.errors
+    # The enforced snapshot as the review page makes it: with the tiered part.
+    evaluator = Evaluator(cluster)
+    enforced = snapshot(evaluator.analysis(), cluster, tiered_snapshot(evaluator))
+    entries = _by_name(staged_diffs(cluster, enforced))
+    assert entries["deny-b"]["diff"]["policies"]["added"] == ["NetworkPolicy/x/deny-b"]
+    assert entries["deny-b"]["diff"]["policies"]["removed"] == []
+    assert entries["only-b"]["diff"]["policies"]["removed"] == ["NetworkPolicy/x/only-b"]
