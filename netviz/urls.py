@@ -11,6 +11,7 @@ from netviz.web.views import (
     draft,
     edit,
     explore,
+    generate_keep,
     home,
     progress,
     review,
@@ -80,6 +81,11 @@ urlpatterns = [
         name="netviz-generate-yaml",
     ),
     path("r/<token:token>/rev/<int:number>/draft.json", draft.draft_json, name="netviz-draft"),
+    path(
+        "r/<token:token>/rev/<int:number>/generate-keep.json",
+        generate_keep.generate_keep_json,
+        name="netviz-generate-keep",
+    ),
     # What a big review page fetches as it opens namespaces (netviz.web.views.data).
     path(
         "r/<token:token>/rev/<int:number>/data/blocks.json",

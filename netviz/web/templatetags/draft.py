@@ -26,6 +26,7 @@ def draft_config(
         "block_url": links.whatif(review, number, "block"),
         "generate_url": links.whatif(review, number, "generate.json"),
         "generate_yaml_url": links.whatif(review, number, "generate.yaml"),
+        "generate_keep_url": reverse("netviz-generate-keep", args=[review.view_token, number]),
         "files": [{"name": f["name"], "url": f["url"]} for f in files],
     }
     # Saving makes the next revision: only from the edit page, and only on top of the latest.
