@@ -4,7 +4,7 @@
 // The draft belongs to this browser (localStorage, by review and revision) until it is saved as
 // a new revision (edit link only), downloaded or discarded. Config: #netviz-draft-config
 // (netviz/web/templatetags/draft.py).
-import { documents, docText, findPolicy, isEmpty, splice, TEMPLATES } from "./draft_files.js";
+import { docText, findPolicy, isEmpty, splice, TEMPLATES } from "./draft_files.js";
 import { KINDS, SYMBOL, afterText, marks } from "./draft_marks.js";
 import { setParams } from "./urlstate.js";
 import { yamlEditor } from "./yaml_editor.js";
@@ -254,7 +254,7 @@ async function main() {
     let name = `${stem}.yaml`;
     for (let n = 2; fileUrl.has(name) || name in draft.files; n++) name = `${stem}-${n}.yaml`;
     setFile(name, text);
-    openEditor(name, documents(text)[0], text, `${title} — ${name} (new)`);
+    openEditor(name, { start: 0, end: text.split("\n").length }, text, `${title} — ${name} (new)`);
     schedule();
     return name;
   }

@@ -22,8 +22,9 @@ def demo_files() -> list[Upload]:
     return [Upload(p.name, p.read_bytes()) for p in sorted(DEMO.glob("*.yaml"))]
 
 
-@pytest.mark.browser
-class DraftTestCase(BrowserTestCase):
+class DraftPage(BrowserTestCase):
+    """The demo review, its view and edit links, and how a user edits a policy in the draft."""
+
     def setUp(self) -> None:
         super().setUp()
         review, _rev, edit = create_review("Demo shop", demo_files())
@@ -69,6 +70,12 @@ class DraftTestCase(BrowserTestCase):
             for k in ("added", "removed", "changed")
         ]
 
+    def folded_marks(self) -> int:
+        return self.page.locator("td[data-diff][data-src-group]").count()
+
+
+@pytest.mark.browser
+class DraftTestCase(DraftPage):
     def test_it_shows_the_pairs_an_edit_changes_on_the_matrix_with_counts(self) -> None:
         self.open(self.view_url)
         self.edit_policy("shop/frontend")
@@ -93,9 +100,6 @@ class DraftTestCase(BrowserTestCase):
         self.assertEqual(verdict.get_attribute("data-kind"), "removed")
         self.assertIn("TCP 8080", verdict.locator("[data-testid=draft-before]").inner_text())
         self.assertEqual(verdict.locator("[data-testid=draft-after]").inner_text(), "Denied")
-
-    def folded_marks(self) -> int:
-        return self.page.locator("td[data-diff][data-src-group]").count()
 
     def test_it_shows_a_yaml_error_on_its_line(self) -> None:
         self.open(self.view_url)
@@ -175,3 +179,85 @@ class DraftTestCase(BrowserTestCase):
     def test_the_view_link_cannot_save(self) -> None:
         self.open(self.view_url)
         self.assertEqual(self.page.locator("[data-testid=draft-save]").count(), 0)
+
+
+@pytest.mark.browser
+class WhatIfTestCase(DraftPage):
+    """From a verdict to a change, and least privilege generated (static/js/draft_whatif.js)."""
+
+    def explain(self, src: str, dst: str) -> None:
+        self.page.evaluate("(p) => window.netviz.openEdge(p[0], p[1])", [src, dst])
+        self.page.wait_for_selector(f'{PANEL}[data-src="{src}"][data-dst="{dst}"]')
+
+    def diff_pairs(self) -> dict[str, set[tuple[str, str]]]:
+        diff = self.page.evaluate("window.netviz.draft.result.diff.connections")
+        return {k: {(e["src"], e["dst"]) for e in v} for k, v in diff.items()}
+
+    def test_it_allows_a_denied_pair_and_exactly_the_previewed_pairs_change(self) -> None:
+        self.open(self.view_url)
+        self.explain(BACKEND, FRONTEND)
+        self.page.locator("[data-testid=allow-this]").click()
+        self.page.locator("[data-testid=allow-yaml]").wait_for()
+        opened = {
+            (li.get_attribute("data-src"), li.get_attribute("data-dst"))
+            for li in self.page.locator("[data-testid=allow-opened] li[data-src]").all()
+        }
+        n = self.evaluations()
+        self.page.locator("[data-testid=allow-add]").click()
+        self.wait_evaluated(n)
+        pairs = self.diff_pairs()
+        self.assertEqual(pairs["added"] | pairs["changed"], {(BACKEND, FRONTEND)} | opened)
+        self.assertEqual(pairs["removed"], set())
+        self.assertIn(
+            "kind: NetworkPolicy", self.page.locator("[data-testid=editor-text]").input_value()
+        )
+        cell = self.page.locator(f'td[data-src="{BACKEND}"][data-dst="{FRONTEND}"]')
+        self.assertEqual(cell.get_attribute("data-diff"), "added")
+
+    def test_it_names_the_rules_that_would_block_an_allowed_pair(self) -> None:
+        self.open(self.view_url)
+        self.explain(FRONTEND, BACKEND)
+        self.page.locator("[data-testid=block-this]").click()
+        self.page.locator("[data-testid=block-status]").wait_for()
+        rules = self.page.locator("[data-testid=block-rule]")
+        self.assertEqual(
+            sorted(r.get_attribute("data-policy") for r in rules.all()),
+            ["shop/backend", "shop/frontend"],
+        )
+        self.assertIn("closes this pair", rules.first.inner_text())
+
+    def test_it_generates_least_privilege_for_a_namespace_and_checks_it(self) -> None:
+        self.open(self.view_url)
+        self.page.locator("[data-testid=generate-open]").click()
+        self.page.locator("[data-testid=generate-ns]").select_option("shop")
+        self.page.locator("[data-testid=generate-run]").click()
+        check = self.page.locator("[data-testid=generate-check]")
+        check.wait_for()
+        self.assertEqual(check.get_attribute("data-exact"), "true")
+        listed = self.page.locator("[data-testid=generate-connection]").count()
+        self.assertGreater(listed, 0)
+        self.assertIn(
+            "generate.yaml?ns=shop",
+            self.page.locator("[data-testid=generate-download]").get_attribute("href"),
+        )
+        # One connection unticked: generated again for the rest, and still exact.
+        row = self.page.locator(
+            f'[data-testid=generate-connection][data-src="{FRONTEND}"][data-dst="{BACKEND}"]'
+        )
+        row.locator("input").uncheck()
+        kept_before = int(check.get_attribute("data-kept"))
+        self.page.locator("[data-testid=generate-again]").click()
+        self.page.wait_for_function(
+            """(n) => { const c = document.querySelector("[data-testid=generate-check]");
+                return c && Number(c.dataset.kept) === n - 1; }""",
+            arg=kept_before,
+        )
+        self.assertEqual(check.get_attribute("data-exact"), "true")
+        ingress = self.generated_ingress_of_backend()
+        self.assertIn("app: prometheus", ingress, "the backend's other ingress is kept")
+        self.assertNotIn("app: frontend", ingress)
+
+    def generated_ingress_of_backend(self) -> str:
+        text = self.page.locator("[data-testid=generate-yaml]").text_content()
+        docs = [d for d in text.split("---\n") if "name: allow-ingress-backend" in d]
+        return docs[0] if docs else ""
