@@ -92,6 +92,7 @@ async function main() {
     q("[data-draft-status]").textContent = "Evaluating the draft …";
     let body;
     let ok = false;
+    const asking = performance.now();
     try {
       const response = await fetch(config.draft_url, {
         method: "POST",
@@ -105,6 +106,7 @@ async function main() {
       body = { error: error.message };
     }
     if (ticket !== asked) return;
+    window.netviz.draft.fetchMs = performance.now() - asking;
     if (!ok) return show({ failed: body });
     show(body);
   }
