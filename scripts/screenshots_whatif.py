@@ -56,6 +56,7 @@ def shoot(browser, base: str, token: str) -> tuple[list[str], list[str]]:
             page.goto(f"{base}/r/{token}/?tab=policies")
             page.wait_for_selector("[data-testid=draft][data-ready=true]", state="attached")
             page.locator('[data-policy="shop/frontend"] [data-testid=policy-edit]').click()
+            page.wait_for_selector("[data-testid=draft-editor]:not([hidden])")
             area = page.locator(EDITOR)
             text = area.input_value()
             at = text.index("port: 8080") + len("port: ")
@@ -68,10 +69,15 @@ def shoot(browser, base: str, token: str) -> tuple[list[str], list[str]]:
             save(page, f"whatif-editor{suffix}.png")
             page.locator("[data-testid=draft-change] button").first.click()
             page.locator("[data-testid=draft-verdict]").wait_for()
+            page.evaluate(
+                """() => { const panel = document.querySelector("[data-testid=explanation-panel]");
+                   panel.scrollTop = 0; panel.scrollIntoView({ block: "start" }); }"""
+            )
+            save(page, f"whatif-before-after{suffix}.png")
             page.locator("[data-testid=block-this]").click()
             page.locator("[data-testid=block-status]").wait_for()
-            page.locator("[data-testid=explanation-panel]").scroll_into_view_if_needed()
-            save(page, f"whatif-before-after{suffix}.png")
+            page.locator("[data-testid=whatif]").scroll_into_view_if_needed()
+            save(page, f"whatif-block{suffix}.png")
             page.evaluate("(p) => window.netviz.openEdge(p[0], p[1])", [BACKEND, FRONTEND])
             page.locator("[data-testid=allow-this]").click()
             page.locator("[data-testid=allow-yaml]").wait_for()

@@ -15,7 +15,7 @@ function el(tag, attrs = {}, text = "") {
   return e;
 }
 
-const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const plural = (n, word) => `${n} ${n === 1 ? word : word.endsWith("y") ? `${word.slice(0, -1)}ies` : `${word}s`}`;
 
 async function getJson(url, init = {}) {
   const response = await fetch(url, { headers: { Accept: "application/json", ...(init.headers || {}) }, ...init });
