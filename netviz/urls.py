@@ -15,6 +15,7 @@ from netviz.web.views import (
     home,
     progress,
     review,
+    shared_draft,
     whatif,
 )
 
@@ -81,6 +82,14 @@ urlpatterns = [
         name="netviz-generate-yaml",
     ),
     path("r/<token:token>/rev/<int:number>/draft.json", draft.draft_json, name="netviz-draft"),
+    path(
+        "r/<token:token>/rev/<int:number>/share-draft.json",
+        shared_draft.share,
+        name="netviz-share-draft",
+    ),
+    path(
+        "r/<token:token>/draft/<str:secret>.json", shared_draft.shared, name="netviz-shared-draft"
+    ),
     path(
         "r/<token:token>/rev/<int:number>/generate-keep.json",
         generate_keep.generate_keep_json,

@@ -47,9 +47,26 @@ async function main() {
   const q = (sel) => section.querySelector(sel);
   section.hidden = false;
 
-  // The draft: {files: {name: text, or null when deleted}}; kept in this browser.
-  const saved = JSON.parse(localStorage.getItem(config.key) || "null");
+  // The draft: {files: {name: text, or null when deleted}}; kept in this browser. A shared one
+  // (?draft=<token>) is shown read-only and never stored here.
+  const sharedToken = new URLSearchParams(window.location.search).get("draft");
+  const readOnly = Boolean(sharedToken && sharedToken !== "local");
+  const saved = readOnly ? null : JSON.parse(localStorage.getItem(config.key) || "null");
   const draft = { files: saved?.files ?? {} };
+  if (readOnly) {
+    try {
+      const response = await fetch(`${config.shared_base}${encodeURIComponent(sharedToken)}.json`, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      draft.files = (await response.json()).files;
+    } catch (error) {
+      q("[data-draft-status]").textContent = `This shared draft cannot be shown (${error.message}): it may have ended with its review.`;
+    }
+    section.dataset.readOnly = "true";
+    for (const sel of ["[data-draft-new-toggle]", "[data-draft-save]", "[data-draft-discard]", "[data-draft-share]", "[data-editor-delete]"]) {
+      const b = q(sel);
+      if (b) b.hidden = true;
+    }
+  }
   const originals = new Map();
   const fileUrl = new Map(config.files.map((f) => [f.name, f.url]));
   const original = async (name) => {
@@ -64,6 +81,7 @@ async function main() {
   const current = async (name) => (name in draft.files ? draft.files[name] : original(name));
   const changedNames = () => Object.keys(draft.files).sort();
   const store = () => {
+    if (readOnly) return;
     if (changedNames().length) localStorage.setItem(config.key, JSON.stringify(draft));
     else localStorage.removeItem(config.key);
     setParams({ draft: changedNames().length ? "local" : null });
@@ -145,7 +163,7 @@ async function main() {
     q("[data-draft-counts]").title = `${c.added.length} added, ${c.removed.length} removed, ${c.changed.length} with changed ports`;
     const total = c.added.length + c.removed.length + c.changed.length;
     const errors = result.errors.filter((p) => p.in_draft);
-    q("[data-draft-status]").textContent = `${total} connection${total === 1 ? "" : "s"} change${total === 1 ? "s" : ""} from revision ${config.revision}${errors.length ? `; ${errors.length} error${errors.length === 1 ? "" : "s"} in the draft` : ""}.`;
+    q("[data-draft-status]").textContent = `${readOnly ? "Shared draft (read-only): " : ""}${total} connection${total === 1 ? "" : "s"} change${total === 1 ? "s" : ""} from revision ${config.revision}${errors.length ? `; ${errors.length} error${errors.length === 1 ? "" : "s"} in the draft` : ""}.`;
     section.dataset.changes = String(total);
     marker.set(result.diff);
     let shown = 0;
@@ -264,6 +282,7 @@ async function main() {
   // "Edit" and "Delete" on every policy of the Policies tab, whenever it is (re)loaded.
   const target = root.querySelector("[data-policies-target]");
   const addButtons = () => {
+    if (readOnly) return;
     for (const policy of target.querySelectorAll("[data-testid=policy][data-file]")) {
       if (policy.querySelector("[data-policy-edit]")) continue;
       const tools = el("span", { class: "policy-tools" });
@@ -319,6 +338,25 @@ async function main() {
     show(null);
   });
   q("[data-draft-download]").addEventListener("click", () => download(draft.files, config));
+  q("[data-draft-share]").addEventListener("click", async () => {
+    const status = q("[data-draft-status]");
+    try {
+      const response = await fetch(config.share_url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+        referrerPolicy: "same-origin",
+        body: JSON.stringify({ files: draft.files }),
+      });
+      const answer = await response.json();
+      if (!response.ok) throw new Error(answer.error || `HTTP ${response.status}`);
+      const input = q("[data-testid=draft-share-url]");
+      input.value = answer.url;
+      q("[data-draft-shared]").hidden = false;
+      input.select();
+    } catch (error) {
+      status.textContent = `Not shared: ${error.message}`;
+    }
+  });
   q("[data-draft-save]")?.addEventListener("click", () => saveDraft());
   async function saveDraft() {
     const names = changedNames();
@@ -352,11 +390,11 @@ async function main() {
   }
 
   whatif({ root, section, config, model, addFile });
-  // A draft left in this browser: shown again.
+  // A draft left in this browser, or the shared one: shown again.
   if (changedNames().length) {
     store();
     evaluate();
-  } else setParams({ draft: null });
+  } else if (!readOnly) setParams({ draft: null });
   section.dataset.ready = "true";
 }
 

@@ -261,3 +261,31 @@ class WhatIfTestCase(DraftPage):
         text = self.page.locator("[data-testid=generate-yaml]").text_content()
         docs = [d for d in text.split("---\n") if "name: allow-ingress-backend" in d]
         return docs[0] if docs else ""
+
+
+@pytest.mark.browser
+class SharedDraftTestCase(DraftPage):
+    def test_it_shares_a_read_only_link_that_shows_the_same_changes(self) -> None:
+        self.open(self.view_url)
+        self.edit_policy("shop/frontend")
+        n = self.evaluations()
+        self.type_over("port: 8080", "port: 8081")
+        self.wait_evaluated(n)
+        self.page.locator("[data-testid=draft-share]").click()
+        url = self.page.locator("[data-testid=draft-share-url]")
+        self.page.wait_for_function(
+            "() => document.querySelector('[data-testid=draft-share-url]').value.includes('draft=')"
+        )
+        link = url.input_value()
+        other = self.browser.new_context()
+        self.addCleanup(other.close)
+        page = other.new_page()
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.goto(link)
+        page.wait_for_selector("[data-testid=draft][data-ready=true]", state="attached")
+        page.wait_for_selector("[data-testid=draft][data-state=shown]", state="attached")
+        self.assertEqual(page.locator("[data-testid=draft-count-removed]").inner_text(), "−1")
+        self.assertIn("read-only", page.locator("[data-testid=draft-status]").inner_text())
+        self.assertTrue(page.locator("[data-testid=draft-discard]").is_hidden())
+        self.assertEqual(page.locator("[data-testid=draft-save]").count(), 0)
+        self.assertEqual(page.evaluate("localStorage.length"), 0, "nothing kept in that browser")

@@ -28,6 +28,10 @@ def draft_config(
         "generate_yaml_url": links.whatif(review, number, "generate.yaml"),
         "generate_keep_url": reverse("netviz-generate-keep", args=[review.view_token, number]),
         "files": [{"name": f["name"], "url": f["url"]} for f in files],
+        "share_url": reverse("netviz-share-draft", args=[review.view_token, number]),
+        "shared_base": reverse("netviz-shared-draft", args=[review.view_token, "x"])[
+            : -len("x.json")
+        ],
     }
     # Saving makes the next revision: only from the edit page, and only on top of the latest.
     if edit_token and latest:
