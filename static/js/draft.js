@@ -42,7 +42,6 @@ async function main() {
   if (!section || !root) return;
   await ready(root);
   const config = JSON.parse(document.getElementById("netviz-draft-config").textContent);
-  const csrf = section.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
   const { model, openEdge } = window.netviz;
   const q = (sel) => section.querySelector(sel);
   section.hidden = false;
@@ -114,7 +113,7 @@ async function main() {
     try {
       const response = await fetch(config.draft_url, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
         referrerPolicy: "same-origin",
         body: JSON.stringify({ files }),
       });
@@ -343,7 +342,7 @@ async function main() {
     try {
       const response = await fetch(config.share_url, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
         referrerPolicy: "same-origin",
         body: JSON.stringify({ files: draft.files }),
       });

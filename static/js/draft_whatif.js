@@ -228,7 +228,7 @@ function generator(ctx) {
       show(ns, result, () =>
         getJson(config.generate_keep_url, {
           method: "POST",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": section.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "" },
+          headers: { "Content-Type": "application/json" },
           referrerPolicy: "same-origin",
           body: JSON.stringify({ ns: ns || null, dns, keep: { connections: keep } }),
         }), false);

@@ -12,6 +12,7 @@ import json
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from netviz.web import links
@@ -21,6 +22,9 @@ from netviz.web.models import SharedDraft, hash_token, new_token
 from netviz.web.services import UploadRefused, check_size
 
 
+# Nothing stored that grants anything (like the JSON API): no CSRF token, so review pages stay
+# cacheable byte for byte.
+@csrf_exempt
 @require_POST
 def share(request: HttpRequest, token: str, number: int) -> JsonResponse:
     review = get_review(token)
