@@ -71,7 +71,7 @@ def run_size(browser, base: str, token: str, runs: int) -> list[str]:
     )
     area = page.locator("[data-testid=editor-text]")
     m = None
-    for name in dict.fromkeys(names[:40]):
+    for name in list(dict.fromkeys(names))[:40]:
         # A click in the page: a long policies list may keep some of them folded away.
         page.evaluate(
             """(n) => document.querySelector(`[data-testid=policy][data-policy="${n}"]`)
@@ -85,7 +85,7 @@ def run_size(browser, base: str, token: str, runs: int) -> list[str]:
         text = area.input_value()
         # The last label a rule's peer matches: a character added to its value, then taken away.
         found = list(re.finditer(r"matchLabels:\n\s+[\w./-]+: ([\w.-]+)$", text, re.M))
-        if len(found) > 1:
+        if found:
             m = found[-1]
             break
     if m is None:
