@@ -143,6 +143,9 @@ async function main() {
     const files = changedNames();
     q("[data-draft-files]").textContent = files.length ? `Changed files: ${files.map((n) => (draft.files[n] === null ? `${n} (deleted)` : n)).join(", ")}` : "";
     if (!result) {
+      // Back to the saved revision: nothing changes, and nothing stale is left to read.
+      for (const kind of KINDS) q(`[data-testid=draft-count-${kind}]`).textContent = `${SYMBOL[kind]}0`;
+      section.dataset.changes = "0";
       marker.set(null);
       editor.setErrors([]);
       q("[data-editor-errors]").replaceChildren();
