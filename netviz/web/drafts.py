@@ -3,7 +3,8 @@ anything, and compared with the saved revision (netviz.diff.compare)."""
 
 from __future__ import annotations
 
-from netviz.diff import compare, snapshot
+from netviz.diff import compare
+from netviz.diff.snapshot import compact_snapshot
 from netviz.engine import Evaluator
 from netviz.k8s import load_texts
 from netviz.web.models import Revision
@@ -41,7 +42,10 @@ def evaluate_draft(revision: Revision, changes: object) -> dict:
     check_size(files)
     cluster = load_texts([(f.name, f.content) for f in files], limits=reader_limits())
     analysis = Evaluator(cluster).analysis()
-    diff = compare(revision.full_snapshot(), snapshot(analysis, cluster))
+    # As snapshot() gives it, through the compact path uploads take (12 s → under 1 s at 1,000
+    # workloads).
+    snap, compact = compact_snapshot(analysis, cluster)
+    diff = compare(revision.full_snapshot(), {**snap, "connections": compact.connections()})
 
     def problems(items) -> list[dict]:
         return [{**p.as_dict(), "in_draft": p.source.file in changed} for p in items]
