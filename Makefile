@@ -65,7 +65,7 @@ clean:
 # Rewrite tests/golden/*/expected.* (analyze/explain) and tests/findings/golden/*/expected.*
 # (lint) from the current output; review the diff.
 golden: setup
-	NETVIZ_REGEN_GOLDEN=1 $(PY) -m pytest -q tests/golden tests/findings/test_golden.py
+	NETVIZ_REGEN_GOLDEN=1 $(PY) -m pytest -q tests/golden tests/findings/test_golden.py tests/generate/test_demo.py
 
 # Refresh vendored front-end libraries (static/vendor/) from the npm registry.
 vendor:
@@ -82,9 +82,11 @@ bench: setup
 loadtest: setup
 	$(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
-# Review page load (navigation to "matrix drawn") of a 1,000-workload review in headless Chromium.
+# Big reviews through the web app and in headless Chromium: upload → stored, first-load bytes,
+# matrix drawn cold/warm, opening a namespace, read back against the analysis (MISS if wrong).
+# make bench-page SIZES="S M"   ·   make bench-page BENCH_PAGE_ARGS="--runs 5"
 bench-page: setup system-deps
-	$(PY) bench/page_load.py --size M
+	$(PY) bench/page_load.py --sizes "$(SIZES)" $(BENCH_PAGE_ARGS)
 
 # docs/screenshots/*.png of the review page's views (demo review and a 1,000-workload one).
 screenshots: setup system-deps

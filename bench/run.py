@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import platform
@@ -57,6 +58,47 @@ def ensure_cluster(size: str, seed: int, root: Path) -> tuple[Path, dict]:
     return final / "yaml", json.loads((final / "stats.json").read_text())
 
 
+def connections_digest(rows) -> tuple[int, str]:
+    """(count, sha256) of (src, dst, ports) rows in order: the worker hashes what the engine
+    computed, the parent what the JSON file it wrote says, so a wrong output cannot pass."""
+    digest = hashlib.sha256()
+    count = 0
+    for src, dst, ports in rows:
+        digest.update(f"{src}\t{dst}\t{json.dumps(ports, sort_keys=True)}\n".encode())
+        count += 1
+    return count, digest.hexdigest()
+
+
+def _engine_rows(analysis):
+    from netviz.formats.connections import Memo, ordered_connections
+
+    as_json = Memo(lambda ports: ports.as_json())
+    return ((c.src, c.dst, as_json[c.ports]) for c in ordered_connections(analysis))
+
+
+def read_back(out_file: Path, fig: dict) -> str:
+    """ "ok", or why the JSON written is not the analysis: json.load must read it whole, and its
+    connections must be the engine's, one by one (count and digest)."""
+    try:
+        with open(out_file, encoding="utf-8") as fp:
+            doc = json.load(fp)
+    except (OSError, ValueError) as exc:
+        return f"invalid JSON: {str(exc)[:80]}"
+    conns = doc.get("connections")
+    if not isinstance(conns, list):
+        return "no connections list"
+    count, digest = connections_digest((c["src"], c["dst"], c["ports"]) for c in conns)
+    summary = (doc.get("summary") or {}).get("connections")
+    del doc, conns
+    if count != fig["connections"] or summary != count:
+        return (
+            f"{count} connections read back (summary says {summary}), {fig['connections']} computed"
+        )
+    if digest != fig["connections_sha256"]:
+        return "connections read back differ from the computed ones"
+    return "ok"
+
+
 def _peak_mib() -> float:
     # ru_maxrss is KiB on Linux, bytes on macOS.
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -101,6 +143,8 @@ def measure(yaml_dir: Path, out_file: Path, extras: bool) -> dict:
         warnings=len(cluster.warnings),
         json_bytes=out_file.stat().st_size,
     )
+    # Outside the timed stages: what the engine computed, for the parent to check the file by.
+    fig["connections_sha256"] = connections_digest(_engine_rows(analysis))[1]
     if cluster.errors:
         fig["first_error"] = f"{cluster.errors[0].source}: {cluster.errors[0].message}"
     if extras:
@@ -173,23 +217,30 @@ def run_size(size: str, args: argparse.Namespace, root: Path) -> dict:
     print(f"[{size}] measuring ({stats['yaml_bytes'] / 1e6:.1f} MB YAML) ...", file=sys.stderr)
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, timeout=args.timeout, text=True)
+        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+        if proc.returncode != 0 or not lines:
+            row["status"] = f"crashed (exit {proc.returncode})"
+            return row
+        row.update(json.loads(lines[-1]))
+        print(
+            f"[{size}] reading back {row['json_bytes'] / 1e6:.0f} MB of JSON ...", file=sys.stderr
+        )
+        row["readback"] = read_back(out_file, row)
     except subprocess.TimeoutExpired:
         row["status"] = f"MISS (timeout after {args.timeout:g} s)"
         return row
     finally:
         if not args.keep_output:
             out_file.unlink(missing_ok=True)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        row["status"] = f"crashed (exit {proc.returncode})"
-        return row
-    row.update(json.loads(lines[-1]))
     row["status"] = verdict(row)
     return row
 
 
 def verdict(row: dict) -> str:
-    """PASS / MISS against the issue's targets; "" for sizes without a time target."""
+    """PASS / MISS against the issue's targets; "" for sizes without a time target. An output
+    that did not read back as the analysis is a MISS whatever its time."""
+    if row.get("readback", "ok") != "ok":
+        return f"MISS (output: {row['readback']})"
     target = TIME_TARGETS.get(row["size"])
     if target is None:
         return "" if row["peak_mib"] <= MEMORY_TARGET_MIB else "MISS"
@@ -210,6 +261,7 @@ COLUMNS = (
     ("total s", "{:>7}"),
     ("cpu s", "{:>6}"),
     ("peak MiB", "{:>8}"),
+    ("read back", "{:>9}"),
     ("target", "{:>6}"),
     ("result", "{}"),
 )
@@ -222,7 +274,11 @@ def format_row(row: dict) -> str:
         f"{row['namespaces']}/{row['workloads']}/{row['policies']}",
         f"{row['yaml_bytes'] / 1e6:.1f}",
     ]
-    if "total_s" in row:
+    if "total_s" in row and row.get("readback", "ok") != "ok":
+        # No figure for an output that is not the analysis: the times are not shown at all.
+        cells += [str(row["endpoints"]), str(row["connections"]), str(row["externals"])]
+        cells += ["MISS"] * 6 + ["MISS"]
+    elif "total_s" in row:
         cells += [
             str(row["endpoints"]),
             str(row["connections"]),
@@ -230,9 +286,10 @@ def format_row(row: dict) -> str:
             *(f"{row[k]:.2f}" for k in ("parse_s", "evaluate_s", "output_s", "total_s")),
             f"{row['cpu_s']:.1f}",
             f"{row['peak_mib']:.0f}",
+            row.get("readback", "-"),
         ]
     else:
-        cells += ["-"] * 9
+        cells += ["-"] * 10
     cells += [f"<{target:g}s" if target else "-", row["status"]]
     return "  ".join(fmt.format(c) for (_, fmt), c in zip(COLUMNS, cells, strict=True))
 

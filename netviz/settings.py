@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "netviz.web.middleware.SecurityHeaders",
+    # gzip for pages, JSON and (in development) static files; never pages with a POST form.
+    "netviz.web.compression.Compress",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "netviz.web.middleware.UploadSizeLimit",
@@ -100,9 +102,12 @@ if PRODUCTION:
 NETVIZ_MAX_UPLOAD_MB = env_int("NETVIZ_MAX_UPLOAD_MB", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = NETVIZ_MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
-DATA_UPLOAD_MAX_NUMBER_FILES = env_int("NETVIZ_MAX_FILES", 200, minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("NETVIZ_MAX_FILES", 1000, minimum=1)
+# Above this many connections the review page carries namespace aggregates instead of every edge,
+# and fetches a namespace's edges as it opens (netviz.web.views.data).
+NETVIZ_PAGE_EDGES = env_int("NETVIZ_PAGE_EDGES", 50_000, minimum=0)
 # Limits handed to the YAML reader so one upload cannot exhaust the server.
-NETVIZ_MAX_DOCUMENTS = env_int("NETVIZ_MAX_DOCUMENTS", 20000, minimum=1)
+NETVIZ_MAX_DOCUMENTS = env_int("NETVIZ_MAX_DOCUMENTS", 50000, minimum=1)
 NETVIZ_MAX_ALIASES = env_int("NETVIZ_MAX_ALIASES", 100, minimum=0)
 NETVIZ_MAX_DEPTH = env_int("NETVIZ_MAX_DEPTH", 64, minimum=1)
 

@@ -4,7 +4,18 @@ from django.urls import path, register_converter
 
 from netviz.web import api
 from netviz.web.converters import TokenConverter
-from netviz.web.views import diff, downloads, edit, explore, home, progress, review
+from netviz.web.views import (
+    data,
+    diff,
+    downloads,
+    draft,
+    edit,
+    explore,
+    home,
+    progress,
+    review,
+    whatif,
+)
 
 register_converter(TokenConverter, "token")
 
@@ -52,6 +63,43 @@ urlpatterns = [
         "r/<token:token>/rev/<int:number>/state.json",
         progress.state_json,
         name="netviz-revision-state",
+    ),
+    # What-if, read-only: allow or block one pair, generate least privilege (netviz.whatif).
+    path("r/<token:token>/rev/<int:number>/allow.json", whatif.allow_json, name="netviz-allow"),
+    path(
+        "r/<token:token>/rev/<int:number>/block.json", whatif.block_json_view, name="netviz-block"
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/generate.json",
+        whatif.generate_json,
+        name="netviz-generate-json",
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/generate.yaml",
+        whatif.generate_yaml,
+        name="netviz-generate-yaml",
+    ),
+    path("r/<token:token>/rev/<int:number>/draft.json", draft.draft_json, name="netviz-draft"),
+    # What a big review page fetches as it opens namespaces (netviz.web.views.data).
+    path(
+        "r/<token:token>/rev/<int:number>/data/blocks.json",
+        data.aggregates,
+        name="netviz-data-blocks",
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/data/ns/<int:g>.json",
+        data.namespace,
+        name="netviz-data-namespace",
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/data/block/<int:a>/<int:b>.json",
+        data.block,
+        name="netviz-data-block",
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/data/edges.json",
+        data.all_edges,
+        name="netviz-data-edges",
     ),
     path("r/<token:token>/diff/", diff.choose, name="netviz-diff-choose"),
     path("r/<token:token>/diff/<int:a>..<int:b>/", diff.diff_page, name="netviz-diff"),

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
+from operator import attrgetter
+
+import numpy as np
 
 from netviz.engine.ports import PortRange, PortSet
 from netviz.engine.result import Analysis, Caveat, ExternalRange, Grant, RuleRef
 from netviz.engine.selectors import matches
 from netviz.formats import describe_caveat, describe_rule
-from netviz.formats.connections import ordered_connections, ordered_endpoints
+from netviz.formats.connections import field_getters, ordered_connections, ordered_endpoints
 from netviz.k8s.model import Cluster, Endpoint, Policy
 
 # Bump when the layout below changes, so stored snapshots can be told apart.
@@ -62,7 +67,7 @@ def _endpoint(e: Endpoint) -> dict:
     }
 
 
-def _policy(p: Policy, endpoints: list[Endpoint]) -> dict:
+def _policy(p: Policy, by_namespace: dict[str, list[Endpoint]]) -> dict:
     return {
         "id": p.id,
         "namespace": p.namespace,
@@ -72,9 +77,7 @@ def _policy(p: Policy, endpoints: list[Endpoint]) -> dict:
         "line": p.source.line if p.source else 0,
         "fingerprint": fingerprint(p),
         "selects": [
-            e.id
-            for e in endpoints
-            if e.namespace == p.namespace and matches(p.pod_selector, e.labels)
+            e.id for e in by_namespace.get(p.namespace, ()) if matches(p.pod_selector, e.labels)
         ],
     }
 
@@ -123,20 +126,16 @@ def _caveat(c: Caveat) -> dict:
     return {**c.as_dict(), "text": describe_caveat(c)}
 
 
-def snapshot(
-    analysis: Analysis, cluster: Cluster | None = None, tiered: dict | None = None
-) -> dict:
-    """Everything the pages and diffs need from one analysis, as JSON-able dicts and lists.
-
-    `tiered` (netviz.diff.tiered.tiered_snapshot): cluster-scoped policies, added to `policies`
-    (so diffs compare them) and kept in full with the pairs their tiers decided."""
+def _base(analysis: Analysis, cluster: Cluster | None) -> dict:
     namespaces = {e.namespace for e in analysis.endpoints} | {
         p.namespace for p in analysis.policies
     }
     if cluster is not None:
         namespaces |= {n.name for n in cluster.namespaces}
-    rules = _Rules()
-    out = {
+    by_namespace: dict[str, list[Endpoint]] = {}
+    for e in analysis.endpoints:
+        by_namespace.setdefault(e.namespace, []).append(e)
+    return {
         "version": SNAPSHOT_VERSION,
         "namespaces": sorted(namespaces),
         "endpoints": [_endpoint(e) for e in sorted(analysis.endpoints, key=lambda e: e.id)],
@@ -151,7 +150,29 @@ def snapshot(
             for x in ordered_endpoints(analysis)
             if isinstance(x, ExternalRange)
         ],
-        "policies": [_policy(p, analysis.endpoints) for p in analysis.policies],
+        "policies": [_policy(p, by_namespace) for p in analysis.policies],
+    }
+
+
+def _with_tiered(out: dict, tiered: dict | None) -> dict:
+    """`tiered` (netviz.diff.tiered.tiered_snapshot): cluster-scoped policies, added to `policies`
+    (so diffs compare them) and kept in full with the pairs their tiers decided."""
+    if tiered:
+        out.update(tiered)
+        out["policies"] += [
+            {k: v for k, v in p.items() if k != "rules"} for p in tiered["tiered_policies"]
+        ]
+    return out
+
+
+def snapshot(
+    analysis: Analysis, cluster: Cluster | None = None, tiered: dict | None = None
+) -> dict:
+    """Everything the pages and diffs need from one analysis, as JSON-able dicts and lists;
+    `tiered` as _with_tiered() says."""
+    rules = _Rules()
+    out = {
+        **_base(analysis, cluster),
         "connections": [
             {
                 "src": c.src,
@@ -165,10 +186,82 @@ def snapshot(
         ],
         "rules": rules.items,
         "caveats": [_caveat(c) for c in analysis.caveats],
-        **(tiered or {}),
     }
-    if tiered:
-        out["policies"] += [
-            {k: v for k, v in p.items() if k != "rules"} for p in tiered["tiered_policies"]
+    return _with_tiered(out, tiered)
+
+
+@dataclass(frozen=True)
+class Compact:
+    """A snapshot's connections by class: each distinct (ports, grants) cell once, and per pair
+    three indexes. Pair k is node `src[k]` → node `dst[k]` with cell `cell[k]`, where nodes are
+    the snapshot's endpoints then its externals, and a cell is
+    `{"ports": rows, "ports_text": text, "grants": [...]}` as in snapshot()'s connections."""
+
+    ids: list[str]
+    cells: list[dict]
+    src: np.ndarray
+    dst: np.ndarray
+    cell: np.ndarray
+
+    def connections(self) -> list[dict]:
+        """The connections as snapshot() lists them (sharing the cells' lists)."""
+        ids, cells = self.ids, self.cells
+        return [
+            {"src": ids[a], "dst": ids[b], **cells[k]}
+            for a, b, k in zip(
+                self.src.tolist(), self.dst.tolist(), self.cell.tolist(), strict=True
+            )
         ]
-    return out
+
+
+def compact_snapshot(
+    analysis: Analysis, cluster: Cluster | None = None, tiered: dict | None = None
+) -> tuple[dict, Compact]:
+    """snapshot() without its connections, and those connections as a Compact: the same rules in
+    the same order, with no Python work per pair beyond C-level maps."""
+    base = _base(analysis, cluster)
+    ids = [e["id"] for e in base["endpoints"]] + [x["id"] for x in base["externals"]]
+    node = {i: k for k, i in enumerate(ids)}.__getitem__
+    conns = ordered_connections(analysis)
+    src_of, dst_of, ports_of = field_getters(conns)
+    count = len(conns)
+    # Equivalent pairs share their PortSet and grants objects: one cell per distinct pair of them,
+    # numbered in order of first appearance, so rules are numbered as snapshot() numbers them.
+    keys = zip(
+        map(id, map(ports_of, conns)), map(id, map(attrgetter("grants"), conns)), strict=True
+    )
+    index: dict[tuple[int, int], int] = {}
+    firsts: list[int] = []  # per cell, its first pair
+
+    def cell_of(k: int, key: tuple[int, int]) -> int:
+        found = index.get(key)
+        if found is None:
+            found = index[key] = len(firsts)
+            firsts.append(k)
+        return found
+
+    cell = np.fromiter(map(cell_of, itertools.count(), keys), dtype=np.int32, count=count)
+    rules = _Rules()
+    cells = []
+    for k in firsts:
+        c = conns[k]
+        cells.append(
+            {
+                "ports": port_rows(c.ports),
+                "ports_text": str(c.ports),
+                "grants": [rules.grant(g) for g in c.grants],
+            }
+        )
+    compact = Compact(
+        ids=ids,
+        cells=cells,
+        src=np.fromiter(map(node, map(src_of, conns)), dtype=np.int32, count=count),
+        dst=np.fromiter(map(node, map(dst_of, conns)), dtype=np.int32, count=count),
+        cell=cell,
+    )
+    out = {
+        **base,
+        "rules": rules.items,
+        "caveats": [_caveat(c) for c in analysis.caveats],
+    }
+    return _with_tiered(out, tiered), compact

@@ -7,8 +7,9 @@ netviz.formats.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from netviz.findings.accept import Acceptance
 from netviz.findings.model import SEVERITIES, Finding, count_by_severity
 from netviz.k8s.model import Problem
 
@@ -23,38 +24,74 @@ def where(f: Finding) -> str:
     return f.subjects[0].ref if f.subjects else ""
 
 
-def summary(findings: Sequence[Finding]) -> str:
+Accepted = Mapping[str, Acceptance]  # finding id → why it is accepted (netviz.findings.accept)
+
+
+def summary(findings: Sequence[Finding], accepted: Accepted | None = None) -> str:
     counts = count_by_severity(findings)
     total = sum(counts.values())
     if not total:
         return "No findings."
     parts = ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES) if counts[s])
-    return f"{total} finding{'s' if total != 1 else ''}: {parts}."
+    text = f"{total} finding{'s' if total != 1 else ''}: {parts}."
+    if accepted:
+        text += f" {sum(1 for f in findings if f.id in accepted)} accepted."
+    return text
 
 
-def render_text(findings: Sequence[Finding], fixes: bool = False) -> str:
+def accepted_note(acceptance: Acceptance) -> str:
+    return f"accepted ({acceptance.by}): {acceptance.reason}"
+
+
+def render_text(
+    findings: Sequence[Finding], fixes: bool = False, accepted: Accepted | None = None
+) -> str:
     """One line per finding; with `fixes`, each suggested fix follows, indented."""
+    accepted = accepted or {}
     lines = []
     for f in findings:
-        lines.append(f"{where(f)}: {f.severity}: {f.message} [{f.id}]")
+        line = f"{where(f)}: {f.severity}: {f.message} [{f.id}]"
+        if f.id in accepted:
+            line += f" [{accepted_note(accepted[f.id])}]"
+        lines.append(line)
         if fixes and f.fix_yaml:
             lines += ["    " + ln if ln else ln for ln in f.fix_yaml.rstrip("\n").split("\n")]
-    return "\n".join([*lines, summary(findings)]) + "\n"
+    return "\n".join([*lines, summary(findings, accepted)]) + "\n"
 
 
-def findings_document(findings: Sequence[Finding], problems: Sequence[Problem]) -> dict:
-    """The JSON shape of `lint --format json`: counts, findings, then the input's problems."""
+def _finding_dict(f: Finding, accepted: Accepted) -> dict:
+    out = f.as_dict()
+    if f.id in accepted:
+        out["accepted"] = accepted[f.id].as_dict()
+    return out
+
+
+def findings_document(
+    findings: Sequence[Finding], problems: Sequence[Problem], accepted: Accepted | None = None
+) -> dict:
+    """The JSON shape of `lint --format json`: counts, findings, then the input's problems.
+
+    With accepted findings, each of them has an `accepted` object and `accepted_count` says how
+    many; without, the document is as it always was.
+    """
+    accepted = accepted or {}
     ordered = sorted(problems, key=lambda p: (p.source, p.message))
-    return {
+    doc = {
         "counts": count_by_severity(findings),
-        "findings": [f.as_dict() for f in findings],
+        "findings": [_finding_dict(f, accepted) for f in findings],
         "errors": [p.as_dict() for p in ordered if p.severity == "error"],
         "warnings": [p.as_dict() for p in ordered if p.severity == "warning"],
     }
+    if accepted:
+        doc["accepted_count"] = sum(1 for f in findings if f.id in accepted)
+    return doc
 
 
-def render_json(findings: Sequence[Finding], problems: Sequence[Problem]) -> str:
-    return json.dumps(findings_document(findings, problems), indent=2, ensure_ascii=False) + "\n"
+def render_json(
+    findings: Sequence[Finding], problems: Sequence[Problem], accepted: Accepted | None = None
+) -> str:
+    doc = findings_document(findings, problems, accepted)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def _cell(text: str) -> str:
@@ -63,13 +100,19 @@ def _cell(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
-def render_markdown(findings: Sequence[Finding], problem_lines: Sequence[str] = ()) -> str:
+def render_markdown(
+    findings: Sequence[Finding], problem_lines: Sequence[str] = (), accepted: Accepted | None = None
+) -> str:
     """A summary, a table of findings, the suggested fixes, then the input's problems."""
-    lines = [f"**{summary(findings)}**"]
+    accepted = accepted or {}
+    lines = [f"**{summary(findings, accepted)}**"]
     if findings:
         lines += ["", "| severity | where | finding | id |", "| --- | --- | --- | --- |"]
         for f in findings:
-            cells = (f.severity, where(f), f.message, f"`{f.id}`")
+            message = f.message
+            if f.id in accepted:
+                message += f" _({accepted_note(accepted[f.id])})_"
+            cells = (f.severity, where(f), message, f"`{f.id}`")
             lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     fixes = [f for f in findings if f.fix_yaml]
     if fixes:

@@ -285,7 +285,9 @@ MESSAGES: dict[str, Callable[[D], str]] = {
 
 def describe(check: str, data: D) -> str:
     """The sentence for one finding; a check without words still says what its data holds."""
-    fn = MESSAGES.get(check)
+    from netviz.findings.entry_words import ENTRY_MESSAGES
+
+    fn = MESSAGES.get(check) or ENTRY_MESSAGES.get(check)
     if fn is None:
         return f"{check}: " + ", ".join(f"{k}={v}" for k, v in sorted(data.items()))
     return fn(data)

@@ -105,7 +105,7 @@ def _nothing(analysis: Analysis) -> str:
 
 
 def line_parts(lines: Iterable[str]) -> Iterator[str]:
-    """Each line with its line end, joined a batch at a time: few, big parts to write."""
+    """Each line with its line end, in parts of BATCH lines: few, big parts to write."""
     batch: list[str] = []
     for line in lines:
         batch.append(line)
@@ -122,20 +122,27 @@ def connection_rows(
     middle: Callable[[str], str],
     tail: Callable[[PortSet], str],
     sep: str = "\n",
-    last_sep: bool = True,
+    end: str | None = None,
 ) -> Iterator[str]:
-    """Each connection as `head(src) + middle(dst) + tail(ports)`, rows separated by `sep` (and
-    one after the last row when `last_sep`), in batches of BATCH rows.
+    """Each connection as `head(src) + middle(dst) + tail(ports)`, in parts of BATCH rows whose
+    concatenation is exactly `sep.join(rows) + end` (`end` defaults to `sep`: a line end after
+    every row), and nothing at all for no connections.
 
-    Each piece is computed once per distinct value and a batch is joined at once by C-level
+    This is the one place where rows and their separators are joined: every non-last part ends
+    with `sep`, the last with `end`, so callers write the parts as they come and never add a
+    separator of their own between them.
+
+    Each piece is computed once per distinct value and a part is joined at once by C-level
     maps, with no string per row: a million rows without running Python code per row. Port
     sets are keyed by identity (the engine shares one per cell and PortSet's hash is Python
     code); `conns` keeps every one alive meanwhile, so no id is reused.
     """
+    end = sep if end is None else end
     heads, middles = Memo(head), Memo(middle)
     tails: dict[int, str] = {}
     src_of, dst_of, ports_of = field_getters(conns)
-    for start in range(0, len(conns), BATCH):
+    total = len(conns)
+    for start in range(0, total, BATCH):
         batch = conns[start : start + BATCH]
         ports = list(map(ports_of, batch))
         keys = list(map(id, ports))
@@ -150,9 +157,24 @@ def connection_rows(
             repeat(sep),
         )
         text = "".join(chain.from_iterable(pieces))
-        if not last_sep and sep and start + BATCH >= len(conns):
-            text = text[: -len(sep)]
+        if start + BATCH >= total and end != sep:
+            text = text[: len(text) - len(sep)] + end
         yield text
+
+
+def plain_connection_rows(
+    conns: list[Connection],
+    head: Callable[[str], str],
+    middle: Callable[[str], str],
+    tail: Callable[[PortSet], str],
+    sep: str = "\n",
+    end: str | None = None,
+) -> str:
+    """What `connection_rows` writes, one row at a time: the plain path its tests compare with."""
+    if not conns:
+        return ""
+    rows = [head(c.src) + middle(c.dst) + tail(c.ports) for c in conns]
+    return sep.join(rows) + (sep if end is None else end)
 
 
 def text_parts(analysis: Analysis, problems: Sequence[Problem]) -> Iterator[str]:

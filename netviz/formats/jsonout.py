@@ -20,7 +20,6 @@ from netviz.formats.connections import (
 from netviz.k8s.model import Endpoint, Problem
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
-BATCH = 8192  # connections encoded per write: big enough to amortise, small next to a million
 
 
 class EncodedItems(list):
@@ -33,8 +32,10 @@ class EncodedItems(list):
 
 class EncodedBatches:
     """Like EncodedItems, but encoded batch by batch while the document is written, so the
-    whole list never has to exist at once. `texts(sep)` yields each batch's items joined by
-    `sep` (no empty batch); `count` is the number of items they hold."""
+    whole list never has to exist at once. `texts(sep)` yields parts whose concatenation is
+    the items joined by `sep` (as `connection_rows(..., sep=sep, end="")` makes them): the
+    parts are written as they come, with no separator added between them. `count` is the
+    number of items they hold."""
 
     def __init__(self, count: int, texts: Callable[[str], Iterable[str]]) -> None:
         self.count = count
@@ -54,10 +55,7 @@ def _parts(value: object, depth: int, indent: str) -> Iterator[str]:
         if isinstance(value, EncodedItems):
             yield sep.join(value)
         else:
-            for i, text in enumerate(value.texts(sep)):
-                if i:
-                    yield sep
-                yield text
+            yield from value.texts(sep)
         yield "\n" + indent + "]"
         return
     if depth <= 0 or not value or not isinstance(value, dict | list | EncodedBatches):
@@ -176,7 +174,7 @@ def _connection_texts(analysis: Analysis, sep: str) -> Iterator[str]:
         lambda dst: f'{_encode(dst)}, "ports": ',
         lambda ports: _encode(ports.as_json()) + "}",
         sep=sep,
-        last_sep=False,
+        end="",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from netviz.k8s.model import Problem, Source
 
@@ -22,6 +23,22 @@ class Reporter:
         self.name: str | None = None
         self.problems: list[Problem] = []
         self.errors = 0
+        self.entries = 0  # errors that drop only one entry (a port, a container, a label)
+        self._entry: list[str] = []
+
+    @property
+    def fatal(self) -> int:
+        """Errors that make the whole object unusable."""
+        return self.errors - self.entries
+
+    @contextmanager
+    def entry(self, what: str):
+        """Errors inside drop only `what` (e.g. "this port"); the object is kept without it."""
+        self._entry.append(what)
+        try:
+            yield
+        finally:
+            self._entry.pop()
 
     def source(self, line: int | None = None) -> Source:
         return Source(self.file, self.doc, line or self.line)
@@ -39,6 +56,10 @@ class Reporter:
 
     def error(self, line: int, message: str) -> None:
         self.errors += 1
+        if self._entry:
+            self.entries += 1
+            kind = self.kind or "object"
+            message = f"{message}; {self._entry[-1]} is left out, the rest of the {kind} is used"
         self._add("error", line, message)
 
     def warning(self, line: int, message: str) -> None:

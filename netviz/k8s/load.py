@@ -8,9 +8,11 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from netviz.k8s import builders
 from netviz.k8s.clusterpolicy import API_VERSIONS as ADMIN_API_VERSIONS
 from netviz.k8s.clusterpolicy import build_admin_policy
 from netviz.k8s.fields import Reporter, describe, line_of
+from netviz.k8s.ignored import NO_EFFECT_KINDS, summary
 from netviz.k8s.model import (
     NS_NAME_LABEL,
     WORKLOAD_KINDS,
@@ -21,9 +23,19 @@ from netviz.k8s.model import (
     Source,
 )
 from netviz.k8s.nodes import build_node, peer_warnings
+from netviz.k8s.owners import fold, selector_keys
 from netviz.k8s.policy import build_policy
+from netviz.k8s.routes import (
+    ENTRY_API_VERSIONS,
+    ROUTE_KINDS,
+    build_gateway,
+    build_gateway_route,
+    build_ingress,
+    build_openshift_route,
+)
+from netviz.k8s.services import build_service
 from netviz.k8s.validate import parse_meta
-from netviz.k8s.workloads import Workload, build_workload, fold
+from netviz.k8s.workloads import Workload, build_workload
 from netviz.k8s.yamlsrc import (
     HAVE_LIBYAML,
     LINE_BREAK,
@@ -63,9 +75,12 @@ class Limits:
     max_nodes_per_document: int = 200_000
 
 
-def load_paths(paths: list[str], limits: Limits | None = None) -> Cluster:
-    """Files, directories (recursive .yaml/.yml/.json, sorted, hidden ones skipped), "-" for stdin."""
-    reader = _Reader(limits or Limits())
+def load_paths(paths: list[str], limits: Limits | None = None, pods: bool = False) -> Cluster:
+    """Files, directories (recursive .yaml/.yml/.json, sorted, hidden ones skipped), "-" for stdin.
+
+    `pods`: every Pod is an endpoint of its own instead of being folded into its workload.
+    """
+    reader = _Reader(limits or Limits(), pods)
     with _no_gc():
         for path in paths:
             try:
@@ -75,9 +90,11 @@ def load_paths(paths: list[str], limits: Limits | None = None) -> Cluster:
         return reader.finish()
 
 
-def load_texts(files: list[tuple[str, bytes | str]], limits: Limits | None = None) -> Cluster:
-    """Named texts, e.g. uploads: [(file name, bytes or str), ...]."""
-    reader = _Reader(limits or Limits())
+def load_texts(
+    files: list[tuple[str, bytes | str]], limits: Limits | None = None, pods: bool = False
+) -> Cluster:
+    """Named texts, e.g. uploads: [(file name, bytes or str), ...]; `pods` as in load_paths."""
+    reader = _Reader(limits or Limits(), pods)
     with _no_gc():
         for name, data in files:
             reader.add_text(name, data)
@@ -98,8 +115,9 @@ def _no_gc():
 
 
 class _Reader:
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, pods: bool = False) -> None:
         self.limits = limits
+        self.per_pod = pods
         self.total_bytes = 0
         self.documents = 0
         self.full = False  # max_documents reached
@@ -110,6 +128,10 @@ class _Reader:
         self.admin_policies: dict[tuple[str, str], object] = {}
         self.nodes: dict[str, object] = {}
         self.ignored: list[tuple[str, str, Source]] = []
+        self.no_effect: list[tuple[str, Source]] = []  # counted in one line at the end
+        self.services: dict[tuple[str, str], object] = {}
+        self.routes: dict[tuple[str, str, str], object] = {}
+        self.gateways: dict[tuple[str, str], object] = {}
         self.warned_parser = False
 
     # -- files -------------------------------------------------------------------------------
@@ -149,6 +171,13 @@ class _Reader:
 
         for root, dirs, files in os.walk(top, onerror=on_error):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            chart = next((n for n in files if builders.is_chart(n)), None)
+            if chart is not None:
+                # A Helm chart: its templates are not manifests until rendered.
+                path = os.path.join(root, chart)
+                self.file_problem(path, 0, builders.chart_message(path))
+                dirs[:] = []
+                continue
             for name in sorted(files):
                 if not name.startswith(".") and name.lower().endswith(EXTENSIONS):
                     found.append(os.path.join(root, name))
@@ -196,6 +225,13 @@ class _Reader:
         if text is None:
             self.file_problem(name, line, f"not read: {reason}")
             return
+        if builders.is_chart(name):
+            self.file_problem(name, 0, builders.chart_message(name))
+            return
+        helm_line = builders.helm_action_line(text)
+        if helm_line:
+            self.file_problem(name, helm_line, builders.helm_template_message(name, helm_line), 1)
+            return
         if not HAVE_LIBYAML and not self.warned_parser:
             self.warned_parser = True
             self.problems.append(
@@ -222,10 +258,15 @@ class _Reader:
         for doc_index, line, message in errors:
             self.file_problem(name, line, message, doc_index)
         source_file = _SourceText(text)
+        kustomization = builders.is_kustomization(name)
         for doc in docs:
             for severity, line, message in doc.problems:
                 self.problems.append(Problem(severity, message, Source(name, doc.index, line)))  # type: ignore[arg-type]
             if doc.value is None:
+                continue
+            if kustomization:
+                severity, message = builders.kustomization_problem(name, doc.value)
+                self.problems.append(Problem(severity, message, Source(name, doc.index, doc.line)))  # type: ignore[arg-type]
                 continue
             self._object(
                 doc.value, name, doc.index, doc.line, (doc.first_line, doc.last_line), source_file
@@ -243,6 +284,7 @@ class _Reader:
         line: int,
         span: tuple[int, int],
         text: _SourceText,
+        inherit: tuple[str, str] | None = None,
     ) -> None:
         if self.full:
             return
@@ -265,6 +307,11 @@ class _Reader:
             self.problems.extend(rep.problems)
             return
         kind, api_version = value.get("kind"), value.get("apiVersion")
+        if inherit is not None:
+            # Items of a typed list (PodList, ...) as the API server returns them carry no kind or
+            # apiVersion of their own: the list's say what they are.
+            kind = inherit[0] if kind is None else kind
+            api_version = inherit[1] if api_version is None else api_version
         for field_name, field_value in (("kind", kind), ("apiVersion", api_version)):
             if field_value is None:
                 rep.error(line, f"document has no {field_name}: not a Kubernetes object")
@@ -279,6 +326,14 @@ class _Reader:
         rep.kind = kind
         if kind.endswith("List") and "items" in value:
             self._list(value, rep, span, text)
+            return
+        if kind in ("Kustomization", "Component") and api_version.startswith("kustomize.config"):
+            severity, message = builders.kustomization_problem(rep.file, value)
+            (rep.error if severity == "error" else rep.warning)(rep.line, message)
+            self.problems.extend(rep.problems)
+            return
+        if api_version in ENTRY_API_VERSIONS.get(kind, ()):
+            self._entry(value, kind, rep)
             return
         if _API_VERSIONS.get(kind) != api_version:
             self._ignore(value, kind, api_version, rep)
@@ -320,10 +375,11 @@ class _Reader:
         after = [ln for ln in lines.values() if ln > items_line] if isinstance(lines, dict) else []
         list_end = min(after) - 1 if after else span[1]
         starts = [line_of(items, i, line) for i in range(len(items))]
+        inherit = _typed_list_item(rep.kind or "", value.get("apiVersion"))
         for i, item in enumerate(items):
             start = starts[i]
             end = starts[i + 1] - 1 if i + 1 < len(starts) and starts[i + 1] > start else list_end
-            self._object(item, rep.file, rep.doc, start, (start, max(start, end)), text)
+            self._object(item, rep.file, rep.doc, start, (start, max(start, end)), text, inherit)
 
     def _ignore(self, value: dict, kind: str, api_version: str, rep: Reporter) -> None:
         meta = value.get("metadata")
@@ -333,12 +389,36 @@ class _Reader:
         ns = ns if isinstance(ns, str) else None
         rep.namespace, rep.name = ns, name or None
         self.ignored.append((kind, f"{ns}/{name}" if ns else name, rep.source()))
+        if kind in NO_EFFECT_KINDS:
+            self.no_effect.append((kind, rep.source()))
+            return
         rep.warning(rep.line, f"ignored: kind {kind} (apiVersion {api_version}) is not modelled")
+        self.problems.extend(rep.problems)
+
+    def _entry(self, value: dict, kind: str, rep: Reporter) -> None:
+        """Services and the routes that lead to them from outside (netviz.k8s.services, .routes)."""
+        if kind == "Service":
+            service = build_service(value, rep)
+            if service is not None:
+                self._keep(self.services, (service.namespace, service.name), service, rep)
+        elif kind == "Gateway":
+            gateway = build_gateway(value, rep)
+            if gateway is not None:
+                self._keep(self.gateways, (gateway.namespace, gateway.name), gateway, rep)
+        else:
+            if kind == "Ingress":
+                route = build_ingress(value, rep)
+            elif kind in ROUTE_KINDS:
+                route = build_gateway_route(value, kind, rep)
+            else:
+                route = build_openshift_route(value, rep)
+            if route is not None:
+                self._keep(self.routes, (kind, route.namespace, route.name), route, rep)
         self.problems.extend(rep.problems)
 
     def _namespace(self, value: dict, rep: Reporter) -> None:
         meta = parse_meta(value, rep, namespaced=False)
-        if meta is None or rep.errors:
+        if meta is None or rep.fatal:
             return
         name = meta[1]
         labels = {**meta[2], NS_NAME_LABEL: name}
@@ -376,8 +456,21 @@ class _Reader:
                 )
             )
 
+    def _watched_keys(self) -> frozenset[str]:
+        """Label keys that some pod selector looks at: pods differing in them are told apart."""
+        selectors = []
+        for policy in self.policies.values():
+            selectors.append(policy.pod_selector)
+            for rule in (*policy.ingress, *policy.egress):
+                selectors.extend(p.pod_selector for p in rule.peers if p.pod_selector)
+        keys = {k for s in self.services.values() for k, _ in (s.selector or ())}  # type: ignore[attr-defined]
+        return selector_keys(selectors) | keys
+
     def finish(self) -> Cluster:
-        endpoints = fold(list(self.workloads.values()))
+        endpoints, fold_problems = fold(
+            list(self.workloads.values()), self._watched_keys(), self.per_pod
+        )
+        self.problems.extend(fold_problems)
         namespaces = dict(self.namespaces)
         for ns in [e.namespace for e in endpoints] + [p.namespace for p in self.policies.values()]:
             if ns not in namespaces:
@@ -385,6 +478,9 @@ class _Reader:
         if self.namespaces:
             self._warn_undeclared_policy_namespaces()
         self.problems.extend(peer_warnings(self.admin_policies.values(), bool(self.nodes)))
+        counted = summary(self.no_effect)
+        if counted is not None:
+            self.problems.append(counted)
         return Cluster(
             namespaces=tuple(namespaces[n] for n in sorted(namespaces)),
             endpoints=tuple(endpoints),
@@ -393,7 +489,21 @@ class _Reader:
             ignored=tuple(self.ignored),
             admin_policies=tuple(self.admin_policies.values()),
             nodes=tuple(self.nodes.values()),
+            services=tuple(self.services.values()),  # type: ignore[arg-type]
+            routes=tuple(self.routes.values()),  # type: ignore[arg-type]
+            gateways=tuple(self.gateways.values()),  # type: ignore[arg-type]
         )
+
+
+def _typed_list_item(list_kind: str, api_version: object) -> tuple[str, str] | None:
+    """(kind, apiVersion) of the items of a typed list: `PodList` of v1 → (`Pod`, `v1`).
+
+    The generic `List` (what `kubectl get -o yaml` prints) has items that name their own kind.
+    """
+    kind = list_kind[: -len("List")]
+    if not kind or not isinstance(api_version, str) or not api_version:
+        return None
+    return kind, api_version
 
 
 def _display(key: object) -> str:

@@ -195,6 +195,8 @@ class Policy:
     egress: tuple[Rule, ...] = ()
     source: Source | None = None
     text: str = field(default="", compare=False, hash=False)
+    # String-valued metadata.annotations (netviz.dev/accept and its reason are read from here).
+    annotations: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def id(self) -> str:
@@ -202,6 +204,109 @@ class Policy:
 
     def rules(self, direction: Direction) -> tuple[Rule, ...]:
         return self.ingress if direction == "ingress" else self.egress
+
+
+@dataclass(frozen=True)
+class ServicePort:
+    """One entry of a Service's `ports`. `target` is a number or a container port name."""
+
+    port: int
+    protocol: Protocol = "TCP"
+    target: int | str = 0  # 0: the same number as `port` (the API's default)
+    name: str | None = None
+    node_port: int | None = None
+
+    @property
+    def target_port(self) -> int | str:
+        return self.target or self.port
+
+
+@dataclass(frozen=True)
+class Service:
+    """A v1 Service. `selector` None: no selector (endpoints managed by hand, none resolved).
+
+    `type` is ClusterIP, NodePort, LoadBalancer or ExternalName; `headless` is clusterIP None.
+    """
+
+    namespace: str
+    name: str
+    type: str = "ClusterIP"
+    selector: tuple[tuple[str, str], ...] | None = None
+    ports: tuple[ServicePort, ...] = ()
+    headless: bool = False
+    external_name: str | None = None
+    external_traffic_policy: str = "Cluster"
+    source_ranges: tuple[str, ...] = ()
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.namespace}/{self.name}[Service]"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """What a route sends to: a Service (by name) and its port (number, name, or None = any)."""
+
+    namespace: str
+    service: str
+    port: int | str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    """One host/path of an entry route and where it goes. `host`/`path` None: any."""
+
+    backend: Backend
+    host: str | None = None
+    path: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Route:
+    """An entry from outside: Ingress, HTTPRoute, GRPCRoute, TLSRoute, TCPRoute or OpenShift Route.
+
+    `class_name` is the Ingress class; `parents` the Gateways (namespace, name, listener section
+    or None) a Gateway API route attaches to.
+    """
+
+    kind: str
+    namespace: str
+    name: str
+    rules: tuple[RouteRule, ...] = ()
+    class_name: str | None = None
+    parents: tuple[tuple[str, str, str | None], ...] = ()
+    tls: bool = False
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.namespace}/{self.name}[{self.kind}]"
+
+
+@dataclass(frozen=True)
+class Listener:
+    name: str
+    port: int
+    protocol: str
+    hostname: str | None = None
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """A Gateway API Gateway: where routes attach, with its class and listeners."""
+
+    namespace: str
+    name: str
+    class_name: str = ""
+    listeners: tuple[Listener, ...] = ()
+    source: Source | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.namespace}/{self.name}[Gateway]"
 
 
 @dataclass(frozen=True)
@@ -219,6 +324,9 @@ class Cluster:
     # ClusterNetworkPolicy / AdminNetworkPolicy / BaselineAdminNetworkPolicy (netviz.k8s.tiermodel)
     admin_policies: tuple = ()
     nodes: tuple = ()  # NodeObject, from kind: Node
+    services: tuple[Service, ...] = ()
+    routes: tuple[Route, ...] = ()
+    gateways: tuple[Gateway, ...] = ()
 
     @property
     def errors(self) -> tuple[Problem, ...]:

@@ -71,7 +71,17 @@ def build_policy(obj: dict, rep: Reporter, text: str = "") -> Policy | None:
         egress=egress,
         source=rep.source(),
         text=text,
+        annotations=_annotations(obj),
     )
+
+
+def _annotations(obj: dict) -> dict[str, str]:
+    """metadata.annotations with string keys and values (the API allows nothing else)."""
+    meta = obj.get("metadata")
+    found = meta.get("annotations") if isinstance(meta, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 def _policy_types(spec: dict, rep: Reporter, line: int) -> frozenset[Direction]:

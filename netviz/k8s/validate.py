@@ -238,6 +238,10 @@ def _parse_requirement(expr: object, path: str, rep: Reporter, line: int) -> Req
     return Requirement(key, op, frozenset(values))  # type: ignore[arg-type]
 
 
+def _labels_entry(value: object) -> str:
+    return "the label" if isinstance(value, dict) else "metadata.labels"
+
+
 def parse_meta(
     obj: dict, rep: Reporter, namespaced: bool = True
 ) -> tuple[str, str, dict[str, str]] | None:
@@ -270,7 +274,8 @@ def parse_meta(
             rep.error(
                 line_of(meta, "namespace", mline), f'metadata.namespace "{namespace}" {problem}'
             )
-    labels = parse_labels(
-        meta.get("labels"), "metadata.labels", rep, line_of(meta, "labels", mline)
-    )
+    with rep.entry(_labels_entry(meta.get("labels"))):
+        labels = parse_labels(
+            meta.get("labels"), "metadata.labels", rep, line_of(meta, "labels", mline)
+        )
     return (namespace or "default", name, labels)

@@ -1,9 +1,8 @@
-"""Pods and workload controllers → Endpoints from their pod templates, and folding owned objects."""
+"""Pods and workload controllers → Endpoints from their pod templates (netviz.k8s.owners folds them)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from netviz.k8s.fields import (
     Reporter,
@@ -29,6 +28,7 @@ _TEMPLATE_PATH = {
     "Job": ("spec", "template"),
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
+TEMPLATE_KINDS = frozenset(_TEMPLATE_PATH)
 # The field counting a kind's pods (default 1); kinds not listed have no fixed count.
 _REPLICAS_FIELD = {
     "Deployment": "replicas",
@@ -37,7 +37,6 @@ _REPLICAS_FIELD = {
     "StatefulSet": "replicas",
     "Job": "parallelism",
 }
-_CRONJOB_JOB = re.compile(r"(.+)-\d+")
 
 
 @dataclass
@@ -64,10 +63,11 @@ def build_workload(obj: dict, kind: str, rep: Reporter) -> Workload | None:
     else:
         labels, pod_spec, spec_path = _template(obj, kind, rep)
     ports, host_network = _pod_spec(pod_spec or {}, spec_path, rep, start_line(pod_spec, line))
-    replicas = _replicas(obj, kind, rep)
+    with rep.entry("the replica count"):
+        replicas = _replicas(obj, kind, rep)
     pod_ips, host_ip = _status(obj, rep) if kind == "Pod" else ((), None)
     owner = _owner(obj, rep)
-    if meta is None or rep.errors:
+    if meta is None or rep.fatal:
         return None
     endpoint = Endpoint(
         kind=kind,
@@ -100,12 +100,13 @@ def _template(obj: dict, kind: str, rep: Reporter) -> tuple[dict[str, str], dict
     meta = get_map(value, "metadata", path, rep, start_line(value, line))  # type: ignore[arg-type]
     labels = {}
     if meta is not None:
-        labels = parse_labels(
-            meta.get("labels"),
-            f"{path}.metadata.labels",
-            rep,
-            line_of(meta, "labels", start_line(meta, line)),
-        )
+        with rep.entry("the label" if isinstance(meta.get("labels"), dict) else "its labels"):
+            labels = parse_labels(
+                meta.get("labels"),
+                f"{path}.metadata.labels",
+                rep,
+                line_of(meta, "labels", start_line(meta, line)),
+            )
     pod_spec = get_map(value, "spec", path, rep, start_line(value, line))  # type: ignore[arg-type]
     return labels, pod_spec, f"{path}.spec"
 
@@ -115,23 +116,36 @@ def _pod_spec(
 ) -> tuple[tuple[ContainerPort, ...], bool | None]:
     ports: list[ContainerPort] = []
     for group in ("containers", "initContainers"):
-        containers = get_list(spec, group, path, rep, line) or []
+        with rep.entry(f"{path}.{group}"):
+            containers = get_list(spec, group, path, rep, line) or []
         for i, container in enumerate(containers):
             cpath = f"{path}.{group}[{i}]"
             cline = line_of(containers, i, line)
             if not isinstance(container, dict):
-                rep.error(cline, f"{cpath}: expected a mapping, got {describe(container)}")
+                with rep.entry("the container"):
+                    rep.error(cline, f"{cpath}: expected a mapping, got {describe(container)}")
                 continue
             # Init containers only serve traffic when they are sidecars (restartPolicy Always).
             if group == "initContainers" and container.get("restartPolicy") != "Always":
                 continue
-            items = get_list(container, "ports", cpath, rep, cline) or []
+            with rep.entry("its ports list"):
+                items = get_list(container, "ports", cpath, rep, cline) or []
             for j, item in enumerate(items):
-                port = _container_port(item, f"{cpath}.ports[{j}]", rep, line_of(items, j, cline))
+                shown = _port_shown(item)
+                with rep.entry(f"the port{shown}"):
+                    port = _container_port(
+                        item, f"{cpath}.ports[{j}]", rep, line_of(items, j, cline)
+                    )
                 if port is not None:
                     ports.append(port)
-    host_network = get_bool(spec, "hostNetwork", path, rep, line)
+    with rep.entry("hostNetwork (read as false)"):
+        host_network = get_bool(spec, "hostNetwork", path, rep, line)
     return tuple(ports), host_network
+
+
+def _port_shown(item: object) -> str:
+    name = item.get("name") if isinstance(item, dict) else None
+    return f' "{name}"' if isinstance(name, str) and name else ""
 
 
 def _container_port(item: object, path: str, rep: Reporter, line: int) -> ContainerPort | None:
@@ -229,79 +243,3 @@ def _owner(obj: dict, rep: Reporter) -> tuple[str, str] | None:
     ]
     controllers = [r for r in refs if r.get("controller") is True] or refs
     return (controllers[0]["kind"], controllers[0]["name"]) if controllers else None
-
-
-def fold(workloads: list[Workload]) -> list[Endpoint]:
-    """Endpoints left after folding Pods, ReplicaSets and Jobs into their owners in the input.
-
-    An owner missing from the input is inferred where Kubernetes naming makes it certain enough:
-    a Pod's ReplicaSet `<deployment>-<pod-template-hash>`, a Job `<cronjob>-<digits>`.
-    """
-    present = {w.key: w for w in workloads}
-
-    def target(w: Workload) -> tuple[str, str, str] | None:
-        ns = w.endpoint.namespace
-        seen = 0
-        current: Workload | None = w
-        found = None
-        while current is not None and current.owner is not None and seen < 4:
-            seen += 1
-            kind, name = current.owner
-            key = (kind, ns, name)
-            owner = present.get(key)
-            if owner is None:
-                inferred = _infer(kind, name, current, ns, present)
-                if inferred is not None:
-                    found = inferred
-                break
-            if not _may_fold(current.endpoint.kind, kind):
-                break
-            found = key
-            current = owner
-        return found
-
-    targets = {w.key: target(w) for w in workloads}
-    extra_ips: dict[tuple[str, str, str], list[str]] = {}
-    for w in workloads:
-        dest = targets[w.key]
-        if dest is not None:
-            extra_ips.setdefault(dest, []).extend(w.endpoint.pod_ips)
-    out = []
-    for w in workloads:
-        if targets[w.key] is not None:
-            continue
-        ips = extra_ips.get(w.key)
-        endpoint = w.endpoint
-        if ips:
-            merged = tuple(dict.fromkeys((*endpoint.pod_ips, *ips)))
-            endpoint = replace(endpoint, pod_ips=merged)
-        out.append(endpoint)
-    return out
-
-
-def _may_fold(kind: str, owner_kind: str) -> bool:
-    if kind == "Pod":
-        return owner_kind in _TEMPLATE_PATH
-    if kind == "ReplicaSet":
-        return owner_kind == "Deployment"
-    if kind == "Job":
-        return owner_kind == "CronJob"
-    return False
-
-
-def _infer(
-    kind: str, name: str, child: Workload, ns: str, present: dict
-) -> tuple[str, str, str] | None:
-    if kind == "ReplicaSet" and child.endpoint.kind == "Pod" and child.template_hash:
-        suffix = "-" + child.template_hash
-        if name.endswith(suffix):
-            key = ("Deployment", ns, name[: -len(suffix)])
-            if key in present:
-                return key
-    if kind == "Job" and child.endpoint.kind == "Pod":
-        match = _CRONJOB_JOB.fullmatch(name)
-        if match:
-            key = ("CronJob", ns, match.group(1))
-            if key in present:
-                return key
-    return None

@@ -67,6 +67,7 @@ class Doc:
     first_line: int = 0  # source lines first_line..last_line hold the document's content
     last_line: int = 0
     problems: list[tuple[str, int, str]] = field(default_factory=list)  # (severity, line, message)
+    rejected: bool = False  # the API server would refuse it (duplicate keys): value stays None
 
 
 @dataclass
@@ -181,9 +182,10 @@ class _Frame:
         "merges",
         "bad_key",
         "flow",
+        "joint",
     )
 
-    def __init__(self, container, anchor, start_nodes, flow):
+    def __init__(self, container, anchor, start_nodes, flow, root=False):
         self.container = container
         self.key = None  # pending mapping key; None = expecting a key
         self.key_line = 0
@@ -192,6 +194,9 @@ class _Frame:
         self.merges: list = []
         self.bad_key = False
         self.flow = flow
+        # The document's top mapping: line where the last "joined without ---" was reported (0 =
+        # none yet), or None for any other mapping.
+        self.joint: int | None = 0 if root else None
 
 
 class _Builder:
@@ -281,7 +286,7 @@ class _Builder:
                         elif not root:
                             root.append(container)
                             doc.first_line = doc.line = line
-                        top = _Frame(container, ev.anchor, nodes, bool(ev.flow_style))
+                        top = _Frame(container, ev.anchor, nodes, bool(ev.flow_style), not stack)
                         top_map = cls is MappingStartEvent
                         stack.append(top)
                     elif cls is MappingEndEvent or cls is SequenceEndEvent:
@@ -340,7 +345,7 @@ class _Builder:
                         top = None
                     elif cls is DocumentEndEvent:
                         if doc is not None:
-                            if not skipping and root:
+                            if not skipping and root and not doc.rejected:
                                 doc.value = root[0]
                                 doc.last_line = max(last_line, doc.first_line)
                             self.docs.append(doc)
@@ -365,15 +370,8 @@ class _Builder:
         if key is _MERGE:
             frame.merges.append((value, frame.key_line))
             return
-        if key in container and len(doc.problems) < _MAX_DOC_PROBLEMS:
-            doc.problems.append(
-                (
-                    "warning",
-                    frame.key_line,
-                    f'duplicate key "{key}" (first at line {container.lines[key]}); '
-                    "the later value is used",
-                )
-            )
+        if key in container:
+            _duplicate(frame, doc, key)
         container[key] = value
         container.lines[key] = frame.key_line
 
@@ -391,6 +389,42 @@ class _Builder:
                     if k not in target:
                         target[k] = v
                         target.lines[k] = getattr(src, "lines", {}).get(k, line)
+
+
+_OBJECT_KEYS = ("apiVersion", "kind", "metadata")
+
+
+def _duplicate(frame: _Frame, doc: Doc, key: object) -> None:
+    """A duplicate mapping key: the API server's strict decoding refuses the object, so do we.
+
+    At the top of a document, a second apiVersion, kind or metadata almost always means two
+    manifests were concatenated without `---` (`cat *.yaml`): said once per joint, not per key.
+    """
+    doc.rejected = True
+    first = frame.container.lines[key]
+    line = frame.key_line
+    if frame.joint is not None:
+        if first < frame.joint:
+            return  # a later key of a joint already reported
+        if key in _OBJECT_KEYS:
+            frame.joint = line
+            message = (
+                f'duplicate key "{key}" at the top of the document (first at line {first}): two '
+                f"documents joined without `---`? Put a line `---` before the manifest that "
+                f"starts near line {line}; the joined document is not used"
+            )
+            if len(doc.problems) < _MAX_DOC_PROBLEMS:
+                doc.problems.append(("error", line, message))
+            return
+    if len(doc.problems) < _MAX_DOC_PROBLEMS:
+        doc.problems.append(
+            (
+                "error",
+                line,
+                f'duplicate key "{key}" (first at line {first}): the API server refuses '
+                "duplicate fields, so the document is not used",
+            )
+        )
 
 
 def _yaml_error_line(exc: yaml.YAMLError) -> int:

@@ -32,8 +32,10 @@ def get_review_for_edit(token: str) -> Review:
 
 def get_revision(review: Review, number: int | None = None) -> Revision:
     """Analysed revision `number` of the review, its latest analysed when None, or 404."""
-    # The JSON export of the analysis is the largest field and no page reads it.
-    qs = review.revisions.filter(state=Revision.DONE).defer("analysis", "previous_diff")
+    # The pairs are loaded (and cached) by netviz.web.store, only by pages that need them.
+    qs = review.revisions.filter(state=Revision.DONE).defer(
+        "cells", "pairs", "findings", "previous_diff"
+    )
     revision = (
         qs.order_by("-number").first() if number is None else qs.filter(number=number).first()
     )
@@ -44,7 +46,7 @@ def get_revision(review: Review, number: int | None = None) -> Revision:
 
 def get_any_revision(review: Review, number: int | None = None) -> Revision:
     """Revision `number` (latest when None) in whatever analysis state, or 404."""
-    qs = review.revisions.defer("analysis", "previous_diff", "snapshot", "connections")
+    qs = review.revisions.defer("previous_diff", "snapshot", "cells", "pairs", "findings")
     revision = (
         qs.order_by("-number").first() if number is None else qs.filter(number=number).first()
     )

@@ -85,6 +85,9 @@ def _created(
         },
         **extra,
     }
+    expect = (revision.report or {}).get("expectations")
+    if expect is not None:  # a netviz-expect.yaml came with the upload: its status for CI
+        body["expectations"] = {k: expect.get(k) for k in ("file", "counts", "errors")}
     return JsonResponse(body, status=202 if pending else 201)
 
 
@@ -94,16 +97,21 @@ def _method_not_allowed() -> JsonResponse:
     return response
 
 
+def _pods(request: HttpRequest) -> bool:
+    """`?pods=1`: pods one by one instead of one endpoint per workload."""
+    return request.GET.get("pods", "").lower() in ("1", "true", "yes", "on")
+
+
 @csrf_exempt
 def create_review(request: HttpRequest) -> JsonResponse:
-    """POST /api/reviews: multipart `files` (+ `title`) or a raw body (+ `?title=`)."""
+    """POST /api/reviews: multipart `files` (+ `title`) or a raw body (+ `?title=`, `?pods=1`)."""
     if request.method != "POST":
         return _method_not_allowed()
     try:
         files, title = _uploads(request)
         if len(title) > 200:
             raise UploadRefused("The title is longer than 200 characters.")
-        review, revision, edit_token = services.create_review(title, files)
+        review, revision, edit_token = services.create_review(title, files, _pods(request))
     except UploadRefused as refused:
         return _error(refused.message, refused.status, refused.problems)
     return _created(request, review, revision, edit_token)
@@ -123,7 +131,8 @@ def add_revision(request: HttpRequest, token: str) -> JsonResponse:
         return _error(f"mode must be one of {', '.join(MODES)}, got {mode!r}.", 400)
     try:
         files, _title = _uploads(request)
-        revision, diff = services.add_revision(review, files, mode)
+        pods = _pods(request) if "pods" in request.GET else None
+        revision, diff = services.add_revision(review, files, mode, pods)
     except UploadRefused as refused:
         return _error(refused.message, refused.status, refused.problems)
     extra = {}

@@ -5,7 +5,6 @@ The slug scheme lives here and in `edgeSlug` of static/js/review.js; keep the tw
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -20,8 +19,12 @@ from netviz.formats.explain import describe_decision, describe_step
 from netviz.formats.words import describe_miss
 from netviz.k8s import load_texts
 from netviz.k8s.model import PROTOCOLS, Policy
-from netviz.web.models import Revision, decode_connection
+from netviz.web import store
+from netviz.web.expectations import is_not_manifest
+from netviz.web.filters import endpoint_labels
+from netviz.web.models import Revision
 from netviz.web.services import reader_limits
+from netviz.web.store import cache_key
 
 _WORKLOAD_ID = re.compile(r"^([^/]*)/(.*)\[([^\]]*)\]$")
 
@@ -30,11 +33,6 @@ _WORKLOAD_ID = re.compile(r"^([^/]*)/(.*)\[([^\]]*)\]$")
 CACHE_SIZE = 2
 _cache: OrderedDict[tuple, Evaluator] = OrderedDict()
 _lock = threading.Lock()
-
-
-def cache_key(revision: Revision) -> tuple:
-    """The revision and its files' checksums: a primary key alone may be reused after a delete."""
-    return (revision.pk, revision.created, tuple(revision.files.values_list("sha256", flat=True)))
 
 
 def slug(endpoint_id: str) -> str:
@@ -58,7 +56,10 @@ def evaluator(revision: Revision) -> Evaluator:
         if found is not None:
             _cache.move_to_end(key)
             return found
-    files = [(f.name, bytes(f.content)) for f in revision.files.all()]
+    # Not netviz-expect.yaml nor netviz-baseline.json (netviz.web.expectations).
+    files = [
+        (f.name, bytes(f.content)) for f in revision.files.all() if not is_not_manifest(f.name)
+    ]
     made = Evaluator(load_texts(files, limits=reader_limits()))
     with _lock:
         _cache[key] = made
@@ -77,14 +78,10 @@ def asked_ports(protocol: str | None, port: int | None) -> PortSet | None:
 
 
 def stored_connection(revision: Revision, src: str, dst: str) -> dict | None:
-    """The stored connection line of this pair, found by its prefix without decoding the rest."""
-    prefix = json.dumps([src, dst], ensure_ascii=False, separators=(",", ":"))[:-1] + ","
-    text = "\n" + revision.connections
-    at = text.find("\n" + prefix)
-    if at < 0:
-        return None
-    end = text.find("\n", at + 1)
-    return decode_connection(text[at + 1 : end if end >= 0 else None])
+    """The stored connection of this pair, found by binary search in the revision's pairs."""
+    stored = store.load(revision)
+    at = stored.find(src, dst)
+    return None if at is None else stored.connection(at)
 
 
 @dataclass(frozen=True)
@@ -156,27 +153,47 @@ def _rule_line(policy: Policy, ref: RuleRef) -> int:
     return rules[ref.rule_index].line if 0 <= ref.rule_index < len(rules) else ref.line
 
 
-def _side(ev: Evaluator, explanation, verdict, data: dict) -> dict:
-    """One direction of the explanation with each rule and denial shown in its policy's YAML."""
+def _side(ev: Evaluator, explanation, verdict, data: dict, labels: dict, shown: dict) -> dict:
+    """One direction of the explanation with each rule and denial shown in its policy's YAML.
+
+    Only what decides the verdict: the isolating policies that allow nothing are listed only for
+    the ports this side does not allow. `shown` collects one excerpt per policy for the whole
+    panel (policy id → marked rule lines and hits), so a policy's YAML appears once."""
     policies = {p.id: p for p in ev.policies}
-    other = explanation.src if verdict.direction == "ingress" else explanation.dst
+    other_id = explanation.src if verdict.direction == "ingress" else explanation.dst
+    other = labels.get(other_id, other_id)
+    allowed = verdict.allowed & explanation.asked
+    rest = explanation.asked - allowed
     asked = "all ports" if explanation.asked.is_all() else str(explanation.asked)
+
+    def excerpt_of(policy_id: str, rule_lines: list[int], hits: set[int]) -> dict | None:
+        if policy_id not in policies:
+            return None
+        first = policy_id not in shown
+        entry = shown.setdefault(policy_id, {"lines": [], "hits": set(), "holder": None})
+        entry["lines"] += rule_lines
+        entry["hits"] |= hits
+        holder = {"excerpt": None, "above": not first}
+        if first:
+            entry["holder"] = holder
+        return holder
+
     allows = []
     for ref, ports in verdict.allowed_by:
         policy = policies.get(ref.policy_id)
+        lines, hits = (
+            ([_rule_line(policy, ref)], _rule_hits(policy, ref)) if policy else ([], set())
+        )
         allows.append(
             {
                 "text": describe_rule(ref),
                 "policy": ref.policy_id,
                 "ports": str(ports),
-                "excerpt": excerpt(policy, [_rule_line(policy, ref)], _rule_hits(policy, ref))
-                if policy
-                else None,
+                "yaml": excerpt_of(ref.policy_id, lines, hits),
             }
         )
     denials = []
-    for d in verdict.denied_by:
-        policy = policies.get(d.policy)
+    for d in verdict.denied_by if not rest.is_empty() else ():
         # Each rule that did not match, marked whole; the policy's head when it has no rule.
         miss_lines = [m.line for m in d.misses if m.line]
         denials.append(
@@ -185,7 +202,7 @@ def _side(ev: Evaluator, explanation, verdict, data: dict) -> dict:
                 "file": d.file,
                 "line": d.line,
                 "reasons": [describe_miss(m, verdict.direction, other, asked) for m in d.misses],
-                "excerpt": excerpt(policy, miss_lines) if policy else None,
+                "yaml": excerpt_of(d.policy, miss_lines, set()),
             }
         )
     subject = explanation.src if verdict.direction == "egress" else explanation.dst
@@ -194,8 +211,11 @@ def _side(ev: Evaluator, explanation, verdict, data: dict) -> dict:
         "decision_rows": _decisions(ev, verdict),
         "direction": verdict.direction,
         "subject": subject,
+        "subject_label": labels.get(subject, subject),
         "external": not subject.endswith("]"),
         "self": any(c.code == "self" for c in verdict.caveats),
+        "partly": not allowed.is_empty() and not rest.is_empty(),
+        "rest_text": str(rest),
         "allows": allows,
         "denials": denials,
         "caveat_texts": [describe_caveat(c) for c in verdict.caveats],
@@ -233,6 +253,14 @@ def _decisions(ev: Evaluator, verdict) -> list[dict]:
     return out
 
 
+def _fill_excerpts(ev: Evaluator, shown: dict) -> None:
+    """Each policy's one excerpt, with every line any side marked in it."""
+    policies = {p.id: p for p in ev.policies}
+    for policy_id, entry in shown.items():
+        if entry["holder"] is not None:
+            entry["holder"]["excerpt"] = excerpt(policies[policy_id], entry["lines"], entry["hits"])
+
+
 def explanation_context(revision: Revision, src: str, dst: str, asked: PortSet | None) -> dict:
     """Everything templates/review/_explanation.html shows for one ordered pair."""
     ev = evaluator(revision)
@@ -248,6 +276,13 @@ def explanation_context(revision: Revision, src: str, dst: str, asked: PortSet |
         {**g, "egress": resolve(g["egress"]), "ingress": resolve(g["ingress"])}
         for g in (stored["grants"] if stored else [])
     ]
+    labels = endpoint_labels(revision.snapshot)
+    shown: dict = {}
+    sides = [
+        _side(ev, explanation, explanation.egress, data["egress"], labels, shown),
+        _side(ev, explanation, explanation.ingress, data["ingress"], labels, shown),
+    ]
+    _fill_excerpts(ev, shown)
     return {
         "explanation": data,
         "src": src,
@@ -256,8 +291,5 @@ def explanation_context(revision: Revision, src: str, dst: str, asked: PortSet |
         "allowed_text": str(explanation.allowed),
         "all_allowed": explanation.allowed.is_all(),
         "grants": grants,
-        "sides": [
-            _side(ev, explanation, explanation.egress, data["egress"]),
-            _side(ev, explanation, explanation.ingress, data["ingress"]),
-        ],
+        "sides": sides,
     }

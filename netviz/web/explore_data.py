@@ -20,9 +20,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
+from django.conf import settings
+from django.urls import reverse
 from django.utils.html import json_script
 
-from netviz.web import edges, links
+from netviz.web import edges, links, store
 from netviz.web.filters import endpoint_labels
 from netviz.web.models import Review, Revision
 
@@ -110,16 +113,113 @@ def build(snapshot: dict, lines: list[str]) -> dict:
             for p in policies
         ],
     }
-    if snapshot.get("verdicts_total"):
-        kinds = ["admin-deny", "admin-accept"]
-        out["verdict_kinds"] = kinds
-        out["verdicts"] = [
+    return {**out, **_verdicts(snapshot, node_index)}
+
+
+def _verdicts(snapshot: dict, node_index: dict[str, int]) -> dict:
+    """The tiered keys of the layout above; none for NetworkPolicy-only input."""
+    if not snapshot.get("verdicts_total"):
+        return {}
+    kinds = ["admin-deny", "admin-accept"]
+    return {
+        "verdict_kinds": kinds,
+        "verdicts": [
             [node_index[s], node_index[d], kinds.index(k)]
             for s, d, k in snapshot["verdicts"]
             if s in node_index and d in node_index
-        ]
-        out["verdicts_total"] = snapshot["verdicts_total"]
-    return out
+        ],
+        "verdicts_total": snapshot["verdicts_total"],
+    }
+
+
+def _nodes(snapshot: dict) -> list[list]:
+    ns_index = {n: i for i, n in enumerate(snapshot.get("namespaces", []))}
+    labels = endpoint_labels(snapshot)
+    nodes = [
+        [e["id"], ns_index.get(e["namespace"], -1), e["id"], _search_text(e)]
+        for e in snapshot.get("endpoints", ())
+    ]
+    nodes += [
+        [x["id"], -1, labels[x["id"]], f"{x['id']} {' '.join(x['cidrs'])}".lower()]
+        for x in snapshot.get("externals", ())
+    ]
+    return nodes
+
+
+def cell_columns(snapshot: dict, stored: store.Stored) -> dict:
+    """Per cell: its `all` flag (2 every port, 1 some), port-set index and policy-set index, with
+    the distinct port sets and policy sets numbered in order of first use by the pairs, as
+    build() numbers them; so edge k is `[src[k], dst[k], all[c], ports[c], set[c]]`, c = cell[k]."""
+    policies = snapshot.get("policies", [])
+    policy_index = {p["id"]: i for i, p in enumerate(policies)}
+    rule_policy = [policy_index.get(r["policy"], -1) for r in snapshot.get("rules", [])]
+    cells = stored.cells
+    used, first = np.unique(stored.cell, return_index=True)
+    flag = np.zeros(len(cells), dtype=np.int64)
+    port_of = np.zeros(len(cells), dtype=np.int64)
+    set_of = np.zeros(len(cells), dtype=np.int64)
+    ports: list[list] = []
+    port_index: dict[str, int] = {}
+    sets: list[list[int]] = []
+    set_index: dict[tuple[int, ...], int] = {}
+    for c in used[np.argsort(first, kind="stable")].tolist():
+        cell = cells[c]
+        raw = json.dumps(cell["ports"])
+        pi = port_index.get(raw)
+        if pi is None:
+            pi = port_index[raw] = len(ports)
+            ports.append([cell["ports_text"], cell["ports"]])
+        named = set()
+        for g in cell["grants"]:
+            named.update(g["egress"] or ())
+            named.update(g["ingress"] or ())
+        key = tuple(sorted({rule_policy[i] for i in named} - {-1}))
+        si = set_index.get(key)
+        if si is None:
+            si = set_index[key] = len(sets)
+            sets.append(list(key))
+        flag[c] = 2 if cell["ports"] == _ALL_ROWS else 1
+        port_of[c], set_of[c] = pi, si
+    return {"all": flag, "ports": port_of, "set": set_of, "port_sets": ports, "policysets": sets}
+
+
+def build_compact(snapshot: dict, stored: store.Stored, *, lazy: bool = False) -> dict:
+    """build() from a revision's stored pairs: the same payload, with no work per pair but
+    numpy's. `lazy`: without the edges (`"edges": []`, `"lazy": true`), which the page then
+    fetches a namespace at a time (netviz.web.views.data)."""
+    nodes = _nodes(snapshot)
+    node_index = {n[0]: i for i, n in enumerate(nodes)}
+    columns = stored.memo.get("columns")
+    if columns is None:
+        columns = stored.memo["columns"] = cell_columns(snapshot, stored)
+    cell = stored.cell
+    edges_array = (
+        np.zeros((0, 5), dtype=np.int64)
+        if lazy
+        else np.stack(
+            [
+                stored.src,
+                stored.dst,
+                columns["all"][cell],
+                columns["ports"][cell],
+                columns["set"][cell],
+            ],
+            axis=1,
+        )
+    )
+    return {
+        "namespaces": list(snapshot.get("namespaces", [])),
+        "nodes": nodes,
+        "ports": columns["port_sets"],
+        "edges": edges_array.tolist(),
+        "policysets": columns["policysets"],
+        "policies": [
+            [p["id"], [node_index[i] for i in p.get("selects", ()) if i in node_index]]
+            for p in snapshot.get("policies", [])
+        ],
+        **({"lazy": True, "edge_count": len(stored)} if lazy else {}),
+        **_verdicts(snapshot, node_index),
+    }
 
 
 @dataclass(frozen=True)
@@ -131,6 +231,7 @@ class Page:
     script: str
     namespaces: list[str]
     endpoint_ids: list[str]
+    lazy: bool  # the edges are fetched as namespaces open (more than NETVIZ_PAGE_EDGES of them)
     urls: dict
 
 
@@ -141,11 +242,14 @@ def page(review: Review, revision: Revision) -> Page:
         if found is not None:
             _cache.move_to_end(key)
     if found is None:
-        data = build(revision.snapshot, revision.connection_lines())
+        stored = store.load(revision)
+        lazy = len(stored) > settings.NETVIZ_PAGE_EDGES
+        data = build_compact(revision.snapshot, stored, lazy=lazy)
         found = (
             json_script(data, "netviz-data"),
             data["namespaces"],
             [n[0] for n in data["nodes"]],
+            lazy,
         )
         with _lock:
             _cache[key] = found
@@ -160,4 +264,7 @@ def page(review: Review, revision: Revision) -> Page:
         "policies_url": links.policies(review, revision.number),
         "findings_url": links.findings(review, revision.number),
     }
+    if found[3]:
+        blocks_url = reverse("netviz-data-blocks", args=[review.view_token, revision.number])
+        urls["data_url"] = blocks_url[: -len("blocks.json")]
     return Page(*found, urls)

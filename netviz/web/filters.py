@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from netviz.web.models import decode_connection
 
 FILTER_KEYS = ("ns", "q", "protocol", "port")
 
 
+# A range outside the cluster made of more CIDRs than this is named by its first two.
+SHOWN_CIDRS = 3
+
+
 def endpoint_labels(snap: dict) -> dict[str, str]:
-    """Display names: endpoint ids as they are, external ranges by their CIDRs."""
+    """Display names: endpoint ids as they are, external ranges by their CIDRs (the pages write
+    ranges only as CIDRs; the `start-end` ids stay in URLs, the CLI and JSON)."""
     labels = {e["id"]: e["id"] for e in snap.get("endpoints", ())}
     for x in snap.get("externals", ()):
         cidrs = x["cidrs"]
-        labels[x["id"]] = ", ".join(cidrs) if len(cidrs) <= 3 else x["id"]
+        if len(cidrs) <= SHOWN_CIDRS:
+            labels[x["id"]] = ", ".join(cidrs)
+        else:
+            labels[x["id"]] = f"{', '.join(cidrs[:2])} and {len(cidrs) - 2} more CIDRs"
     return labels
 
 
@@ -65,3 +75,35 @@ def filter_lines(snap: dict, lines: list[str], values: dict) -> list[str]:
             continue
         out.append(line)
     return out
+
+
+def filter_pairs(snap: dict, stored, values: dict) -> np.ndarray | None:
+    """filter_lines on a netviz.web.store.Stored: the positions of the matching pairs, in order,
+    or None when no filter is given. Decided per node and per cell, never per pair."""
+    namespaces = set(values.get("ns") or ())
+    text = (values.get("q") or "").strip().lower()
+    protocol = values.get("protocol") or None
+    port = values.get("port")
+    if not (namespaces or text or protocol or port is not None):
+        return None
+    keep = np.ones(len(stored), dtype=bool)
+    if namespaces:
+        in_ns = np.array(
+            [e["namespace"] in namespaces for e in snap.get("endpoints", ())]
+            + [False] * len(snap.get("externals", ())),
+            dtype=bool,
+        )
+        keep &= in_ns[stored.src] | in_ns[stored.dst]
+    if text:
+        labels = endpoint_labels(snap)
+        hit = np.array(
+            [text in i.lower() or text in labels.get(i, "").lower() for i in stored.ids],
+            dtype=bool,
+        )
+        keep &= hit[stored.src] | hit[stored.dst]
+    if protocol or port is not None:
+        cells = np.array(
+            [_ports_match(c["ports"], protocol, port) for c in stored.cells], dtype=bool
+        )
+        keep &= cells[stored.cell]
+    return np.flatnonzero(keep)

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from django import forms
 
 from netviz.engine import UnknownEndpoint
-from netviz.findings import LEVELS, blast_radius, count_by_severity, exposure, run_checks
-from netviz.findings.render import where
-from netviz.web import edges
+from netviz.findings import LEVELS, blast_radius, count_by_severity
+from netviz.findings.accept import accepted
+from netviz.web import edges, expectations, findings_store
 from netviz.web.filters import endpoint_labels
 from netviz.web.models import Revision
 
@@ -25,7 +25,7 @@ SORTS = {
     "exposure": (lambda x: x.score, "desc"),
     "endpoint": (lambda x: x.endpoint, "asc"),
     # A namespace not yet created counts as more namespaces than any list of existing ones.
-    "namespaces": (lambda x: (not x.any_namespace_ports.is_empty(), len(x.namespaces)), "desc"),
+    "namespaces": (lambda x: (x.any_namespace, len(x.namespaces)), "desc"),
 }
 HEADERS = [("endpoint", "endpoint"), ("exposure", "exposure"), ("namespaces", "reached from")]
 
@@ -73,20 +73,28 @@ def query_string(state: dict, **changes) -> str:
 
 
 def _computed(revision: Revision) -> tuple[list, list]:
-    """(findings, exposures most exposed first) of the revision, computed once per process."""
+    """(findings, exposures most exposed first) of the revision: as stored at upload, or for a
+    revision stored before findings were, computed once per process."""
+    if revision.findings is not None:
+        return findings_store.read(revision.findings)
     key = edges.cache_key(revision)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    ev = edges.evaluator(revision)
-    found = run_checks(ev.cluster, ev)
-    exposed = sorted(exposure(ev), key=lambda x: x.score, reverse=True)
+    found = findings_store.read(findings_store.stored_findings(edges.evaluator(revision)))
     with _lock:
-        _cache[key] = (found, exposed)
+        _cache[key] = found
         while len(_cache) > edges.CACHE_SIZE:
             _cache.popitem(last=False)
-    return found, exposed
+    return found
+
+
+def _accepted(revision: Revision, found: list) -> dict:
+    """Findings a netviz.dev/accept annotation or an uploaded netviz-baseline.json accepts
+    (netviz.findings.accept): shown, marked with the reason."""
+    files = revision.files.filter(name__iexact=expectations.BASELINE_NAME)
+    return accepted(found, edges.evaluator(revision).cluster.policies, expectations.baseline(files))
 
 
 def sorted_exposure(exposed: list, sort: str, order: str) -> list:
@@ -101,7 +109,19 @@ def _radius(revision: Revision, origin: str, reverse: bool):
     return blast_radius(ev, ev.resolve(origin), reverse=reverse)
 
 
-def _blast(revision: Revision, origin: str, reverse: bool) -> dict | None:
+def _reached_row(r, labels: dict[str, str]) -> dict:
+    """One reached endpoint, with ranges outside the cluster named by their CIDRs for the page."""
+    row = r.as_dict()
+    return {
+        **row,
+        "label": labels.get(row["node"], row["node"]),
+        "path_labels": [labels.get(p, p) for p in row["path"]],
+    }
+
+
+def _blast(
+    revision: Revision, origin: str, reverse: bool, labels: dict[str, str] | None = None
+) -> dict | None:
     if not origin:
         return None
     try:
@@ -115,7 +135,7 @@ def _blast(revision: Revision, origin: str, reverse: bool) -> dict | None:
         "count": len(reached),
         "external": radius.external,
         "by_hop": sorted(radius.by_hop.items()),
-        "reached": [r.as_dict() for r in reached[:SHOWN_REACHED]],
+        "reached": [_reached_row(r, labels or {}) for r in reached[:SHOWN_REACHED]],
         "more": max(0, len(reached) - SHOWN_REACHED),
     }
 
@@ -156,6 +176,7 @@ def findings_context(revision: Revision, state: dict | None = None) -> dict:
     rows = sorted_exposure(exposed, state["sort"], state["order"])
     shown = rows if state["all"] else rows[:SHOWN_EXPOSED]
     labels = endpoint_labels(revision.snapshot)
+    accepted = _accepted(revision, found)
     return {
         # Most severe first, as the list itself is.
         "counts": dict(reversed(count_by_severity(found).items())),
@@ -165,11 +186,13 @@ def findings_context(revision: Revision, state: dict | None = None) -> dict:
                 "check": f.check,
                 "severity": f.severity,
                 "message": f.message,
-                "where": where(f),
+                "where": f.where,
                 "fix_yaml": f.fix_yaml,
+                "accepted": accepted[f.id].as_dict() if f.id in accepted else None,
             }
             for f in found
         ],
+        "accepted_count": len(accepted),
         "exposed": [_row(x, state, labels) for x in shown],
         "exposed_total": len(rows),
         "exposed_more": len(rows) - len(shown),
@@ -177,7 +200,7 @@ def findings_context(revision: Revision, state: dict | None = None) -> dict:
         "headers": _headers(state),
         "levels": list(reversed(LEVELS)),
         "state": state,
-        "blast": _blast(revision, state["origin"], state["reverse"]),
+        "blast": _blast(revision, state["origin"], state["reverse"], labels),
         "origin": state["origin"],
         "reverse": state["reverse"],
     }
@@ -187,6 +210,7 @@ def findings_json(revision: Revision, state: dict) -> dict:
     """The page's JSON twin: every finding, every endpoint's exposure in the asked order, and the
     whole blast radius (no caps) when `from` names an endpoint."""
     found, exposed = _computed(revision)
+    acc = _accepted(revision, found)
     blast = None
     if state["origin"]:
         try:
@@ -196,9 +220,17 @@ def findings_json(revision: Revision, state: dict) -> dict:
     return {
         "revision": revision.number,
         "counts": count_by_severity(found),
-        "findings": [f.as_dict() for f in found],
+        "findings": [_with_acceptance(f, acc) for f in found],
         "sort": state["sort"],
         "order": state["order"],
         "exposure": [x.as_dict() for x in sorted_exposure(exposed, state["sort"], state["order"])],
         "blast": blast,
     }
+
+
+def _with_acceptance(f, acc: dict) -> dict:
+    """A finding's JSON as `lint --format json` gives it: `accepted` only when it is."""
+    out = f.as_dict()
+    if f.id in acc:
+        out["accepted"] = acc[f.id].as_dict()
+    return out

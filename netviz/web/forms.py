@@ -40,6 +40,10 @@ class FilesForm(forms.Form):
         label="Or paste YAML",
         widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
     )
+    pods = forms.BooleanField(
+        required=False,
+        label="Show pods one by one (instead of one endpoint per workload)",
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -70,7 +74,7 @@ class FilesForm(forms.Form):
 
 class UploadForm(FilesForm):
     title = forms.CharField(max_length=200, required=False, label="Title (optional)")
-    field_order = ["title", "files", "text"]
+    field_order = ["title", "files", "text", "pods"]
 
 
 class RevisionForm(FilesForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from netviz.web.edges import slug
 from netviz.web.models import Review, Revision, UploadedFile
@@ -67,3 +68,15 @@ def policies(r: Review, number: int) -> str:
 
 def findings(r: Review, number: int) -> str:
     return reverse("netviz-findings", args=[r.view_token, number])
+
+
+def whatif(r: Review, number: int, name: str, ns: str | None = None) -> str:
+    """allow.json, block.json, generate.json or generate.yaml of a revision (`ns` for generate)."""
+    names = {
+        "allow": "netviz-allow",
+        "block": "netviz-block",
+        "generate.json": "netviz-generate-json",
+        "generate.yaml": "netviz-generate-yaml",
+    }
+    url = reverse(names[name], args=[r.view_token, number])
+    return f"{url}?{urlencode({'ns': ns})}" if ns else url

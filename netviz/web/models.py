@@ -87,20 +87,32 @@ class Revision(models.Model):
         default=dict,
         help_text="Parse report: errors and warnings (file, doc, line, message), ignored documents.",
     )
-    analysis = models.JSONField(
-        default=dict,
-        help_text="The analysis as netviz.formats.analysis_to_json gives it (the JSON export).",
-    )
     snapshot = models.JSONField(
         default=dict,
         help_text="netviz.diff.snapshot of the analysis without its connections: endpoints, "
         "policies, rules, caveats.",
     )
-    connections = models.TextField(
-        default="",
+    nodes = models.JSONField(
+        default=list,
+        help_text="Ids of the nodes the pairs refer to by index: the snapshot's endpoints, then "
+        "its external ranges, as they were at upload.",
+    )
+    cells = models.JSONField(
+        default=list,
+        help_text="The connections' distinct (ports, ports_text, grants) cells, each once "
+        "(netviz.diff.snapshot.Compact); pairs refer to them by index.",
+    )
+    pairs = models.BinaryField(
+        default=b"",
         blank=True,
-        help_text="The snapshot's connections, one JSON array per line (see encode_connection), "
-        "so a page decodes only the rows it shows.",
+        help_text="Every connection as (src node, dst node, cell) int32 rows, zlib-compressed "
+        "(netviz.web.store), in output order: a few bytes per pair.",
+    )
+    findings = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Lint findings and per-endpoint exposure, computed once at upload "
+        "(netviz.web.findings_store.stored_findings); null for revisions from before.",
     )
     previous_diff = models.JSONField(
         null=True,
@@ -130,6 +142,11 @@ class Revision(models.Model):
     failure = models.TextField(
         blank=True, help_text="Why the analysis failed, in words, when state is failed."
     )
+    pods = models.BooleanField(
+        default=False,
+        help_text="Show pods one by one instead of folding them into the workload that owns "
+        "them (the review setting; a new revision keeps the latest one's unless changed).",
+    )
 
     class Meta:
         ordering = ["number"]
@@ -141,11 +158,16 @@ class Revision(models.Model):
         return f"revision {self.number}"
 
     def connection_lines(self) -> list[str]:
-        return self.connections.splitlines()
+        """Every connection as its stored line (encode_connection), in output order."""
+        from netviz.web import store
+
+        return store.load(self).lines()
 
     def full_snapshot(self) -> dict:
         """The snapshot with its connections, as netviz.diff.compare takes it."""
-        return {**self.snapshot, "connections": decode_connections(self.connection_lines())}
+        from netviz.web import store
+
+        return {**self.snapshot, "connections": store.load(self).connections()}
 
     @staticmethod
     def count(report: dict, snapshot: dict) -> dict:
@@ -208,7 +230,8 @@ class UploadedFile(models.Model):
 
 
 class Export(models.Model):
-    """A revision's connectivity rendered once in one download format, served as stored."""
+    """A revision's connectivity in one download format, rendered the first time it is asked
+    for and kept gzip-compressed (netviz.web.exports), then served as stored."""
 
     revision = models.ForeignKey(
         Revision,
@@ -217,7 +240,10 @@ class Export(models.Model):
         help_text="The revision whose connectivity this is.",
     )
     format = models.CharField(max_length=8, help_text="json, csv, md, dot or text (the CLI's).")
-    content = models.TextField(help_text="The rendered text, exactly as the CLI prints it.")
+    gzip = models.BinaryField(
+        help_text="The rendered text, exactly as the CLI prints it, UTF-8 and gzip-compressed."
+    )
+    size = models.BigIntegerField(default=0, help_text="Length of the uncompressed text in bytes.")
 
     class Meta:
         constraints = [

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 
 from netviz.diff.snapshot import ports_json
 from netviz.formats import CONNECTION_FORMATS
-from netviz.web import links
-from netviz.web.filters import FILTER_KEYS, endpoint_labels, filter_lines
+from netviz.web import links, store
+from netviz.web.filters import FILTER_KEYS, endpoint_labels, filter_pairs
 from netviz.web.forms import ConnectionFilter
 from netviz.web.models import Review, Revision, decode_connections
 
@@ -59,12 +59,14 @@ def downloads(review: Review, revision: Revision) -> list[dict]:
     ]
 
 
-def connection_lines(revision: Revision, params) -> tuple[ConnectionFilter, dict, list[str]]:
-    """The filter form bound to the query string, its values, and the matching stored lines."""
+def connection_lines(revision: Revision, params) -> tuple[ConnectionFilter, dict, store.Lines]:
+    """The filter form bound to the query string, its values, and the matching stored lines
+    (built only when read)."""
     snap = revision.snapshot
     form = ConnectionFilter(params, snap.get("namespaces", []))
     values = form.values()
-    return form, values, filter_lines(snap, revision.connection_lines(), values)
+    stored = store.load(revision)
+    return form, values, store.Lines(stored, filter_pairs(snap, stored, values))
 
 
 def _rows(snap: dict, connections: list[dict]) -> list[dict]:
@@ -128,7 +130,11 @@ def review_payload(
 ) -> dict:
     """The JSON twin of a review or revision page: same filters, same connections."""
     _form, values, lines = connection_lines(revision, request.GET)
-    rows = decode_connections(lines)
+    stored = lines.stored
+    ports = [ports_json(c["ports"]) for c in stored.cells]
+    texts = [c["ports_text"] for c in stored.cells]
+    ids = stored.ids
+    at = lines.positions()
     payload = {
         "title": review.title,
         "created": review.created.isoformat(),
@@ -144,13 +150,13 @@ def review_payload(
         "caveats": revision.snapshot.get("caveats", []),
         "namespaces": revision.snapshot.get("namespaces", []),
         "connections": [
-            {
-                "src": c["src"],
-                "dst": c["dst"],
-                "ports": ports_json(c["ports"]),
-                "ports_text": c["ports_text"],
-            }
-            for c in rows
+            {"src": ids[a], "dst": ids[b], "ports": ports[k], "ports_text": texts[k]}
+            for a, b, k in zip(
+                stored.src[at].tolist(),
+                stored.dst[at].tolist(),
+                stored.cell[at].tolist(),
+                strict=True,
+            )
         ],
         "files": _files(review, revision, request),
         "downloads": {
@@ -160,4 +166,6 @@ def review_payload(
     }
     if edit_token:
         payload["edit_url"] = links.absolute(request, links.edit(edit_token))
+    if "expectations" in revision.report:  # a netviz-expect.yaml came with the upload
+        payload["expectations"] = revision.report["expectations"]
     return payload

@@ -6,8 +6,8 @@ import threading
 from collections import OrderedDict, defaultdict
 
 from netviz.k8s.model import IPBlock, LabelSelector, Peer, Policy, PortSpec, Rule
-from netviz.web import edges, links
-from netviz.web.models import Review, Revision, decode_connections
+from netviz.web import edges, links, store
+from netviz.web.models import Review, Revision
 
 # How many selected endpoints a policy lists before the rest go behind "more".
 SHOWN_SELECTED = 50
@@ -83,13 +83,17 @@ def rule_counts(revision: Revision) -> dict[tuple[str, str, int], int]:
     rules = revision.snapshot.get("rules", [])
     keys = [(r["policy"], r["direction"], r["rule_index"]) for r in rules]
     counts: dict[tuple[str, str, int], int] = defaultdict(int)
-    for c in decode_connections(revision.connection_lines()):
+    stored = store.load(revision)
+    # Pairs of one cell name the same rules: count per cell, then add the cells up.
+    for c, n in zip(stored.cells, stored.cell_counts().tolist(), strict=True):
+        if not n:
+            continue
         named = set()
         for g in c["grants"]:
             named.update(g["egress"] or ())
             named.update(g["ingress"] or ())
         for key in {keys[i] for i in named}:
-            counts[key] += 1
+            counts[key] += n
     with _lock:
         _counts[key] = dict(counts)
         while len(_counts) > edges.CACHE_SIZE:

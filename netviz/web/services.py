@@ -13,16 +13,18 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from netviz.diff import compare, snapshot
+from netviz.diff import compare
+from netviz.diff.snapshot import Compact, compact_snapshot
 from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
-from netviz.findings import count_by_severity, run_checks
-from netviz.formats import analysis_to_json, render_connections
+from netviz.entry import entry_points
+from netviz.findings import count_by_severity
+from netviz.formats.entry import entry_points_report
 from netviz.k8s import Limits, load_texts
-from netviz.web.models import Export, Review, Revision, UploadedFile, encode_connection
+from netviz.web import expectations, findings_store, store
+from netviz.web.findings_store import stored_findings
+from netviz.web.models import Export, Review, Revision, UploadedFile
 
-# Formats rendered once at upload; JSON is kept as text too so downloads match the CLI byte for byte.
-EXPORT_FORMATS = ("json", "csv", "md", "dot", "text")
 PASTED_NAME = "pasted.yaml"
 
 
@@ -80,15 +82,27 @@ def check_size(files: list[Upload]) -> None:
 @dataclass(frozen=True)
 class _Computed:
     report: dict
-    analysis: dict
-    snapshot: dict
-    exports: dict
+    snapshot: dict  # without its connections, which are in `compact`
+    compact: Compact
+    findings: dict
+
+    def full_snapshot(self) -> dict:
+        """The snapshot with its connections, as netviz.diff.compare takes it."""
+        return {**self.snapshot, "connections": self.compact.connections()}
 
 
-def analyse(files: list[Upload]) -> _Computed:
-    """Parse and evaluate; refuse only when no endpoint and no policy could be read at all."""
+def analyse(files: list[Upload], pods: bool = False) -> _Computed:
+    """Parse and evaluate; refuse only when no endpoint and no policy could be read at all.
+
+    `pods`: pods one by one rather than folded into their workloads (the revision's setting).
+    Only what pages need is computed: the snapshot by class, and the findings. Downloads are
+    rendered when first asked for (netviz.web.exports).
+    """
     check_size(files)
-    cluster = load_texts([(f.name, f.content) for f in files], limits=reader_limits())
+    manifests, expect = expectations.split(files)
+    cluster = load_texts(
+        [(f.name, f.content) for f in manifests], limits=reader_limits(), pods=pods
+    )
     report = {
         "errors": [p.as_dict() for p in cluster.errors],
         "warnings": [p.as_dict() for p in cluster.warnings],
@@ -103,24 +117,25 @@ def analyse(files: list[Upload]) -> _Computed:
             problems=report["errors"] + report["warnings"],
         )
     evaluator = Evaluator(cluster)
-    analysis = evaluator.analysis()
-    problems = cluster.problems
-    report["findings"] = count_by_severity(run_checks(cluster, evaluator))
-    return _Computed(
-        report=report,
-        analysis=analysis_to_json(analysis, problems),
-        snapshot=snapshot(analysis, cluster, tiered_snapshot(evaluator)),
-        exports={fmt: render_connections(analysis, problems, fmt) for fmt in EXPORT_FORMATS},
-    )
+    snap, compact = compact_snapshot(evaluator.analysis(), cluster, tiered_snapshot(evaluator))
+    findings = stored_findings(evaluator)
+    report["findings"] = count_by_severity(findings_store.read(findings)[0])
+    if expect is not None:
+        report["expectations"] = expectations.report(expect.name, expect.content, evaluator)
+    report["entry_points"] = entry_points_report(entry_points(cluster, evaluator))
+    return _Computed(report=report, snapshot=snap, compact=compact, findings=findings)
 
 
 def _analysed_fields(computed: _Computed, previous_diff: dict | None) -> dict:
+    connections = {**computed.snapshot, "connections": computed.compact.cell}
     return {
         "report": computed.report,
-        "analysis": computed.analysis,
-        "snapshot": {k: v for k, v in computed.snapshot.items() if k != "connections"},
-        "connections": "\n".join(encode_connection(c) for c in computed.snapshot["connections"]),
-        "summary": Revision.count(computed.report, computed.snapshot),
+        "snapshot": computed.snapshot,
+        "nodes": computed.compact.ids,
+        "cells": computed.compact.cells,
+        "pairs": store.pack(computed.compact),
+        "findings": computed.findings,
+        "summary": Revision.count(computed.report, connections),
         "previous_diff": previous_diff,
     }
 
@@ -131,15 +146,17 @@ def _store(
     files: list[Upload],
     computed: _Computed | None,
     previous_diff: dict | None = None,
+    pods: bool = False,
 ) -> Revision:
     """The revision with its files; analysed when `computed` is given, else pending."""
     if computed is None:
-        revision = Revision.objects.create(review=review, number=number, state=Revision.PENDING)
+        revision = Revision.objects.create(
+            review=review, number=number, state=Revision.PENDING, pods=pods
+        )
     else:
         revision = Revision.objects.create(
-            review=review, number=number, **_analysed_fields(computed, previous_diff)
+            review=review, number=number, pods=pods, **_analysed_fields(computed, previous_diff)
         )
-        _store_exports(revision, computed)
     UploadedFile.objects.bulk_create(
         UploadedFile(
             revision=revision,
@@ -158,13 +175,6 @@ def _store(
     return revision
 
 
-def _store_exports(revision: Revision, computed: _Computed) -> None:
-    Export.objects.bulk_create(
-        Export(revision=revision, format=fmt, content=text)
-        for fmt, text in computed.exports.items()
-    )
-
-
 def in_background(files: list[Upload]) -> bool:
     """Whether this upload is large enough to be analysed by the task worker."""
     return sum(len(f.content) for f in files) > settings.NETVIZ_BACKGROUND_KB * 1024
@@ -173,29 +183,30 @@ def in_background(files: list[Upload]) -> bool:
 def complete(revision: Revision) -> None:
     """Analyse a pending revision from its stored files; everything is written in one transaction,
     so a worker killed half-way leaves the revision as it was. Raises UploadRefused."""
-    computed = analyse(previous_files(revision))
+    computed = analyse(previous_files(revision), pods=revision.pods)
     previous = (
         Revision.objects.filter(
             review_id=revision.review_id, number=revision.number - 1, state=Revision.DONE
         )
-        .defer("analysis", "previous_diff")
+        .defer("previous_diff")
         .first()
     )
-    diff = compare(previous.full_snapshot(), computed.snapshot) if previous else None
+    diff = compare(previous.full_snapshot(), computed.full_snapshot()) if previous else None
     with transaction.atomic():
         fields = _analysed_fields(computed, diff)
         Revision.objects.filter(pk=revision.pk).update(**fields, state=Revision.DONE, failure="")
         Export.objects.filter(revision=revision).delete()
-        _store_exports(revision, computed)
 
 
-def create_review(title: str, files: list[Upload]) -> tuple[Review, Revision, str]:
+def create_review(
+    title: str, files: list[Upload], pods: bool = False
+) -> tuple[Review, Revision, str]:
     """A new review with its first revision; returns the edit token, which is not stored."""
     check_size(files)
-    computed = None if in_background(files) else analyse(files)
+    computed = None if in_background(files) else analyse(files, pods)
     with transaction.atomic():
         review, edit_token = Review.create(title.strip())
-        revision = _store(review, 1, files, computed)
+        revision = _store(review, 1, files, computed, pods=pods)
     return review, revision, edit_token
 
 
@@ -211,24 +222,27 @@ def merge_files(old: list[Upload], new: list[Upload]) -> list[Upload]:
 
 
 def add_revision(
-    review: Review, files: list[Upload], mode: str = "replace"
+    review: Review, files: list[Upload], mode: str = "replace", pods: bool | None = None
 ) -> tuple[Revision, dict | None]:
     """Store a new revision (`replace`: these files only; `add`: merged into the latest files).
 
-    Returns the revision and the diff from the previous one.
+    `pods` None keeps the latest revision's setting. Returns the revision and the diff from the
+    previous one.
     """
     with transaction.atomic():
         # Lock the review so two uploads at once cannot both take the same number.
         locked = Review.objects.select_for_update().get(pk=review.pk)
-        latest = locked.revisions.defer("analysis").order_by("-number").first()
+        latest = locked.revisions.defer("pairs", "findings").order_by("-number").first()
         if mode == "add" and latest is not None:
             files = merge_files(previous_files(latest), files)
         number = (latest.number if latest else 0) + 1
+        if pods is None:
+            pods = latest.pods if latest is not None else False
         check_size(files)
         if in_background(files):
-            return _store(locked, number, files, None), None
-        computed = analyse(files)
+            return _store(locked, number, files, None, pods=pods), None
+        computed = analyse(files, pods)
         done = latest is not None and latest.state == Revision.DONE
-        diff = compare(latest.full_snapshot(), computed.snapshot) if done else None
-        revision = _store(locked, number, files, computed, previous_diff=diff)
+        diff = compare(latest.full_snapshot(), computed.full_snapshot()) if done else None
+        revision = _store(locked, number, files, computed, previous_diff=diff, pods=pods)
     return revision, diff

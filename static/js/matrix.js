@@ -47,6 +47,13 @@ function aggregate(model, rowMembers, colMembers) {
   return any ? (every ? 2 : 1) : 0;
 }
 
+// A cell's state: a big review's namespace × namespace cell as the server aggregated it (its
+// edges may not be fetched), every other one from the pairs.
+function cellAggregate(model, row, col) {
+  if (model.lazy && row.kind === "group" && col.kind === "group") return model.block(row.group.g, col.group.g)[0];
+  return aggregate(model, row.members, col.members);
+}
+
 function shortName(model, i) {
   const [id, g] = model.nodes[i];
   return g < 0 ? model.nodes[i][2] : id.slice(id.indexOf("/") + 1);
@@ -60,8 +67,14 @@ function describe(model, row, col) {
     return `${model.nodes[s][2]} → ${model.nodes[d][2]}: ${model.portsText(s, d)}${verdict ? ` (${VERDICT_WORDS[verdict]})` : ""}`;
   }
   const name = (item) => (item.kind === "node" ? model.nodes[item.i][2] : `${model.groupName(item.group.g)} (${item.members.length})`);
-  const st = aggregate(model, row.members, col.members);
-  return `${name(row)} → ${name(col)}: ${WORDS[st]}${st === 1 ? " (some pairs or ports)" : ""}`;
+  const st = cellAggregate(model, row, col);
+  let more = st === 1 ? " (some pairs or ports)" : "";
+  if (model.lazy && row.kind === "group" && col.kind === "group" && st > 0) {
+    const [, allowed, , port] = model.block(row.group.g, col.group.g);
+    const pairs = row.members.length * col.members.length;
+    more = ` (${allowed} of ${pairs} pairs${port >= 0 ? `, ${model.data.ports[port][0]}` : ""})`;
+  }
+  return `${name(row)} → ${name(col)}: ${WORDS[st]}${more}`;
 }
 
 function setFocus(focusEl, model, row, col) {
@@ -70,7 +83,7 @@ function setFocus(focusEl, model, row, col) {
     for (const key of ["src", "dst", "state", "verdict"]) delete focusEl.dataset[key];
     return;
   }
-  const st = row.kind === "node" && col.kind === "node" ? model.state(row.i, col.i) : aggregate(model, row.members, col.members);
+  const st = row.kind === "node" && col.kind === "node" ? model.state(row.i, col.i) : cellAggregate(model, row, col);
   focusEl.dataset.state = STATES[st];
   const verdict = row.kind === "node" && col.kind === "node" && model.verdict ? model.verdict(row.i, col.i) : null;
   if (verdict) focusEl.dataset.verdict = verdict;
@@ -88,6 +101,7 @@ export function mountMatrix(el, focusEl, model, view, hooks) {
   // Big reviews start folded when there are many groups, so the first screen shows the overview.
   const folded = new Set();
   if (big && rowGroups.length > 1 && view.rows.length > 1000) rowGroups.forEach((grp) => folded.add(grp.g));
+  if (model.lazy && folded.size) colGroups.forEach((grp) => folded.add(grp.g));
   const state = { folded, rowGroups, colGroups };
   if (!view.rows.length || !view.cols.length) {
     const p = document.createElement("p");
@@ -98,7 +112,33 @@ export function mountMatrix(el, focusEl, model, view, hooks) {
     return;
   }
   const draw = big ? drawCanvas : drawTable;
-  const redraw = () => draw(el, focusEl, model, state, hooks, redraw);
+  let draws = 0;
+  const paint = () => {
+    const focused = big && el.contains(document.activeElement);
+    draw(el, focusEl, model, state, hooks, redraw);
+    if (focused) el.querySelector(".matrix-canvas-wrap")?.focus();
+    el.dataset.draws = String(++draws);
+  };
+  // A big review fetches the edges of the namespaces it opens before drawing them.
+  const redraw = () => {
+    if (!model.lazy) return paint();
+    const groups = new Set([...rowGroups, ...colGroups].map((grp) => grp.g));
+    const need = [...groups].filter((g) => !state.folded.has(g) && !model.isLoaded(g));
+    if (!need.length) return paint();
+    el.setAttribute("aria-busy", "true");
+    model.ensure(need).then(
+      () => {
+        el.removeAttribute("aria-busy");
+        paint();
+      },
+      (error) => {
+        el.removeAttribute("aria-busy");
+        for (const g of need) state.folded.add(g);
+        paint();
+        focusEl.textContent = `Could not load that namespace (${error.message}).`;
+      },
+    );
+  };
   redraw();
 }
 
@@ -175,7 +215,7 @@ function drawTable(el, focusEl, model, state, hooks, redraw) {
     for (const col of cols) {
       const td = tr.insertCell();
       const single = row.kind === "node" && col.kind === "node";
-      const st = single ? model.state(row.i, col.i) : aggregate(model, row.members, col.members);
+      const st = single ? model.state(row.i, col.i) : cellAggregate(model, row, col);
       td.className = STATES[st] + (single && row.i === col.i ? " self" : "");
       td.dataset.state = STATES[st];
       const verdict = single && model.verdict ? model.verdict(row.i, col.i) : null;
@@ -287,7 +327,7 @@ function drawCanvas(el, focusEl, model, state, hooks, redraw) {
     if (row.kind === "head") return -1;
     if (row.kind === "node" && col.kind === "node") return model.state(row.i, col.i);
     const key = r * 100003 + k;
-    if (!memo.has(key)) memo.set(key, aggregate(model, row.members, col.members));
+    if (!memo.has(key)) memo.set(key, cellAggregate(model, row, col));
     return memo.get(key);
   };
   const cursor = { r: rows.findIndex((x) => x.kind !== "head"), k: 0 };

@@ -29,15 +29,16 @@ function readFilters(params) {
 const isBarePod = (node) => node[0].endsWith("[Pod]");
 
 // Everything the views share: nodes, a dense pair → edge index, and each port set's state.
-function buildModel(data, filters) {
+function buildModel(data, filters, served) {
   const n = data.nodes.length;
   // A dense pair index up to 4,000 endpoints (64 MB at most); a Map beyond, slower but bounded.
   const dense = n <= 4000;
   const table = dense ? new Int32Array(n * n).fill(-1) : new Map();
-  data.edges.forEach((e, k) => {
+  const index = (e, k) => {
     if (dense) table[e[0] * n + e[1]] = k;
     else table.set(e[0] * n + e[1], k);
-  });
+  };
+  data.edges.forEach(index);
   const indexOf = dense ? (i) => table[i] : (i) => table.get(i) ?? -1;
   const asked = filters.protocol || filters.port !== null;
   const protocols = filters.protocol ? [filters.protocol] : ["TCP", "UDP", "SCTP"];
@@ -85,7 +86,68 @@ function buildModel(data, filters) {
       return g < 0 ? "outside the cluster" : data.namespaces[g];
     },
   };
+  if (data.lazy) Object.assign(model, lazyParts(data, filters, served, index));
   return model;
+}
+
+// A big review (data.lazy): the page carries the view and namespace × namespace blocks
+// (netviz/web/blocks.py); a namespace's edges are fetched when it opens, every shown edge when
+// the graph or a small view needs them. Fetched edges join data.edges and the pair index.
+function lazyParts(data, filters, served, index) {
+  const K = data.namespaces.length + 1; // groups as the server numbers them: outside is last
+  const key = (g) => (g < 0 ? K - 1 : g);
+  const blocks = new Map(served.blocks.map((b) => [b[0] * K + b[1], b.slice(2)]));
+  const loaded = new Set();
+  let everything = null;
+  const query = new URLSearchParams();
+  for (const ns of filters.ns) query.append("ns", ns);
+  for (const name of ["q", "protocol", "focus"]) if (filters[name]) query.set(name, filters[name]);
+  if (filters.port !== null) query.set("port", String(filters.port));
+  if (filters.dir !== "both") query.set("dir", filters.dir);
+  const qs = query.toString() ? `?${query}` : "";
+  const seen = new Set();
+  const add = (edges) => {
+    for (const e of edges) {
+      const k = e[0] * data.nodes.length + e[1];
+      if (seen.has(k)) continue;
+      seen.add(k);
+      index(e, data.edges.length);
+      data.edges.push(e);
+    }
+  };
+  const fetchJson = async (path) => {
+    const response = await fetch(`${data.data_url}${path}${qs}`, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response.json();
+  };
+  const loadAll = () => {
+    everything ??= fetchJson("edges.json").then((body) => {
+      add(body.edges);
+      for (let g = 0; g < K; g++) loaded.add(g);
+    });
+    return everything;
+  };
+  const pending = new Map();
+  const loadGroup = (g) => {
+    const k = key(g);
+    if (loaded.has(k)) return Promise.resolve();
+    if (!pending.has(k)) {
+      pending.set(k, fetchJson(`ns/${k}.json`).then((body) => {
+        add(body.edges);
+        loaded.add(k);
+      }));
+    }
+    return pending.get(k);
+  };
+  return {
+    lazy: true,
+    isLoaded: (g) => loaded.has(key(g)),
+    // Namespaces one by one while few are asked, else every shown edge in one answer.
+    ensure: (groups) => (groups.length > 4 ? loadAll() : Promise.all(groups.map(loadGroup))),
+    loadAll,
+    // [state, allowed pairs, pairs on every port, port set or -1] of a namespace block.
+    block: (a, b) => blocks.get(key(a) * K + key(b)) || [0, 0, 0, -1],
+  };
 }
 
 function findNode(model, text) {
@@ -153,22 +215,30 @@ function buildView(model, filters) {
 }
 
 // The explanation panel: the edge page fetched and its section moved in (no HTML built here).
+// A side sheet the views make room for (below them when narrow), resizable by its grip.
 function makePanel(root, filters, hooks) {
   const panel = root.querySelector("[data-testid=explanation-panel]");
   const body = panel.querySelector("[data-panel-body]");
   const layout = root.querySelector("[data-layout]");
+  let asking = 0;
   const close = () => {
-    panel.hidden = true;
-    layout.classList.remove("with-panel");
-    body.replaceChildren();
+    asking++;
+    if (panel.hidden) return;
+    keepInPlace(root, () => {
+      panel.hidden = true;
+      layout.classList.remove("with-panel");
+      body.replaceChildren();
+      delete panel.dataset.src;
+      delete panel.dataset.dst;
+    });
   };
   panel.querySelector("[data-close-panel]").addEventListener("click", close);
   panel.addEventListener("click", (event) => {
     const button = event.target.closest("[data-policy]");
     if (button) hooks.policy(button.dataset.policy);
   });
-  let asking = 0;
-  return async function open(src, dst) {
+  resizable(layout, panel.querySelector("[data-panel-grip]"));
+  async function open(src, dst) {
     const base = root.dataset.edgeBase;
     const query = new URLSearchParams();
     if (filters.protocol) query.set("protocol", filters.protocol);
@@ -176,13 +246,17 @@ function makePanel(root, filters, hooks) {
     const qs = query.toString();
     const url = `${base}${encodeURIComponent(edgeSlug(src))}/${encodeURIComponent(edgeSlug(dst))}/${qs ? "?" + qs : ""}`;
     const ticket = ++asking;
-    panel.hidden = false;
-    layout.classList.add("with-panel");
-    panel.setAttribute("aria-busy", "true");
     const status = document.createElement("p");
     status.className = "hint";
     status.textContent = `Explaining ${src} → ${dst} …`;
-    body.replaceChildren(status);
+    keepInPlace(root, () => {
+      panel.hidden = false;
+      layout.classList.add("with-panel");
+      body.replaceChildren(status);
+    });
+    panel.dataset.src = src;
+    panel.dataset.dst = dst;
+    panel.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(url, { headers: { Accept: "text/html" } });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -190,7 +264,9 @@ function makePanel(root, filters, hooks) {
       const section = doc.querySelector("[data-testid=explanation]");
       if (ticket !== asking) return;
       if (!section) throw new Error("no explanation in the answer");
-      body.replaceChildren(document.importNode(section, true));
+      keepInPlace(root, () => body.replaceChildren(document.importNode(section, true)));
+      body.scrollTop = 0;
+      panel.scrollTop = 0;
     } catch (error) {
       if (ticket !== asking) return;
       status.textContent = `Could not load the explanation (${error.message}). `;
@@ -201,7 +277,50 @@ function makePanel(root, filters, hooks) {
     } finally {
       if (ticket === asking) panel.removeAttribute("aria-busy");
     }
+  }
+  return { open, close };
+}
+
+// Runs change() and scrolls back by however far the shown view moved: opening the panel must
+// leave the cell under the pointer where it was.
+function keepInPlace(root, change) {
+  const shown = [...root.querySelectorAll(".tabpanel")].find((p) => !p.hidden);
+  const view = shown?.querySelector("[data-matrix], [data-graph]") ?? shown;
+  const before = view?.getBoundingClientRect().top;
+  change();
+  if (view === undefined) return;
+  const moved = view.getBoundingClientRect().top - before;
+  if (moved) window.scrollBy(0, moved);
+}
+
+// The panel's width by dragging its grip, or by Left and Right on it; kept for the visit.
+const PANEL_MIN = 280;
+function resizable(layout, grip) {
+  const set = (width) => {
+    const most = Math.max(PANEL_MIN, layout.clientWidth * 0.65);
+    const px = Math.round(Math.max(PANEL_MIN, Math.min(most, width)));
+    layout.style.setProperty("--panel-w", `${px}px`);
+    layout.dataset.panelWidth = String(px);
   };
+  const current = () => layout.querySelector(".panel").getBoundingClientRect().width;
+  grip.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    grip.setPointerCapture(event.pointerId);
+    const start = [event.clientX, current()];
+    const move = (e) => set(start[1] + start[0] - e.clientX);
+    const up = () => {
+      grip.removeEventListener("pointermove", move);
+      grip.removeEventListener("pointerup", up);
+    };
+    grip.addEventListener("pointermove", move);
+    grip.addEventListener("pointerup", up);
+  });
+  grip.addEventListener("keydown", (event) => {
+    const step = { ArrowLeft: 40, ArrowRight: -40 }[event.key];
+    if (!step) return;
+    event.preventDefault();
+    set(current() + step);
+  });
 }
 
 function setupTabs(root, initial, onShow) {
@@ -353,8 +472,10 @@ function main() {
   Object.assign(data, JSON.parse(document.getElementById("netviz-urls").textContent));
   root.dataset.edgeBase = data.edge_base;
   const filters = readFilters(new URLSearchParams(window.location.search));
-  const model = buildModel(data, filters);
-  const view = buildView(model, filters);
+  const served = data.lazy ? JSON.parse(document.getElementById("netviz-view").textContent) : null;
+  const model = buildModel(data, filters, served);
+  // A big review's rows and columns come worked out by the server, under the same filters.
+  const view = served ? { rows: served.rows, cols: served.cols, focus: served.focus } : buildView(model, filters);
   let graph = null;
   let pending = null;
   let show = null;
@@ -365,23 +486,34 @@ function main() {
       if (index < 0) return;
       pending = (g) => g.highlightPolicy(index);
       show("graph");
+      revealGraph(root);
     },
     nodes: (origin, reached) => {
       pending = (g) => g.highlightNodes(origin, reached);
       show("graph");
+      revealGraph(root);
     },
     colour: (mode) => keepColour(root, mode),
+    // A new selection in the graph (an endpoint, a bundle, the background): the pair explained
+    // is no longer what the view shows.
+    select: () => panel.close(),
   };
-  const openEdge = makePanel(root, filters, hooks);
+  const panel = makePanel(root, filters, hooks);
+  const openEdge = panel.open;
   if (filters.color === "exposure") keepColour(root, filters.color);
   mountMatrix(root.querySelector("[data-matrix]"), root.querySelector("[data-matrix-focus]"), model, view, hooks);
   // For bench/page_load.py: milliseconds from navigation start to the matrix drawn.
   const loadPolicies = wirePolicies(root, data.policies_url, hooks);
   const loadFindings = wireFindings(root, data.findings_url, hooks);
   window.netviz = { model, view, edgeSlug, openEdge, graph: null, drawnAt: performance.now() };
+  let shownTab = null;
   show = setupTabs(root, filters.tab, async (key) => {
+    // Another view: the explanation of the last one's selection goes.
+    if (shownTab !== null && key !== shownTab) panel.close();
+    shownTab = key;
     if (key === "graph") {
       if (!graph) {
+        if (model.lazy) await model.loadAll();
         const options = { color: filters.color, exposureUrl: findingsJson(data.findings_url) };
         graph = await mountGraph(root.querySelector("[data-graph]"), root, model, view, hooks, options);
         window.netviz.graph = graph;
@@ -397,7 +529,25 @@ function main() {
       loadFindings();
     }
   });
+  tabLinks(show);
   root.dataset.ready = "true";
+}
+
+// Links that name a tab (the summary's counts): switch to it in place instead of reloading.
+function tabLinks(show) {
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[data-tab-link]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    show(link.dataset.tabLink);
+    document.getElementById("explore")?.scrollIntoView();
+  });
+}
+
+// The graph scrolled into view (its tools and status above it), after a click far down the page.
+function revealGraph(root) {
+  const panel = root.querySelector("[data-testid=panel-graph]");
+  requestAnimationFrame(() => panel.scrollIntoView({ block: "start" }));
 }
 
 main();

@@ -48,3 +48,52 @@ def test_it_measures_a_small_cluster_end_to_end_and_writes_the_figures(tmp_path,
     assert row["peak_mib"] > 0
     assert "graph_s" in row and "explain_mean_ms" in row
     assert "5/20/12" in capsys.readouterr().out
+
+
+def test_it_reads_back_what_it_wrote_and_shows_no_figure_for_a_wrong_output(tmp_path, capsys):
+    from bench.run import format_row, read_back
+
+    status = main(
+        [
+            "--sizes",
+            "5/20/12",
+            "--cache",
+            str(tmp_path),
+            "--json",
+            str(tmp_path / "f.json"),
+            "--keep-output",
+            "--no-extras",
+        ]
+    )
+    assert status == 0
+    (row,) = json.loads((tmp_path / "f.json").read_text())["results"]
+    assert row["readback"] == "ok" and row["connections"] > 1
+    written = next(tmp_path.rglob("analysis.json"))
+    assert read_back(written, row) == "ok"
+    # The bug this guards against: a lone separator between two batches of connections.
+    text = written.read_text()
+    first = text.index('{"src"')
+    broken = tmp_path / "broken.json"
+    broken.write_text(text[:first] + ",\n    " + text[first:])
+    assert read_back(broken, row).startswith("invalid JSON")
+    # One connection missing, in a document that is otherwise valid.
+    doc = json.loads(text)
+    doc["connections"].pop()
+    short = tmp_path / "short.json"
+    short.write_text(json.dumps(doc))
+    assert "read back" in read_back(short, row)
+    doc["summary"]["connections"] -= 1
+    short.write_text(json.dumps(doc))
+    assert (
+        read_back(short, row)
+        == f"{row['connections'] - 1} connections read back (summary says {row['connections'] - 1}), {row['connections']} computed"
+    )
+    # Same count, one port set changed: the digest tells.
+    doc = json.loads(text)
+    doc["connections"][0]["ports"] = [{"protocol": "UDP", "port": 9}]
+    short.write_text(json.dumps(doc))
+    assert read_back(short, row) == "connections read back differ from the computed ones"
+    row["readback"] = read_back(broken, row)
+    assert verdict(row).startswith("MISS (output: invalid JSON")
+    line = format_row(row)
+    assert "MISS" in line and f"{row['total_s']:.2f}" not in line

@@ -135,7 +135,12 @@ class FindingsUITestCase(BrowserTestCase):
             f"() => window.netviz.graph.cy.nodes().filter((n) => n.data('endpoint') === '{DB}')"
             ".style('label')"
         )
-        self.assertEqual(label, "C db[Pod]")
+        self.assertEqual(label, "C db")  # the kind is the node's shape, not text
+        shape = self.page.evaluate(
+            f"() => window.netviz.graph.cy.nodes().filter((n) => n.data('endpoint') === '{DB}')"
+            ".style('shape')"
+        )
+        self.assertEqual(shape, "round-rectangle")
         self.assertTrue(self.page.is_visible("[data-testid=exposure-legend]"))
         self.assertEqual(self.page.input_value("[data-testid=graph-color]"), "exposure")
         self.assertIn("1 external", self.page.inner_text("[data-testid=graph-status]"))

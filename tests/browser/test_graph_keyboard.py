@@ -32,7 +32,7 @@ class GraphKeyboardTestCase(BrowserTestCase):
 
     def tab_into_graph(self) -> None:
         # The button just before the graph, then Tab: the way a keyboard user arrives.
-        self.page.focus("[data-testid=graph-fold]")
+        self.page.focus("[data-testid=graph-fit]")
         self.page.keyboard.press("Tab")
         focused = self.page.evaluate("() => document.activeElement.dataset.testid")
         self.assertEqual(focused, "graph")

@@ -70,3 +70,38 @@ def test_it_reads_manifests_from_stdin_given_a_dash():
     lines = done.stdout.splitlines()
     assert lines[0] == "src,dst,connection"
     assert "demo/client[Pod],demo/web[Pod],All Connections" in lines
+
+
+def test_it_exits_1_on_documents_joined_without_a_separator_and_prints_the_rest(tmp_path):
+    from tests.k8s.test_joined import BACKEND, DENY_ALL, NAMESPACE_AND_APP
+
+    (tmp_path / "all.yaml").write_text(NAMESPACE_AND_APP + BACKEND + DENY_ALL)
+    (tmp_path / "pods.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: demo}\n"
+    )
+    done = manage("analyze", str(tmp_path))
+    assert done.returncode == 1
+    assert "two documents joined without `---`?" in done.stderr
+    assert "demo/a[Pod]" in done.stdout
+
+
+def test_pods_flag_shows_pods_one_by_one_on_analyze_explain_and_lint(tmp_path):
+    from tests.web.test_real_inputs import PODS_OF_ONE_DEPLOYMENT
+
+    (tmp_path / "pods.yaml").write_text(PODS_OF_ONE_DEPLOYMENT)
+    folded = json.loads(manage("analyze", str(tmp_path), "-f", "json").stdout)
+    assert [e["id"] for e in folded["endpoints"]][0] == "shop/web[Deployment]"
+    assert sum("[" in e["id"] for e in folded["endpoints"]) == 1
+    one_by_one = json.loads(manage("analyze", str(tmp_path), "-f", "json", "--pods").stdout)
+    assert sum("[Pod]" in e["id"] for e in one_by_one["endpoints"]) == 3
+    done = manage(
+        "explain",
+        str(tmp_path),
+        "--pods",
+        "--src",
+        "shop/web-7d77fb55cc-0",
+        "--dst",
+        "shop/web-7d77fb55cc-1",
+    )
+    assert done.returncode == 0, done.stderr
+    assert manage("lint", str(tmp_path), "--pods").returncode == 0

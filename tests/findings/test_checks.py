@@ -8,6 +8,7 @@ import yaml
 from netviz.findings import CHECK_IDS
 from tests.tiered.finding_cases import TIERED_CASES
 
+from .entry_cases import ENTRY_CASES
 from .helpers import by_id, lint, policy
 
 DENY_IN = policy("deny-in", "podSelector: {}\npolicyTypes: [Ingress]")
@@ -233,6 +234,7 @@ CASES = [
 
 
 CASES += TIERED_CASES  # tests/tiered/finding_cases.py
+CASES += ENTRY_CASES
 
 
 @pytest.mark.parametrize(

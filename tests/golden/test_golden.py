@@ -30,6 +30,13 @@ def _cases() -> list:
                     name, "analyze", ["--format", fmt], f"expected.{fmt}", id=f"{name}-{fmt}"
                 )
             )
+        for fmt in spec.get("entrypoints", []):
+            expected = f"expected.entrypoints.{fmt}"
+            cases.append(
+                pytest.param(
+                    name, "entrypoints", ["--format", fmt], expected, id=f"{name}-entry-{fmt}"
+                )
+            )
         for case, args in spec.get("explain", {}).items():
             fmt = args[args.index("--format") + 1] if "--format" in args else "text"
             expected = f"expected.explain-{case}.{fmt}"

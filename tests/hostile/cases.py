@@ -54,6 +54,10 @@ def _error(line: int, message: str) -> tuple[str, int, str]:
     return ("error", line, message)
 
 
+def _dropped(line: int, message: str, what: str = "the label") -> tuple[str, int, str]:
+    return ("error", line, f"{message}; {what} is left out, the rest of the Pod is used")
+
+
 def _warning(line: int, message: str) -> tuple[str, int, str]:
     return ("warning", line, message)
 
@@ -92,7 +96,8 @@ FILES = [
     ),
     # Objects netviz does not model: kept as warnings, never guessed at.
     _file(
-        "unknown-kind.yaml", _warning(1, "ignored: kind Service (apiVersion v1) is not modelled")
+        "unknown-kind.yaml",
+        _warning(1, "ignored: kind Rollout (apiVersion argoproj.io/v1alpha1) is not modelled"),
     ),
     _file(
         "unknown-api-version.yaml",
@@ -105,16 +110,25 @@ FILES = [
         "wrong-type-metadata.yaml", _error(3, 'metadata: expected a mapping, got a string ("web")')
     ),
     _file("wrong-type-name.yaml", _error(4, "metadata.name: expected a string, got a number (5)")),
-    _file("wrong-type-labels.yaml", _error(6, "metadata.labels: expected a mapping, got a list")),
+    # An error inside one entry drops that entry only: the object stays with what is valid.
     _file(
-        "wrong-type-containers.yaml", _error(7, "spec.containers: expected a list, got a mapping")
+        "wrong-type-labels.yaml",
+        _dropped(6, "metadata.labels: expected a mapping, got a list", "metadata.labels"),
+        alone="stored",
+    ),
+    _file(
+        "wrong-type-containers.yaml",
+        _dropped(7, "spec.containers: expected a list, got a mapping", "spec.containers"),
+        alone="stored",
     ),
     _file(
         "wrong-type-container-port.yaml",
-        _error(
+        _dropped(
             10,
             'spec.containers[0].ports[0].containerPort: expected an integer, got a string ("80")',
+            "the port",
         ),
+        alone="stored",
     ),
     _file(
         "wrong-type-pod-selector.yaml",
@@ -176,7 +190,12 @@ FILES = [
     ),
     _file(
         "container-port-too-high.yaml",
-        _error(10, "spec.containers[0].ports[0].containerPort: 70000 is not between 1 and 65535"),
+        _dropped(
+            10,
+            "spec.containers[0].ports[0].containerPort: 70000 is not between 1 and 65535",
+            "the port",
+        ),
+        alone="stored",
     ),
     _file(
         "protocol-lowercase.yaml",
@@ -215,17 +234,22 @@ FILES = [
     # Labels and names the API would refuse.
     _file(
         "label-key-invalid.yaml",
-        _error(7, f'metadata.labels: label key "-bad" name part must be {_LABEL_CHARS}'),
+        _dropped(7, f'metadata.labels: label key "-bad" name part must be {_LABEL_CHARS}'),
+        alone="stored",
     ),
     _file(
         "label-value-invalid.yaml",
-        _error(7, f'metadata.labels.app: label value "has space" must be empty or {_LABEL_CHARS}'),
+        _dropped(
+            7, f'metadata.labels.app: label value "has space" must be empty or {_LABEL_CHARS}'
+        ),
+        alone="stored",
     ),
     _file(
         "label-value-too-long.yaml",
-        _error(
+        _dropped(
             7, f'metadata.labels.app: label value "{"a" * 64}" must be no more than 63 characters'
         ),
+        alone="stored",
     ),
     _file(
         "selector-label-key-invalid.yaml",

@@ -194,7 +194,7 @@ def test_pods_fold_into_statefulsets_daemonsets_and_cronjobs_via_jobs():
     ]
 
 
-def test_pods_whose_owner_is_absent_or_in_another_namespace_stay_endpoints():
+def test_pods_whose_owner_is_absent_become_that_owner_in_their_own_namespace():
     text = "---\n".join(
         [
             workload("Deployment", "apps/v1"),
@@ -202,7 +202,11 @@ def test_pods_whose_owner_is_absent_or_in_another_namespace_stay_endpoints():
             pod("elsewhere", "10.0.0.2", "StatefulSet/web", ns="other"),
         ]
     )
-    assert names(load(text)) == ["shop/web[Deployment]", "shop/orphan[Pod]", "other/elsewhere[Pod]"]
+    assert names(load(text)) == [
+        "shop/web[Deployment]",
+        "shop/other-abc[ReplicaSet]",
+        "other/web[StatefulSet]",
+    ]
 
 
 def test_a_duplicate_object_replaces_the_earlier_one_with_a_warning_naming_both():
@@ -223,18 +227,18 @@ def test_a_duplicate_object_replaces_the_earlier_one_with_a_warning_naming_both(
 
 def test_other_kinds_are_ignored_with_a_warning():
     cluster = load(
-        "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\n---\n"
+        "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: s, namespace: shop}\n---\n"
         "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: c}\n---\n"
         "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: old}\n"
     )
     assert cluster.endpoints == () and cluster.policies == ()
     assert [(k, n, s.doc) for k, n, s in cluster.ignored] == [
-        ("Service", "shop/s", 1),
+        ("Rollout", "shop/s", 1),
         ("NetworkPolicy", "c", 2),
         ("Deployment", "old", 3),
     ]
     assert [w.message for w in cluster.warnings] == [
-        "ignored: kind Service (apiVersion v1) is not modelled",
+        "ignored: kind Rollout (apiVersion argoproj.io/v1alpha1) is not modelled",
         "ignored: kind NetworkPolicy (apiVersion projectcalico.org/v3) is not modelled",
         "ignored: kind Deployment (apiVersion extensions/v1beta1) is not modelled",
     ]
@@ -251,16 +255,66 @@ def test_other_kinds_are_ignored_with_a_warning():
         (("replicas: 3", "replicas: two"), 7, "expected an integer"),
         (("labels: {app: web}", "labels: {version: 1.0}"), 10, "label values must be strings"),
         (("labels: {app: web}", "labels: {app: true}"), 10, "label values must be strings"),
-        (("name: web", "name: Web_1"), 4, 'metadata.name "Web_1"'),
     ],
 )
-def test_invalid_workload_values_drop_the_object_with_an_error_and_line(change, line, fragment):
+def test_an_invalid_entry_drops_only_that_entry_with_an_error_and_line(change, line, fragment):
     text = workload("Deployment", "apps/v1", "  replicas: 3\n").replace(*change, 1)
+    cluster = load(text)
+    (endpoint,) = cluster.endpoints
+    assert endpoint.id == "shop/web[Deployment]"
+    (error,) = cluster.errors
+    assert "is left out, the rest of the Deployment is used" in error.message
+    assert fragment in error.message
+    assert (error.source.line, error.kind, error.name) == (line, "Deployment", error.name)
+
+
+def test_an_invalid_name_drops_the_whole_object():
+    text = workload("Deployment", "apps/v1").replace("name: web", "name: Web_1", 1)
     cluster = load(text)
     assert cluster.endpoints == ()
     (error,) = cluster.errors
-    assert fragment in error.message
-    assert (error.source.line, error.kind, error.name) == (line, "Deployment", error.name)
+    assert 'metadata.name "Web_1"' in error.message and "left out" not in error.message
+    assert error.source.line == 4
+
+
+def test_a_port_with_a_name_but_no_container_port_is_dropped_and_the_rest_kept():
+    text = workload("Deployment", "apps/v1").replace(
+        "- {containerPort: 8080, name: http}", "- {name: http}", 1
+    )
+    cluster = load(text)
+    (endpoint,) = cluster.endpoints
+    assert endpoint.ports == PORTS[1:]
+    (error,) = cluster.errors
+    assert error.message == (
+        "spec.template.spec.containers[0].ports[0].containerPort is missing; "
+        'the port "http" is left out, the rest of the Deployment is used'
+    )
+    assert (error.source.file, error.source.doc, error.source.line) == ("m.yaml", 1, 14)
+
+
+def test_a_container_that_is_not_a_mapping_is_dropped_and_the_others_kept():
+    text = workload("Deployment", "apps/v1").replace(
+        "      - name: second\n        ports: [{containerPort: 9090}]\n",
+        "      - just-a-string\n",
+        1,
+    )
+    cluster = load(text)
+    (endpoint,) = cluster.endpoints
+    assert 9090 not in [p.port for p in endpoint.ports] and endpoint.ports[0].port == 8080
+    (error,) = cluster.errors
+    assert "containers[1]: expected a mapping" in error.message
+    assert "the container is left out" in error.message
+
+
+def test_an_invalid_entry_leaves_the_objects_connections_in_the_analysis():
+    from netviz.engine import Evaluator
+
+    bad_port = workload("Deployment", "apps/v1").replace("containerPort: 53", "name: dns", 1)
+    other = workload("Deployment", "apps/v1", name="client")
+    cluster = load(bad_port + "---\n" + other)
+    assert len(cluster.errors) == 1
+    pairs = {(c.src, c.dst) for c in Evaluator(cluster).analysis().connections}
+    assert ("shop/client[Deployment]", "shop/web[Deployment]") in pairs
 
 
 def test_a_workload_without_a_pod_template_is_an_error():
@@ -271,9 +325,13 @@ def test_a_workload_without_a_pod_template_is_an_error():
     assert "spec.template is missing" in cluster.errors[0].message
 
 
-def test_namespace_labels_that_are_not_strings_are_an_error():
-    cluster = load("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    v: 1.0\n")
-    assert [n.name for n in cluster.namespaces] == []
+def test_namespace_labels_that_are_not_strings_are_an_error_and_only_that_label_is_dropped():
+    cluster = load(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    v: 1.0\n    t: x\n"
+    )
+    assert [(n.name, dict(n.labels)) for n in cluster.namespaces] == [
+        ("a", {"t": "x", "kubernetes.io/metadata.name": "a"})
+    ]
     (error,) = cluster.errors
     assert error.source.line == 6 and 'quote it "1.0"' in error.message
 

@@ -292,11 +292,15 @@ def test_wrong_types_everywhere_never_raise():
     assert load_texts([("x.yaml", "a: \udc80")]).errors
 
 
-def test_duplicate_keys_are_a_warning_and_the_later_value_is_used():
-    cluster = load("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n")
-    assert [e.name for e in cluster.endpoints] == ["b"]
-    (warning,) = cluster.warnings
-    assert warning.source.line == 5 and 'duplicate key "name" (first at line 4)' in warning.message
+def test_duplicate_keys_are_an_error_and_the_document_is_not_used():
+    cluster = load(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: c}\n"
+    )
+    assert [e.name for e in cluster.endpoints] == ["c"]
+    (error,) = cluster.errors
+    assert error.source.line == 5 and error.source.doc == 1
+    assert error.message.startswith('duplicate key "name" (first at line 4): the API server')
 
 
 def test_yaml_anchors_and_merge_keys_are_expanded():

@@ -106,7 +106,7 @@ class HeadersTestCase(BaseTestCase):
 
     def test_rendered_pages_have_no_inline_script_handler_or_style(self):
         for url in self.urls():
-            html = self.client.get(url).content.decode()
+            html = self.client.get(url).getvalue().decode()
             for pattern in (INLINE_SCRIPT, HANDLER, STYLE):
                 self.assertIsNone(pattern.search(html), f"{url}: {pattern.pattern}")
 

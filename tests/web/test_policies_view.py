@@ -16,10 +16,15 @@ class PoliciesViewTestCase(BaseTestCase):
         self.assertIn('data-rule="0" data-connections="1"', page)
         self.assertNotIn('data-testid="dead-rule"', page)
 
-    def test_a_policy_without_rules_says_it_denies_everything(self):
+    def test_a_policy_without_rules_says_it_isolates_and_others_may_allow(self):
         self.add_v2()
         page = self.client.get(self.view_url("/rev/2/policies/")).content.decode()
-        self.assertIn("no rule, so it denies all ingress of the pods it selects", page)
+        self.assertIn(
+            "no rule: it isolates the pods it selects for ingress, which only other policies"
+            " may then allow",
+            page,
+        )
+        self.assertNotIn("denies all ingress", page)
 
     def test_a_rule_that_permits_nothing_is_marked(self):
         from netviz.web.services import add_revision

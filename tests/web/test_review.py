@@ -10,8 +10,15 @@ class ReviewTestCase(BaseTestCase):
     def test_it_shows_the_review_to_a_colleague_with_the_view_link(self):
         r = self.client.get(self.view_url())
         self.assertContains(r, 'data-testid="review-title">Shop<')
-        self.assertContains(r, 'data-testid="count-endpoints">2<')
-        self.assertContains(r, 'data-testid="count-policies">1<')
+        # Each count links to the view that shows it.
+        self.assertContains(
+            r, 'data-testid="count-endpoints"><a href="?tab=graph#explore" data-tab-link="graph">2<'
+        )
+        self.assertContains(
+            r,
+            'data-testid="count-policies"><a href="?tab=policies#explore"'
+            ' data-tab-link="policies">1<',
+        )
         self.assertContains(r, 'data-src="shop/web[Pod]" data-dst="shop/api[Pod]"')
         self.assertContains(r, "TCP 8080")
         self.assertContains(r, "shop/api-from-web ingress rule 0")

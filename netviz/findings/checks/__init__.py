@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from netviz.engine import Evaluator
-from netviz.findings.checks import broad, dead, isolation, plugin, ports, redundant, tiered
+from netviz.findings.checks import broad, dead, entry, isolation, plugin, ports, redundant, tiered
 from netviz.findings.facts import Facts
 from netviz.findings.model import RANK, Finding
 from netviz.k8s.model import Cluster
@@ -141,6 +141,30 @@ CHECKS: tuple[Check, ...] = (
         "Verdicts that depend on the network plugin",
         ("network-plugin-dependent",),
         plugin.check_plugin_dependent,
+    ),
+    Check(
+        "exposed-but-blocked",
+        "Workloads exposed by a Service or route that the policies block",
+        ("exposed-but-blocked",),
+        entry.check_exposed_but_blocked,
+    ),
+    Check(
+        "service-target-port-undeclared",
+        "Service target ports no container declares",
+        ("service-target-port-undeclared",),
+        entry.check_target_ports,
+    ),
+    Check(
+        "route-to-nothing",
+        "Routes to Services that select nothing",
+        ("route-to-nothing",),
+        entry.check_routes_to_nothing,
+    ),
+    Check(
+        "port-without-service",
+        "Policy ports no Service exposes",
+        ("port-without-service",),
+        entry.check_ports_without_service,
     ),
 )
 

@@ -21,11 +21,17 @@ def _page(request: HttpRequest, review: Review, token: str, status: int = 200, *
     context.update(
         created=request.GET.get("created") == "1",
         rename_form=forms.get("rename_form") or RenameForm(initial={"title": review.title}),
-        revision_form=forms.get("revision_form") or RevisionForm(),
+        revision_form=forms.get("revision_form") or RevisionForm(initial={"pods": _pods(review)}),
         delete_form=forms.get("delete_form") or DeleteForm(),
         refused=forms.get("refused"),
     )
     return render(request, "edit.html", context, status=status)
+
+
+def _pods(review: Review) -> bool:
+    """The latest revision's pods setting: a new revision keeps it unless the owner changes it."""
+    latest = review.revisions.order_by("-number").values_list("pods", flat=True).first()
+    return bool(latest)
 
 
 @require_safe
@@ -61,7 +67,9 @@ def add_revision(request: HttpRequest, token: str) -> HttpResponse:
         form = bind(request, RevisionForm)
         if not form.is_valid():
             return _page(request, r, token, 400, revision_form=form)
-        revision, _diff = services.add_revision(r, form.uploads(), form.cleaned_data["mode"])
+        revision, _diff = services.add_revision(
+            r, form.uploads(), form.cleaned_data["mode"], pods=form.cleaned_data["pods"]
+        )
     except services.UploadRefused as refused:
         text = request.POST.get("text", "") if refused.status != 413 else ""
         form = RevisionForm(initial={"text": text})

@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             return _page(request, form, 400)
         _review, _revision, edit_token = services.create_review(
-            form.cleaned_data["title"], form.uploads()
+            form.cleaned_data["title"], form.uploads(), pods=form.cleaned_data["pods"]
         )
     except services.UploadRefused as refused:
         # Keep what was pasted so the user can fix it rather than start again.

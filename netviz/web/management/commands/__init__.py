@@ -1,15 +1,17 @@
 """netviz's manage.py commands; NetvizCommand gives them the CLI's exit codes and error output.
 
+The file-reading commands (analyze, explain, lint, diff, expect) are the `netviz` command's
+(netviz.cli), run through CliCommand, so both give the same output.
 Exit status: 0 clean input, 1 some documents had errors (the result is still printed), 2 usage error.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from collections.abc import Callable
+from types import ModuleType
 from typing import NoReturn, TextIO
 
 from django.core.management.base import (
@@ -19,17 +21,11 @@ from django.core.management.base import (
     handle_default_options,
 )
 
-from netviz.formats import describe_problem
-from netviz.k8s import Limits, load_paths
+from netviz.cli import base as cli
+from netviz.cli.base import EXIT_INPUT_ERRORS, EXIT_INTERNAL, EXIT_USAGE, LOCAL_LIMITS
 from netviz.k8s.model import Cluster
 
-EXIT_INPUT_ERRORS = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-
-# Local files are the user's own: no upload caps on size or document count (an XL cluster has
-# 25,000 documents), but the alias, depth and per-document node limits stay (YAML bombs).
-LOCAL_LIMITS = dataclasses.replace(Limits(), max_total_bytes=1 << 30, max_documents=1_000_000)
+__all__ = ["EXIT_INPUT_ERRORS", "EXIT_INTERNAL", "EXIT_USAGE", "LOCAL_LIMITS"]
 
 
 class UsageError(CommandError):
@@ -95,62 +91,61 @@ class NetvizCommand(BaseCommand):
             )
             sys.exit(EXIT_INTERNAL)
 
-    def add_paths_argument(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "paths",
-            nargs="+",
-            metavar="PATH",
-            help="manifest file, directory (read recursively: .yaml, .yml, .json) or - for stdin",
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except cli.CliError as e:
+            raise CommandError(str(e), returncode=e.returncode) from None
+
+    def context(self) -> cli.Context:
+        """The netviz.cli context of this run: its streams, and whether it owns the process."""
+        return cli.Context(
+            _Stdout(self.stdout), _Stdout(self.stderr), self._called_from_command_line
         )
+
+    def add_paths_argument(self, parser: argparse.ArgumentParser) -> None:
+        cli.add_paths_argument(parser)
+
+    def add_pods_argument(self, parser: argparse.ArgumentParser) -> None:
+        cli.add_pods_argument(parser)
 
     def add_output_argument(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "--output", "-o", metavar="FILE", help="write the result to FILE instead of stdout"
-        )
+        cli.add_output_argument(parser)
 
-    def load(self, paths: list[str]) -> Cluster:
+    def load(self, paths: list[str], pods: bool = False) -> Cluster:
         """Read the manifests; a path that does not exist is a usage error, not an input error."""
-        for path in paths:
-            if path != "-" and not os.path.exists(path):
-                raise UsageError(f"no such file or directory: {path}")
-        cluster = load_paths(list(paths), LOCAL_LIMITS)
-        if not cluster.endpoints and not cluster.policies and not cluster.errors:
-            # Most likely a wrong path or glob in a pipeline: say so rather than pass silently.
-            self.stderr.write(
-                f"warning: no workloads or NetworkPolicies found in {', '.join(paths)}"
-            )
-        return cluster
+        return cli.load(self.context(), paths, pods=pods)
 
     def report_problems(self, cluster: Cluster, verbosity: int) -> None:
         """Problems on stderr, one line each; warnings are left out at --verbosity 0."""
-        for problem in sorted(cluster.problems, key=lambda p: (p.source, p.message)):
-            if problem.severity == "error" or verbosity > 0:
-                self.stderr.write(describe_problem(problem))
+        cli.report_problems(self.context(), cluster, verbosity)
 
     def emit_parts(self, write: Callable[[TextIO], None], output: str | None) -> None:
         """Like emit, for output written in parts by `write(fp)`: big results are never one string."""
-        if output is None:
-            write(_Stdout(self.stdout))
-            return
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as f:
-                write(f)
-        except OSError as e:
-            raise UsageError(f"cannot write {output}: {e.strerror or e}") from None
+        cli.emit_parts(self.context(), write, output)
 
     def emit(self, text: str, output: str | None) -> None:
-        if output is None:
-            self.stdout.write(text, ending="")
-            return
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-        except OSError as e:
-            raise UsageError(f"cannot write {output}: {e.strerror or e}") from None
+        cli.emit(self.context(), text, output)
 
     def finish(self, cluster: Cluster) -> None:
-        if cluster.errors:
-            raise InputHadErrors(len(cluster.errors))
+        cli.finish(cluster)
+
+
+class CliCommand(NetvizCommand):
+    """A manage.py twin of a netviz.cli command module (see `cli_command`)."""
+
+    module: ModuleType
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        self.module.add_arguments(parser)
+
+    def handle(self, *args, **options) -> None:
+        self.module.run(self.context(), argparse.Namespace(**options))
+
+
+def cli_command(module: ModuleType) -> type[CliCommand]:
+    """The Command class of manage.py for a netviz.cli command module."""
+    return type("Command", (CliCommand,), {"module": module, "help": module.HELP})
 
 
 class _Stdout:

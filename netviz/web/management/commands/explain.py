@@ -1,75 +1,9 @@
-"""`manage.py explain PATH... --src A --dst B`: may A reach B, and which rules say so."""
+"""`manage.py explain PATH... --src A --dst B` (netviz.cli.explain, as `netviz explain`)."""
 
-from __future__ import annotations
+from netviz.cli import explain
+from netviz.cli.explain import asked_ports, port_range
+from netviz.web.management.commands import cli_command
 
-import argparse
-import re
+Command = cli_command(explain)
 
-from netviz.engine import Evaluator, UnknownEndpoint
-from netviz.engine.ports import MAX_PORT, MIN_PORT, PortSet
-from netviz.formats import dump_json, explanation_to_json, render_explanation
-from netviz.formats.connections import ordered_problems
-from netviz.k8s.model import PROTOCOLS
-from netviz.web.management.commands import NetvizCommand, UsageError
-
-
-def port_range(text: str) -> tuple[int, int]:
-    """`80` or `80-90`; named ports are not accepted (they differ per destination pod)."""
-    match = re.fullmatch(r"(\d{1,5})(?:-(\d{1,5}))?", text.strip())
-    if not match:
-        raise argparse.ArgumentTypeError(f"expected a port like 80 or a range like 80-90: {text!r}")
-    start = int(match[1])
-    end = int(match[2]) if match[2] else start
-    if not MIN_PORT <= start <= end <= MAX_PORT:
-        raise argparse.ArgumentTypeError(f"ports run from 1 to 65535, low to high: {text!r}")
-    return start, end
-
-
-def asked_ports(protocol: str | None, ports: tuple[int, int] | None) -> PortSet | None:
-    """None (every port of every protocol) unless --protocol or --port narrows it; TCP by default."""
-    if protocol is None and ports is None:
-        return None
-    start, end = ports or (MIN_PORT, MAX_PORT)
-    return PortSet.single(protocol or "TCP", start, end)  # type: ignore[arg-type]
-
-
-class Command(NetvizCommand):
-    help = (
-        "Explain whether --src may reach --dst under the NetworkPolicies in PATH, rule by rule. "
-        "Endpoints are namespace/name, namespace/name[Kind] or an IP address."
-    )
-
-    def add_arguments(self, parser):
-        self.add_paths_argument(parser)
-        parser.add_argument("--src", required=True, help="source: ns/name, ns/name[Kind] or an IP")
-        parser.add_argument("--dst", required=True, help="destination: same forms as --src")
-        parser.add_argument(
-            "--protocol",
-            type=str.upper,
-            choices=PROTOCOLS,
-            help="only this protocol (default: all, or TCP when --port is given)",
-        )
-        parser.add_argument(
-            "--port", type=port_range, help="only this port or range, e.g. 80 or 8000-8080"
-        )
-        parser.add_argument("--format", "-f", choices=("text", "json"), default="text")
-        self.add_output_argument(parser)
-
-    def handle(self, *args, paths, src, dst, protocol, port, format, output, verbosity, **options):
-        cluster = self.load(paths)
-        evaluator = Evaluator(cluster)
-        try:
-            src_id, dst_id = evaluator.resolve(src), evaluator.resolve(dst)
-        except UnknownEndpoint as e:
-            raise UsageError(e.args[0] if e.args else str(e)) from None
-        explanation = evaluator.explain(src_id, dst_id, asked_ports(protocol, port))
-        if format == "json":
-            data = explanation_to_json(explanation)
-            data["errors"] = [p.as_dict() for p in ordered_problems(cluster.problems, "error")]
-            data["warnings"] = [p.as_dict() for p in ordered_problems(cluster.problems, "warning")]
-            text = dump_json(data, depth=3)
-        else:
-            self.report_problems(cluster, verbosity)
-            text = render_explanation(explanation, format)
-        self.emit(text, output)
-        self.finish(cluster)
+__all__ = ["Command", "asked_ports", "port_range"]

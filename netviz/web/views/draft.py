@@ -1,0 +1,34 @@
+"""A draft evaluated: POST edited files for a revision, get its errors and its connectivity diff.
+
+Nothing is stored (saving is "add revision", for edit link holders), so the view link is enough.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_POST
+
+from netviz.web.access import get_review, get_revision
+from netviz.web.drafts import BadDraft, UploadRefused, evaluate_draft
+
+
+@require_POST
+def draft_json(request: HttpRequest, token: str, number: int) -> JsonResponse:
+    """Body `{"files": {"name.yaml": "text" | null}}`: revision `number` with those files
+    replaced, added or deleted (null), compared with the saved revision."""
+    review = get_review(token)
+    revision = get_revision(review, number)
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+        if not isinstance(body, dict):
+            raise BadDraft('expected a JSON object {"files": {...}}')
+        result = evaluate_draft(revision, body.get("files"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return JsonResponse({"error": "the body is not JSON"}, status=400)
+    except BadDraft as e:
+        return JsonResponse({"error": str(e)}, status=400)
+    except UploadRefused as e:
+        return JsonResponse({"error": e.message, "errors": e.problems}, status=e.status)
+    return JsonResponse({"revision": revision.number, **result})
