@@ -13,6 +13,7 @@ from netviz.cli.base import (
     report_problems,
 )
 from netviz.diff import DIFF_FORMATS, compare, render_diff, snapshot
+from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
 
 HELP = (
@@ -57,11 +58,13 @@ def run(ctx: Context, opts: argparse.Namespace) -> None:
     before, after = load(ctx, [opts.old]), load(ctx, [opts.new])
     report_problems(ctx, before, opts.verbosity)
     report_problems(ctx, after, opts.verbosity)
-    diff = compare(
-        snapshot(Evaluator(before).analysis(), before),
-        snapshot(Evaluator(after).analysis(), after),
-    )
+    diff = compare(_snapshot(before), _snapshot(after))
     emit(ctx, render_diff(diff, opts.format, opts.base_url, opts.limit or None), opts.output)
     errors = len(before.errors) + len(after.errors)
     if errors:
         raise InputHadErrors(errors)
+
+
+def _snapshot(cluster):
+    evaluator = Evaluator(cluster)
+    return snapshot(evaluator.analysis(), cluster, tiered_snapshot(evaluator))

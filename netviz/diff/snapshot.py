@@ -170,10 +170,24 @@ def _base(analysis: Analysis, cluster: Cluster | None) -> dict:
     }
 
 
-def snapshot(analysis: Analysis, cluster: Cluster | None = None) -> dict:
-    """Everything the pages and diffs need from one analysis, as JSON-able dicts and lists."""
+def _with_tiered(out: dict, tiered: dict | None) -> dict:
+    """`tiered` (netviz.diff.tiered.tiered_snapshot): cluster-scoped policies, added to `policies`
+    (so diffs compare them) and kept in full with the pairs their tiers decided."""
+    if tiered:
+        out.update(tiered)
+        out["policies"] += [
+            {k: v for k, v in p.items() if k != "rules"} for p in tiered["tiered_policies"]
+        ]
+    return out
+
+
+def snapshot(
+    analysis: Analysis, cluster: Cluster | None = None, tiered: dict | None = None
+) -> dict:
+    """Everything the pages and diffs need from one analysis, as JSON-able dicts and lists;
+    `tiered` as _with_tiered() says."""
     rules = _Rules()
-    return {
+    out = {
         **_base(analysis, cluster),
         "connections": [
             {
@@ -189,6 +203,7 @@ def snapshot(analysis: Analysis, cluster: Cluster | None = None) -> dict:
         "rules": rules.items,
         "caveats": [_caveat(c) for c in analysis.caveats],
     }
+    return _with_tiered(out, tiered)
 
 
 @dataclass(frozen=True)
@@ -215,7 +230,9 @@ class Compact:
         ]
 
 
-def compact_snapshot(analysis: Analysis, cluster: Cluster | None = None) -> tuple[dict, Compact]:
+def compact_snapshot(
+    analysis: Analysis, cluster: Cluster | None = None, tiered: dict | None = None
+) -> tuple[dict, Compact]:
     """snapshot() without its connections, and those connections as a Compact: the same rules in
     the same order, with no Python work per pair beyond C-level maps."""
     base = _base(analysis, cluster)
@@ -260,8 +277,9 @@ def compact_snapshot(analysis: Analysis, cluster: Cluster | None = None) -> tupl
         dst=np.fromiter(map(node, map(dst_of, conns)), dtype=np.int32, count=count),
         cell=cell,
     )
-    return {
+    out = {
         **base,
         "rules": rules.items,
         "caveats": [_caveat(c) for c in analysis.caveats],
-    }, compact
+    }
+    return _with_tiered(out, tiered), compact

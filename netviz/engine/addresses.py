@@ -45,6 +45,28 @@ def block_contains(block: IPBlock, address: str) -> bool:
     return True
 
 
+_parsed_nets: dict[str, object] = {}
+_parsed_ips: dict[str, object] = {}
+
+
+def inside_blocks(ips: Iterable[str], blocks: Iterable[IPBlock]) -> tuple[bool, ...]:
+    """For each block (a cidr, no excepts), whether one of `ips` is inside it; parsed once."""
+    addrs = []
+    for ip in ips:
+        a = _parsed_ips.get(ip)
+        if a is None:
+            a = _parsed_ips[ip] = parse_address(ip) or False
+        if a:
+            addrs.append(a)
+    out = []
+    for block in blocks:
+        net = _parsed_nets.get(block.cidr)
+        if net is None:
+            net = _parsed_nets[block.cidr] = parse_network(block.cidr)
+        out.append(any(net is not None and a.version == net.version and a in net for a in addrs))
+    return tuple(out)
+
+
 class AddressSpace:
     """Disjoint ranges covering IPv4 and IPv6; host IPs get one-address ranges that are not external."""
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from netviz.engine.addresses import AddressSpace, block_contains
+from netviz.engine.addresses import AddressSpace, inside_blocks
 from netviz.engine.selectors import LabelIndex
 from netviz.k8s.model import NS_NAME_LABEL, Cluster, Endpoint, IPBlock
 
@@ -78,10 +78,7 @@ class Nodes:
             ports = tuple(sorted(set(e.ports), key=_port_key))
             key = (e.namespace, labels, ports, e.host_network, host)
             if pod_ip_blocks and e.pod_ips and not e.host_network:
-                inside = tuple(
-                    any(block_contains(b, ip) for ip in e.pod_ips) for b in pod_ip_blocks
-                )
-                key += (inside,)
+                key += (inside_blocks(e.pod_ips, pod_ip_blocks),)
             c = keys.get(key)
             if c is None:
                 c = keys[key] = len(reps)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from netviz.engine.addresses import inside_blocks
 from netviz.engine.classes import Nodes
 from netviz.engine.peers import Compiled
 from netviz.engine.program import (
@@ -114,11 +115,9 @@ class _Matcher:
         return out
 
     def _pod_ips_in(self, block: IPBlock) -> np.ndarray:
-        from netviz.engine.addresses import block_contains
-
         return np.array(
             [
-                not e.host_network and any(block_contains(block, ip) for ip in e.pod_ips)
+                not e.host_network and bool(e.pod_ips) and inside_blocks(e.pod_ips, (block,))[0]
                 for e in self._reps
             ],
             dtype=bool,

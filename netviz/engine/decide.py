@@ -41,14 +41,21 @@ def run_tier(
     subject_axis: int,
     all_words: np.ndarray,
     port_words: PortWords,
+    counts: tuple[np.ndarray, np.ndarray, dict] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(allowed, undecided after the tier), each (len(rows), len(cols), words), for traffic
-    entering the tier undecided. Destinations are the columns (port words depend on them)."""
+    entering the tier undecided. Destinations are the columns (port words depend on them).
+    `counts`: (row weights, column weights, out): out[rule ref] becomes the number of
+    (source, destination) endpoint pairs the rule decides some port of."""
     shape = (len(rows), len(cols), len(all_words))
+    words = len(all_words)
     undecided = np.empty(shape, dtype=U64)
     undecided[...] = all_words
     allowed = np.zeros(shape, dtype=U64)
-    passed = None
+    # Cells as opaque elements for fancy indexing (much faster than 3-d indexing), with uint64
+    # views of the same memory for the bitwise work.
+    u_cells, a_cells = _cells(undecided), _cells(allowed)
+    passed = p_cells = None
     subjects, others = (rows, cols) if subject_axis == 0 else (cols, rows)
     applies = np.zeros(len(subjects), dtype=bool)
     for policy in tier.policies:
@@ -67,14 +74,21 @@ def run_tier(
                 continue
             r, c = (picked, matched) if subject_axis == 0 else (matched, picked)
             at = np.ix_(r, c)
-            hit = undecided[at] & port_words(rule, cols[c])[None, :, :]
-            undecided[at] &= ~hit
+            sub = _words(u_cells[at], words)
+            hit = sub & port_words(rule, cols[c])[None, :, :]
+            if counts is not None:
+                any_hit = hit.any(axis=2)
+                pairs = int(counts[0][r] @ any_hit.astype(np.int64) @ counts[1][c])
+                counts[2][rule.ref] = counts[2].get(rule.ref, 0) + pairs
+            sub ^= hit  # hit ⊆ sub: what stays undecided
+            u_cells[at] = _cells(sub)
             if rule.action == ALLOW:
-                allowed[at] |= hit
+                a_cells[at] = _cells(_words(a_cells[at], words) | hit)
             elif rule.action == PASS:
                 if passed is None:
                     passed = np.zeros(shape, dtype=U64)
-                passed[at] |= hit
+                    p_cells = _cells(passed)
+                p_cells[at] = _cells(_words(p_cells[at], words) | hit)
     if tier.default == DENY_IF_SELECTED:
         idx = np.flatnonzero(applies)
         at = idx if subject_axis == 0 else (slice(None), idx)
@@ -82,6 +96,16 @@ def run_tier(
     if passed is not None:
         undecided |= passed
     return allowed, undecided
+
+
+def _cells(words: np.ndarray) -> np.ndarray:
+    """A (..., W) uint64 array seen as (...) opaque cells of 8W bytes (same memory)."""
+    words = np.ascontiguousarray(words)
+    return words.view(np.dtype((np.void, 8 * words.shape[-1]))).reshape(words.shape[:-1])
+
+
+def _words(cells: np.ndarray, words: int) -> np.ndarray:
+    return np.ascontiguousarray(cells).view(U64).reshape(*cells.shape, words)
 
 
 class TierTable:
@@ -98,6 +122,7 @@ class TierTable:
         named: dict[tuple[str, str], np.ndarray],
         all_words: np.ndarray,
         port_words: PortWords,
+        weights: np.ndarray | None = None,
     ) -> None:
         keys = {
             (s.protocol, s.port)
@@ -119,6 +144,8 @@ class TierTable:
             self.row_of, self.col_of = subject_sig, other_sig
         else:
             self.row_of, self.col_of = other_sig, subject_sig
+        self._pairs: dict | None = None
+        self._args = (tier, direction, subject_axis, all_words, port_words, weights)
         self.allow, self.undecided = run_tier(
             tier,
             direction,
@@ -134,6 +161,22 @@ class TierTable:
         self._both = both.view(np.dtype((np.void, 16 * words))).reshape(both.shape[:2])
         self.words = words
         self.trivial = not self.allow.any() and bool((self.undecided == all_words).all())
+
+    @property
+    def pairs(self) -> dict:
+        """Rule ref -> (source, destination) endpoint pairs it decides some port of: the tier
+        run again with counting, the first time it is asked (views and findings only)."""
+        if self._pairs is None:
+            tier, direction, axis, all_words, port_words, weights = self._args
+            if weights is None:
+                weights = np.ones(len(self.row_of), dtype=np.int64)
+            row_w = np.bincount(self.row_of, weights, minlength=int(self.row_of.max()) + 1)
+            col_w = np.bincount(self.col_of, weights, minlength=int(self.col_of.max()) + 1)
+            self._pairs = {}
+            counts = (row_w.astype(np.int64), col_w.astype(np.int64), self._pairs)
+            rows, cols = _first(self.row_of), _first(self.col_of)
+            run_tier(tier, direction, rows, cols, axis, all_words, port_words, counts)
+        return self._pairs
 
     def gather(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(allow, undecided-after) of the tier for rows × cols node pairs."""
@@ -152,7 +195,9 @@ class Decider:
         all_words: np.ndarray,
         port_words: PortWords,
         general: bool = False,
+        weights: np.ndarray | None = None,
     ) -> None:
+        """`weights`: endpoints per node (1 per external range), to count pairs per rule."""
         self.program = program
         self.all_words = all_words
         self.general = general
@@ -168,11 +213,26 @@ class Decider:
                 else:
                     tables.append(
                         TierTable(
-                            tier, direction, program.size, named[direction], all_words, port_words
+                            tier,
+                            direction,
+                            program.size,
+                            named[direction],
+                            all_words,
+                            port_words,
+                            weights,
                         )
                     )
             self.tables[direction] = tables
             self.selected[direction] = [t.selected(direction, program.size) for t in program.tiers]
+
+    def rule_pairs(self) -> dict:
+        """RuleRef → (source, destination) endpoint pairs its direction decides some port of."""
+        out: dict = {}
+        for tables in self.tables.values():
+            for t in tables:
+                if t is not None:
+                    out.update(t.pairs)
+        return out
 
     def compose(
         self,
@@ -180,14 +240,71 @@ class Decider:
         rows: np.ndarray,
         cols: np.ndarray,
         union_cells: np.ndarray | None = None,
-    ) -> np.ndarray:
+        track: bool = False,
+    ):
         """Allowed atom words for rows (sources) × cols (destinations), shape (R, C, words).
         `union_cells`: the NetworkPolicy union over the same block (the union tier's answer
-        where it applies)."""
+        where it applies). With `track`, also (accepted, denied): atoms an ordered tier's
+        allow rule allowed where the NetworkPolicy tier would have isolated them, and atoms
+        an ordered tier's deny rule denied."""
+        if track:
+            return self._compose_tracked(direction, rows, cols, union_cells)
+        shape = (len(rows), len(cols), len(self.all_words))
+        words = len(self.all_words)
+        undecided = np.empty(shape, dtype=U64)
+        undecided[...] = self.all_words
+        allowed = np.zeros(shape, dtype=U64)
+        egress = direction == "egress"
+        subjects = rows if egress else cols
+        live = np.ones(len(subjects), dtype=bool)  # subjects with atoms still undecided
+        for tier, table, selected in zip(
+            self.program.tiers, self.tables[direction], self.selected[direction], strict=True
+        ):
+            if not live.any():
+                break
+            if table is not None:
+                if table.trivial:
+                    continue
+                if live.all():
+                    allow, after = table.gather(rows, cols)
+                    np.bitwise_and(allow, undecided, out=allow)
+                    allowed |= allow
+                    undecided &= after
+                    continue
+                idx = np.flatnonzero(live)
+                if egress:
+                    allow, after = table.gather(rows[idx], cols)
+                    sub = undecided[idx]
+                    allowed[idx] |= sub & allow
+                    undecided[idx] = sub & after
+                else:
+                    allow, after = table.gather(rows, cols[idx])
+                    u_cells, a_cells = _cells(undecided), _cells(allowed)
+                    sub = _words(u_cells[:, idx], words)
+                    a_cells[:, idx] = _cells(_words(a_cells[:, idx], words) | (sub & allow))
+                    u_cells[:, idx] = _cells(sub & after)
+            elif tier.union and union_cells is not None:
+                applies = selected[subjects] & live
+                if applies.any():
+                    mask = np.where(applies, ~U64(0), U64(0))
+                    mask = mask[:, None, None] if egress else mask[None, :, None]
+                    part = undecided & union_cells
+                    part &= mask
+                    allowed |= part
+                    undecided &= ~mask
+                    live &= ~applies
+        allowed |= undecided
+        return allowed
+
+    def _compose_tracked(self, direction, rows, cols, union_cells):
+        """compose() that also returns (accepted, denied); for views, not on the hot path."""
+        track = True
         shape = (len(rows), len(cols), len(self.all_words))
         undecided = np.empty(shape, dtype=U64)
         undecided[...] = self.all_words
         allowed = np.zeros(shape, dtype=U64)
+        accepted = np.zeros(shape, dtype=U64) if track else None
+        denied = np.zeros(shape, dtype=U64) if track else None
         egress = direction == "egress"
         subjects = rows if egress else cols
         live = np.arange(len(subjects))  # subjects with atoms still undecided
@@ -201,21 +318,35 @@ class Decider:
                     continue
                 at = live if egress else (slice(None), live)
                 if len(live) == len(subjects):
+                    at = (slice(None),)
                     allow, after = table.gather(rows, cols)
-                    allowed |= undecided & allow
-                    undecided &= after
                 else:
                     sub_rows, sub_cols = (rows[live], cols) if egress else (rows, cols[live])
                     allow, after = table.gather(sub_rows, sub_cols)
-                    allowed[at] |= undecided[at] & allow
-                    undecided[at] &= after
+                if track:
+                    accepted[at] |= undecided[at] & allow
+                    denied[at] |= undecided[at] & ~allow & ~after
+                allowed[at] |= undecided[at] & allow
+                undecided[at] &= after
             elif tier.union and union_cells is not None:
                 applies = selected[subjects[live]]
                 idx = live[applies]
                 if len(idx):
                     at = idx if egress else (slice(None), idx)
+                    if track:  # accepted earlier is "over isolation" only where NP denies
+                        accepted[at] &= ~union_cells[at]
                     allowed[at] |= undecided[at] & union_cells[at]
                     undecided[at] = 0
                     live = live[~applies]
         allowed |= undecided
+        if track:
+            # Accepts only count where the subject is NetworkPolicy-isolated (handled above);
+            # elsewhere nothing would have denied them.
+            iso = np.zeros(len(subjects), dtype=bool)
+            for tier, selected in zip(self.program.tiers, self.selected[direction], strict=True):
+                if tier.union:
+                    iso |= selected[subjects]
+            keep = iso[:, None, None] if egress else iso[None, :, None]
+            accepted &= np.where(keep, ~U64(0), U64(0))
+            return allowed, accepted, denied
         return allowed

@@ -24,6 +24,7 @@ from netviz.engine.peers import Compiled, all_blocks
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, Explanation, ExternalRange
 from netviz.engine.rows import ConnectionRow, GrantCell
+from netviz.engine.tiered_caveats import analysis_caveats
 from netviz.engine.view import EngineView
 from netviz.k8s.model import Cluster, Endpoint
 
@@ -91,12 +92,15 @@ class Evaluator:
 
     def _analyse(self) -> Analysis:
         caveats = host_network_caveats(self.compiled) + pod_ip_caveats(self.compiled, self.matrix)
+        if self.cluster.admin_policies:
+            caveats += analysis_caveats(self.cluster.admin_policies, self.nodes.endpoints)
         return Analysis(
             endpoints=list(self.nodes.endpoints),
             externals=list(self.externals),
             policies=list(self.policies),
             connections=self._build_connections(),
             caveats=sorted(set(caveats), key=caveat_key),
+            tiered_policies=[p.source for p in self.view().tiered_policies()],
         )
 
     def _node_ids(self) -> list[tuple[str, int, bool]]:
@@ -172,6 +176,40 @@ class Evaluator:
             )
             out += map(new, repeat(ConnectionRow), fields)
         return out
+
+    def rule_pairs(self) -> dict:
+        """For ordered-tier rules: RuleRef → (source, destination) endpoint pairs it decides
+        some port of, in its direction; empty for NetworkPolicy-only input."""
+        d = self.matrix.decider
+        return d.rule_pairs() if d is not None else {}
+
+    def verdicts(self, limit: int = 50_000) -> tuple[list[tuple[str, str, str]], int]:
+        """([(src, dst, kind)], how many in all) of pairs the ordered tiers decided, kind from
+        netviz.engine.verdicts.KINDS, in output order; empty for NetworkPolicy-only input."""
+        from netviz.engine.verdicts import KINDS, class_kinds, side_flags
+
+        if self.matrix.decider is None or self.mode == "general":
+            return [], 0
+        with gc_paused():
+            flags = side_flags(self.matrix)
+            ordered = self._node_ids()
+            by_class: dict[int, list[int]] = {}
+            for rank, (_, cls, _) in enumerate(ordered):
+                by_class.setdefault(cls, []).append(rank)
+            out: list[tuple[str, str, str]] = []
+            total = 0
+            kinds_of = {cls: class_kinds(self.matrix, cls, flags) for cls in by_class}
+            for src_id, cls, bare in ordered:
+                kinds = kinds_of[cls]
+                for dst_cls in np.flatnonzero(kinds >= 0).tolist():
+                    for rank in by_class.get(dst_cls, ()):
+                        dst_id = ordered[rank][0]
+                        if bare and dst_id == src_id:
+                            continue
+                        total += 1
+                        if len(out) < limit:
+                            out.append((src_id, dst_id, KINDS[kinds[dst_cls]]))
+        return out, total
 
     # --- one pair -------------------------------------------------------------------------
     def explain(self, src: str, dst: str, asked: PortSet | None = None) -> Explanation:

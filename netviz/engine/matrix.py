@@ -115,9 +115,11 @@ class Matrix:
         self.decider = None
         if self.program is not None:
             named_nodes = {d: named(d, by_key=True) for d in ("ingress", "egress")}
+            weights = np.array([max(1, len(m)) for m in nodes.members], dtype=np.int64)
             self.decider = Decider(
-                self.program, named_nodes, self.all_words, self._rule_words, self.general
+                self.program, named_nodes, self.all_words, self._rule_words, self.general, weights
             )
+            self.egress_union = self.egress
             self.egress = self.decider.compose("egress", self.es_rep, self.ed_rep, self.egress)
         self.egress_any = _nonzero(self.egress)
         self._plan_ingress()
@@ -203,6 +205,14 @@ class Matrix:
 
     def _load_block(self, lo: int) -> None:
         hi = min(len(self.is_rep), lo + self._block_rows)
+        block = self.union_block(lo, hi)
+        if self.decider is not None:
+            block = self.decider.compose("ingress", self.is_rep[lo:hi], self.id_rep, block)
+        self._block, self._block_any = block, _nonzero(block)
+        self._block_lo, self._block_hi = lo, hi
+
+    def union_block(self, lo: int, hi: int) -> np.ndarray:
+        """The NetworkPolicy union of ingress rows lo..hi-1 (every id column)."""
         block = np.repeat(self._in_base[None], hi - lo, axis=0)
         a, b = self._in_start[lo], self._in_start[hi]
         rows, parts = self._in_row[a:b] - lo, self._in_part[a:b]
@@ -214,10 +224,7 @@ class Matrix:
             for k, part_rows in zip(parts[firsts].tolist(), np.split(rows, cuts), strict=True):
                 cols, words = self._in_parts[k]
                 block[np.ix_(part_rows, cols)] |= words
-        if self.decider is not None:
-            block = self.decider.compose("ingress", self.is_rep[lo:hi], self.id_rep, block)
-        self._block, self._block_any = block, _nonzero(block)
-        self._block_lo, self._block_hi = lo, hi
+        return block
 
     def ingress_cell(self, is_: int, id_: int) -> np.ndarray:
         """One ingress cell, computed directly (for the few places that need a column)."""

@@ -16,6 +16,7 @@ from netviz.engine.explain import Explainer, Node, named_ports
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Decision, DecisionStep, ExternalRange, RuleRef
 from netviz.engine.selectors import matches
+from netviz.engine.tiered_caveats import pair_caveats
 from netviz.k8s.model import Direction, Endpoint, IPBlock
 from netviz.k8s.tiermodel import BANP, AdminPeer, AdminPolicy, AdminRule, NodeObject, PodSet
 
@@ -234,6 +235,12 @@ def with_decisions(finder: PathFinder, exp, src: Node, dst: Node):
         for d in whole:
             if d.verdict == "allow":
                 allowed |= d.ports
-        sides[v.direction] = replace(v, allowed=allowed, decisions=tuple(shown))
+        caveats = v.caveats
+        if v.direction == "egress":
+            selecting = [
+                p for t in finder.tiers.values() for p in t if finder.in_pod_set(p.subject, src)
+            ]
+            caveats += tuple(pair_caveats(selecting, selecting, dst))
+        sides[v.direction] = replace(v, allowed=allowed, decisions=tuple(shown), caveats=caveats)
     eg, ing = sides["egress"], sides["ingress"]
     return replace(exp, egress=eg, ingress=ing, allowed=eg.allowed & ing.allowed & exp.asked)

@@ -90,6 +90,7 @@ CaveatCode = Literal[
     "ipblock-matches-pod-ip",  # an ipBlock covers a pod's IP: plugins differ on whether it applies
     "host-network-pod",  # a hostNetwork pod: plugins differ on isolation and selector matching
     "self",  # explain(x, x) of a bare Pod: loopback, always allowed whatever the policies say
+    "networks-may-cover-pods",  # a networks CIDR may hold pods whose IP the input does not give
 ]
 
 
@@ -246,3 +247,6 @@ class Analysis:
     policies: list[Policy] = field(default_factory=list)
     connections: list[Connection] = field(default_factory=list)
     caveats: list[Caveat] = field(default_factory=list)
+    # ClusterNetworkPolicy / AdminNetworkPolicy / BaselineAdminNetworkPolicy, in evaluation order
+    # (Admin tier by priority, then Baseline); empty for NetworkPolicy-only input.
+    tiered_policies: list = field(default_factory=list)

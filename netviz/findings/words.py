@@ -213,7 +213,56 @@ def _plugin(d: D) -> str:
     )
 
 
+def _admin_nothing(d: D) -> str:
+    where = f" rule {d['rule']}" if "rule" in d else ""
+    return f"{d['policy']}{where}: its {d['what']} matches no endpoint, so it never applies."
+
+
+def _never_decides(d: D) -> str:
+    name = f" '{d['name']}'" if d.get("name") else ""
+    return (
+        f"{d['policy']} {d['rule']}{name} ({d['action']}) never decides anything: earlier rules "
+        "or higher-priority policies decide all the traffic it matches."
+    )
+
+
+def _equal_priority(d: D) -> str:
+    return (
+        f"{d['first']} and {d['second']} share priority {d['priority']} in the {d['tier']} tier "
+        f"and their {' and '.join(d['directions'])} rules overlap with different actions: the API "
+        f"leaves their order to the implementation (netviz evaluates {d['first']} first)."
+    )
+
+
+def _pass_nothing(d: D) -> str:
+    name = f" '{d['name']}'" if d.get("name") else ""
+    return (
+        f"{d['policy']} {d['rule']}{name} passes traffic that no later rule of its tier would "
+        "match: the Pass changes nothing."
+    )
+
+
+def _admin_dns(d: D) -> str:
+    return (
+        f"{d['policy']} denies egress to the cluster DNS ({d['dns']}, {listing(d['ports'])}), "
+        f"e.g. from {d['example']}: name lookups fail."
+    )
+
+
+def _baseline_unreached(d: D) -> str:
+    return (
+        f"{d['policy']}: NetworkPolicies select every pod of its subject for {d['direction']}, "
+        "so its rules for that direction are never reached."
+    )
+
+
 MESSAGES: dict[str, Callable[[D], str]] = {
+    "admin-matches-nothing": _admin_nothing,
+    "admin-rule-never-decides": _never_decides,
+    "equal-priority-overlap": _equal_priority,
+    "pass-changes-nothing": _pass_nothing,
+    "admin-deny-blocks-dns": _admin_dns,
+    "baseline-unreached": _baseline_unreached,
     "namespace-without-default-deny-ingress": _default_deny,
     "namespace-without-default-deny-egress": _default_deny,
     "unprotected-ingress": _unprotected,

@@ -23,6 +23,14 @@ def location(file: str, line: int) -> str:
 def describe_rule(ref: RuleRef) -> str:
     """e.g. `x/allow-web ingress rule 0, from[1], ports[0] (policies.yaml:14)`."""
     text = f"{ref.policy_id} {ref.direction} rule {ref.rule_index}"
+    if ref.kind != "NetworkPolicy":  # a tiered rule: its tier, priority, name and action
+        priority = f" ({ref.priority})" if ref.priority is not None else ""
+        name = f" '{ref.rule_name}'" if ref.rule_name else ""
+        action = {"allow": "Allow", "deny": "Deny", "pass": "Pass"}.get(ref.action, ref.action)
+        if ref.kind == "ClusterNetworkPolicy" and ref.action == "allow":
+            action = "Accept"
+        text = f"[{ref.tier}] {ref.policy_id}{priority} {ref.direction} rule {ref.rule_index}"
+        text += f"{name} {action}"
     if ref.peer_index is not None:
         text += f", {peer_field(ref.direction)}[{ref.peer_index}]"
     if ref.port_index is not None:
@@ -43,6 +51,10 @@ _CAVEATS = {
         "{policy_clause}"
     ),
     "self": "is the same pod at both ends: traffic to itself over loopback is always allowed",
+    "networks-may-cover-pods": (
+        "has no known pod IP; the networks peer {detail} of {policy} matches pods by IP too, so "
+        "it may apply to it (netviz matches networks only to pods whose status.podIP is given)"
+    ),
 }
 
 

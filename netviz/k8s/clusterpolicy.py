@@ -21,7 +21,7 @@ from netviz.k8s.fields import (
     start_line,
     warn_unknown,
 )
-from netviz.k8s.model import PROTOCOLS, IPBlock, PortSpec, Problem, Source
+from netviz.k8s.model import PROTOCOLS, IPBlock, PortSpec
 from netviz.k8s.tiermodel import (
     ANP,
     BANP,
@@ -467,37 +467,3 @@ def _port_entry(value: dict, path: str, rep: Reporter, line: int) -> list[PortSp
     warn_unknown(body, ("protocol", "start", "end"), fpath, rep, fline)
     protocol = _protocol(body, fpath, rep, fline)
     return _range(body, protocol, fpath, rep, fline) if protocol else []
-
-
-def peer_warnings(policies, have_nodes: bool) -> list[Problem]:
-    """One warning per policy with nodes peers when the input has no Node objects, and per
-    policy with domainNames peers (netviz does not resolve DNS)."""
-    out = []
-    for p in policies:
-        kinds = {peer.kind for rule in p.egress for peer in rule.peers}
-        source = p.source or Source("", 0, 0)
-        if "nodes" in kinds and not have_nodes:
-            out.append(
-                Problem(
-                    "warning",
-                    "nodes peers match nothing: the input has no Node objects "
-                    "(add the output of `kubectl get nodes -o yaml`)",
-                    source,
-                    p.kind,
-                    None,
-                    p.name,
-                )
-            )
-        if "domainNames" in kinds:
-            out.append(
-                Problem(
-                    "warning",
-                    "domainNames peers: DNS is not resolved; each name pattern is shown as an "
-                    "external endpoint of its own, which ipBlocks and networks never match",
-                    source,
-                    p.kind,
-                    None,
-                    p.name,
-                )
-            )
-    return out

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from netviz.k8s import builders
 from netviz.k8s.clusterpolicy import API_VERSIONS as ADMIN_API_VERSIONS
-from netviz.k8s.clusterpolicy import build_admin_policy, peer_warnings
+from netviz.k8s.clusterpolicy import build_admin_policy
 from netviz.k8s.fields import Reporter, describe, line_of
 from netviz.k8s.ignored import NO_EFFECT_KINDS, summary
 from netviz.k8s.model import (
@@ -25,7 +25,7 @@ from netviz.k8s.model import (
     Service,
     Source,
 )
-from netviz.k8s.nodes import build_node
+from netviz.k8s.nodes import build_node, peer_warnings
 from netviz.k8s.owners import fold, selector_keys
 from netviz.k8s.policy import build_policy
 from netviz.k8s.routes import (
@@ -466,6 +466,11 @@ class _Reader:
             selectors.append(policy.pod_selector)
             for rule in (*policy.ingress, *policy.egress):
                 selectors.extend(p.pod_selector for p in rule.peers if p.pod_selector)
+        for admin in self.admin_policies.values():  # subjects and peers of the ordered tiers
+            pod_sets = [admin.subject] + [
+                peer.pods for rule in (*admin.ingress, *admin.egress) for peer in rule.peers
+            ]
+            selectors.extend(ps.pod_selector for ps in pod_sets if ps and ps.pod_selector)
         keys = {k for s in self.services.values() for k, _ in (s.selector or ())}
         return selector_keys(selectors) | keys
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from netviz.k8s.fields import Reporter, describe, get_list, get_map, line_of, start_line
+from netviz.k8s.model import Problem, Source
 from netviz.k8s.tiermodel import NodeObject
 from netviz.k8s.validate import dns_subdomain_error, ip_error, parse_labels
 
@@ -45,3 +46,37 @@ def build_node(obj: dict, rep: Reporter) -> NodeObject | None:
     if not ips:
         rep.warning(line, f"Node {name} has no InternalIP address: nodes peers cannot reach it")
     return NodeObject(name, labels, tuple(ips), rep.source())
+
+
+def peer_warnings(policies, have_nodes: bool) -> list[Problem]:
+    """One warning per policy with nodes peers when the input has no Node objects, and per
+    policy with domainNames peers (netviz does not resolve DNS)."""
+    out = []
+    for p in policies:
+        kinds = {peer.kind for rule in p.egress for peer in rule.peers}
+        source = p.source or Source("", 0, 0)
+        if "nodes" in kinds and not have_nodes:
+            out.append(
+                Problem(
+                    "warning",
+                    "nodes peers match nothing: the input has no Node objects "
+                    "(add the output of `kubectl get nodes -o yaml`)",
+                    source,
+                    p.kind,
+                    None,
+                    p.name,
+                )
+            )
+        if "domainNames" in kinds:
+            out.append(
+                Problem(
+                    "warning",
+                    "domainNames peers: DNS is not resolved; each name pattern is shown as an "
+                    "external endpoint of its own, which ipBlocks and networks never match",
+                    source,
+                    p.kind,
+                    None,
+                    p.name,
+                )
+            )
+    return out

@@ -15,6 +15,7 @@ from netviz.engine import Evaluator
 from netviz.engine.ports import MAX_PORT, MIN_PORT, PortRange, PortSet
 from netviz.engine.result import RuleRef
 from netviz.formats import describe_caveat, describe_rule, explanation_to_json
+from netviz.formats.explain import describe_decision, describe_step
 from netviz.formats.words import describe_miss
 from netviz.k8s import load_texts
 from netviz.k8s.model import PROTOCOLS, Policy
@@ -207,6 +208,7 @@ def _side(ev: Evaluator, explanation, verdict, data: dict, labels: dict, shown: 
     subject = explanation.src if verdict.direction == "egress" else explanation.dst
     return {
         **data,
+        "decision_rows": _decisions(ev, verdict),
         "direction": verdict.direction,
         "subject": subject,
         "subject_label": labels.get(subject, subject),
@@ -218,6 +220,37 @@ def _side(ev: Evaluator, explanation, verdict, data: dict, labels: dict, shown: 
         "denials": denials,
         "caveat_texts": [describe_caveat(c) for c in verdict.caveats],
     }
+
+
+def _decisions(ev: Evaluator, verdict) -> list[dict]:
+    """The decision path of each port range, each deciding step with its rule lit in the YAML."""
+    if not verdict.decisions:
+        return []
+    policies = {p.id: p for p in ev.policies}
+    policies.update((p.id, p) for p in ev.cluster.admin_policies)
+    out = []
+    for d in verdict.decisions:
+        steps = []
+        for step in d.steps:
+            policy = policies.get(step.policy)
+            lines = [step.line] if step.rule_index is not None else []
+            steps.append(
+                {
+                    "text": describe_step(step),
+                    "policy": step.policy,
+                    "action": step.action,
+                    "excerpt": excerpt(policy, lines, set(lines)) if policy else None,
+                }
+            )
+        out.append(
+            {
+                "ports": str(d.ports),
+                "verdict": d.verdict,
+                "path": describe_decision(d),
+                "steps": steps,
+            }
+        )
+    return out
 
 
 def _fill_excerpts(ev: Evaluator, shown: dict) -> None:

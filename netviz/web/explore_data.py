@@ -6,6 +6,11 @@ Layout (everything by index, so 60,000 connections stay near a megabyte):
     edges      [[src node, dst node, 2 all ports / 1 some, ports index, policy-set index]]
     policysets [[policy index, ...], ...]   the policies whose rules the grants name
     policies   [[policy id, [selected node, ...]], ...]
+Only with tiered (cluster-scoped) policies:
+    verdict_kinds  ["admin-deny", "admin-accept"]
+    verdicts       [[src node, dst node, kind index], ...]   pairs an ordered tier decided; other
+                   denied pairs are "not allowed by NetworkPolicy"
+    verdicts_total how many such pairs in all (the list may be cut short)
 """
 
 from __future__ import annotations
@@ -98,7 +103,7 @@ def build(snapshot: dict, lines: list[str]) -> dict:
                 sets.append(list(key))
             grants_set[raw_grants] = si
         out_edges.append([node_index[src], node_index[dst], ports[pi][2], pi, si])
-    return {
+    out = {
         "namespaces": namespaces,
         "nodes": nodes,
         "ports": [p[:2] for p in ports],
@@ -108,6 +113,23 @@ def build(snapshot: dict, lines: list[str]) -> dict:
             [p["id"], [node_index[i] for i in p.get("selects", ()) if i in node_index]]
             for p in policies
         ],
+    }
+    return {**out, **_verdicts(snapshot, node_index)}
+
+
+def _verdicts(snapshot: dict, node_index: dict[str, int]) -> dict:
+    """The tiered keys of the layout above; none for NetworkPolicy-only input."""
+    if not snapshot.get("verdicts_total"):
+        return {}
+    kinds = ["admin-deny", "admin-accept"]
+    return {
+        "verdict_kinds": kinds,
+        "verdicts": [
+            [node_index[s], node_index[d], kinds.index(k)]
+            for s, d, k in snapshot["verdicts"]
+            if s in node_index and d in node_index
+        ],
+        "verdicts_total": snapshot["verdicts_total"],
     }
 
 
@@ -158,6 +180,7 @@ def build_compact(snapshot: dict, stored: store.Stored, *, lazy: bool = False) -
             for p in snapshot.get("policies", [])
         ],
         **({"lazy": True, "edge_count": len(stored)} if lazy else {}),
+        **_verdicts(snapshot, node_index),
     }
 
 

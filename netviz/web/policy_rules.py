@@ -143,4 +143,81 @@ def policies_context(review: Review, revision: Revision) -> dict:
     return {
         "policies": [_policy(p, stored.get(p.id, {}), counts) for p in parsed],
         "policies_url": links.policies(review, revision.number),
+        **tiered_context(revision, counts),
     }
+
+
+_ACTION = {"allow": "Allow", "deny": "Deny", "pass": "Pass"}
+
+
+def pod_set_words(pods) -> str:
+    where = pods.namespace_selector
+    nss = "every namespace" if where.is_empty else f"namespaces with {selector_words(where)}"
+    if pods.pod_selector is None or pods.pod_selector.is_empty:
+        return f"every pod in {nss}"
+    return f"pods with {selector_words(pods.pod_selector)} in {nss}"
+
+
+def admin_peer_words(peer) -> str:
+    if peer.kind in ("namespaces", "pods"):
+        return pod_set_words(peer.pods)
+    if peer.kind == "networks":
+        return "addresses in " + ", ".join(b.cidr for b in peer.networks)
+    if peer.kind == "nodes":
+        return f"nodes with {selector_words(peer.nodes)}"
+    return "domains " + ", ".join(peer.domains) + " (DNS is not resolved)"
+
+
+def admin_rule_words(rule, direction: str) -> str:
+    word = "from" if direction == "ingress" else "to"
+    peers = " or ".join(admin_peer_words(p) for p in rule.peers)
+    if rule.ports is None:
+        ports = "every port"
+    else:
+        seen = []
+        for spec in rule.ports:
+            text = f"port named {spec.port}" if isinstance(spec.port, str) else port_words(spec)
+            if text not in seen:
+                seen.append(text)
+        ports = ", ".join(seen)
+    return f"{word} {peers}, on {ports}"
+
+
+def tiered_context(revision: Revision, counts: dict) -> dict:
+    """The Admin and Baseline tiers, by priority, each rule with its action and pairs decided;
+    empty when the revision has only NetworkPolicies."""
+    stored = revision.snapshot.get("tiered_policies")
+    if not stored:
+        return {}
+    parsed = {p.id: p for p in edges.evaluator(revision).cluster.admin_policies}
+    tiers: dict[str, list[dict]] = {"Admin": [], "Baseline": []}
+    for entry in stored:
+        policy = parsed.get(entry["id"])
+        if policy is None:
+            continue
+        rules = []
+        for r in entry["rules"]:
+            rule = policy.rules(r["direction"])[r["index"]]
+            rules.append(
+                {
+                    **r,
+                    "words": admin_rule_words(rule, r["direction"]),
+                    "action_word": r["written"] or _ACTION.get(r["action"], r["action"]),
+                    "connections": counts.get((entry["id"], r["direction"], r["index"]), 0),
+                }
+            )
+        selects = entry.get("selects", [])
+        group = tiers.setdefault(entry["tier"], [])
+        if not group or group[-1]["priority"] != entry["priority"]:
+            group.append({"priority": entry["priority"], "policies": []})
+        group[-1]["policies"].append(
+            {
+                **entry,
+                "subject": pod_set_words(policy.subject),
+                "selects": selects[:SHOWN_SELECTED],
+                "selects_more": max(0, len(selects) - SHOWN_SELECTED),
+                "selects_count": len(selects),
+                "rules": rules,
+            }
+        )
+    return {"tiered": True, "admin_tier": tiers["Admin"], "baseline_tier": tiers["Baseline"]}

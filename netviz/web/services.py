@@ -15,6 +15,7 @@ from django.db import transaction
 
 from netviz.diff import compare
 from netviz.diff.snapshot import Compact, compact_snapshot
+from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
 from netviz.entry import entry_points
 from netviz.findings import count_by_severity
@@ -116,7 +117,7 @@ def analyse(files: list[Upload], pods: bool = False) -> _Computed:
             problems=report["errors"] + report["warnings"],
         )
     evaluator = Evaluator(cluster)
-    snap, compact = compact_snapshot(evaluator.analysis(), cluster)
+    snap, compact = compact_snapshot(evaluator.analysis(), cluster, tiered_snapshot(evaluator))
     findings = stored_findings(evaluator)
     report["findings"] = count_by_severity(findings_store.read(findings)[0])
     if expect is not None:

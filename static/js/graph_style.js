@@ -31,6 +31,7 @@ export function graphStyle(el) {
     { selector: "edge", style: { width: 1.6, "curve-style": "unbundled-bezier", "control-point-distances": 14, "control-point-weights": 0.5, "target-arrow-shape": "triangle", "arrow-scale": 0.8, "line-color": v("--all"), "target-arrow-color": v("--all"), opacity: 0.8, "z-index": 2 } },
     { selector: "edge.some", style: { "line-style": "dashed", "line-color": v("--some"), "target-arrow-color": v("--some") } },
     { selector: "edge.many", style: { width: "mapData(count, 1, 200, 2, 7)" } },
+    { selector: "edge.admin-accept", style: { "line-color": "#1450a8", "target-arrow-color": "#1450a8", "target-arrow-shape": "diamond" } },
     { selector: "edge.outward", style: { "curve-style": "straight", opacity: 0.45, "z-index": 1 } },
     { selector: "edge.bundle", style: { width: "mapData(count, 1, 100, 2.5, 8)", label: "data(count)", "font-size": 9, ...label, "text-rotation": "autorotate" } },
     // Edges inside a bundle show only while highlighted or under the keyboard cursor.

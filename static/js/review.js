@@ -55,9 +55,14 @@ function buildModel(data, filters, served) {
     const total = protocols.length * (hi - lo + 1);
     portState[i] = covered === 0 ? 0 : covered === total ? 2 : 1;
   });
+  // Pairs an ordered tier (Admin/Baseline) decided: "admin-deny" / "admin-accept" (tiered input only).
+  const verdictOf = new Map((data.verdicts || []).map(([s, d, k]) => [s * n + d, data.verdict_kinds[k]]));
   const model = {
     data,
     n,
+    verdict(s, d) {
+      return verdictOf.get(s * n + d) || null;
+    },
     nodes: data.nodes,
     namespaces: data.namespaces,
     asked,

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from netviz.findings import CHECK_IDS
+from tests.tiered.finding_cases import TIERED_CASES
 
 from .entry_cases import ENTRY_CASES
 from .helpers import by_id, lint, policy
@@ -232,6 +233,7 @@ CASES = [
 ]
 
 
+CASES += TIERED_CASES  # tests/tiered/finding_cases.py
 CASES += ENTRY_CASES
 
 

@@ -35,3 +35,16 @@ def test_it_agrees_on_the_golden_inputs(case):
 def test_it_agrees_on_the_small_benchmark_cluster(tmp_path):
     write(SIZES["S"], tmp_path, seed=3)
     assert_paths_agree(load_paths([str(tmp_path)]))
+
+
+def test_on_tiered_input_the_union_step_equals_the_networkpolicy_tier_run_rule_by_rule(tmp_path):
+    from dataclasses import replace
+
+    write(replace(SIZES["S"], admin=40), tmp_path, seed=5)
+    cluster = load_paths([str(tmp_path)])
+    assert cluster.admin_policies and not cluster.errors
+    want = connections(Evaluator(cluster))
+    assert connections(Evaluator(cluster, mode="general")) == want
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(matrix, "BLOCK_BYTES", 2048)  # many ingress blocks
+        assert connections(Evaluator(cluster)) == want

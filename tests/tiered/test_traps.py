@@ -182,3 +182,48 @@ def test_it_reports_crd_validation_errors_with_file_document_and_line():
         'spec.ingress[0].action: "Allow" is not a ClusterNetworkPolicy action; use Accept, Deny, Pass',
     ) in errors
     assert len(cluster.policies) == 1 and not cluster.admin_policies  # the rest is analysed
+
+
+def test_it_gives_a_caveat_where_networks_may_cover_a_pod_whose_ip_is_unknown():
+    gryffindor = "{namespaces: {matchLabels: {conformance-house: gryffindor}}}"
+    deny = cnp(
+        "deny-net",
+        "Admin",
+        1,
+        gryffindor,
+        egress="  - action: Deny\n    to: [{networks: [10.0.0.0/8]}]\n",
+    )
+    ev = evaluate(deny)
+    caveats = ev.explain(sts("gryffindor"), sts("hufflepuff")).egress.caveats
+    assert [(c.code, c.policy, c.detail) for c in caveats] == [
+        ("networks-may-cover-pods", "ClusterNetworkPolicy/deny-net", "10.0.0.0/8")
+    ]
+    assert not ev.explain(sts("gryffindor"), pod("hufflepuff")).egress.caveats  # IP known
+    assert any(c.code == "networks-may-cover-pods" for c in ev.analysis().caveats)
+
+
+NODE = """apiVersion: v1
+kind: Node
+metadata: {name: worker-1, labels: {node-role.kubernetes.io/worker: ""}}
+status:
+  addresses:
+  - {type: InternalIP, address: 10.20.0.5}
+  - {type: Hostname, address: worker-1}
+"""
+
+
+def test_it_matches_nodes_peers_by_the_internal_ip_of_node_objects():
+    gryffindor = "{namespaces: {matchLabels: {conformance-house: gryffindor}}}"
+    deny = cnp(
+        "deny-nodes",
+        "Admin",
+        1,
+        gryffindor,
+        egress="  - action: Deny\n    to: [{nodes: {matchExpressions: "
+        "[{key: node-role.kubernetes.io/worker, operator: Exists}]}}]\n",
+    )
+    ev = evaluate(NODE + "---\n" + deny)
+    assert external(ev, sts("gryffindor"), "10.20.0.5").is_empty()
+    assert not external(ev, sts("gryffindor"), "10.20.0.6").is_empty()
+    cluster = load_texts([("model.yaml", model()), ("p.yaml", deny)])
+    assert any("nodes peers match nothing" in p.message for p in cluster.warnings)

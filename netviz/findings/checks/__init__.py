@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from netviz.engine import Evaluator
-from netviz.findings.checks import broad, dead, entry, isolation, plugin, ports, redundant
+from netviz.findings.checks import broad, dead, entry, isolation, plugin, ports, redundant, tiered
 from netviz.findings.facts import Facts
 from netviz.findings.model import RANK, Finding
 from netviz.k8s.model import Cluster
@@ -99,6 +99,42 @@ CHECKS: tuple[Check, ...] = (
         "Ports no destination listens on",
         ("port-not-listening",),
         ports.check_unused_ports,
+    ),
+    Check(
+        "admin-matches-nothing",
+        "Admin and Baseline subjects or peers that match nothing",
+        ("admin-matches-nothing",),
+        tiered.check_subjects_and_peers,
+    ),
+    Check(
+        "admin-rule-never-decides",
+        "Admin and Baseline rules that never decide anything",
+        ("admin-rule-never-decides",),
+        tiered.check_never_decides,
+    ),
+    Check(
+        "equal-priority-overlap",
+        "Equal priorities with overlapping rules",
+        ("equal-priority-overlap",),
+        tiered.check_equal_priorities,
+    ),
+    Check(
+        "pass-changes-nothing",
+        "Pass rules that change nothing",
+        ("pass-changes-nothing",),
+        tiered.check_pass_changes_nothing,
+    ),
+    Check(
+        "admin-deny-blocks-dns",
+        "Admin Deny rules that block DNS",
+        ("admin-deny-blocks-dns",),
+        tiered.check_admin_dns,
+    ),
+    Check(
+        "baseline-unreached",
+        "Baseline rules no pod reaches",
+        ("baseline-unreached",),
+        tiered.check_baseline_unreached,
     ),
     Check(
         "network-plugin-dependent",
