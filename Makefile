@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup system-deps run serve-prod loadtest test test-postgres lint format bench bench-page screenshots golden vendor clean
+.PHONY: setup system-deps run serve-prod loadtest test test-postgres lint format bench bench-page bench-draft screenshots golden vendor clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,13 @@ loadtest: setup
 # make bench-page SIZES="S M"   ·   make bench-page BENCH_PAGE_ARGS="--runs 5"
 bench-page: setup system-deps
 	$(PY) bench/page_load.py --sizes "$(SIZES)" $(BENCH_PAGE_ARGS)
+
+# A policy retyped in the page's editor of a 1,000-workload review: last keystroke → draft
+# evaluated and drawn (budget 1 s), read back against draft.json (MISS if wrong).
+# make bench-draft DRAFT_SIZES="S M"   ·   make bench-draft BENCH_DRAFT_ARGS="--runs 8"
+DRAFT_SIZES ?= M
+bench-draft: setup system-deps
+	$(PY) bench/draft_eval.py --sizes "$(DRAFT_SIZES)" $(BENCH_DRAFT_ARGS)
 
 # docs/screenshots/*.png of the review page's views (demo review and a 1,000-workload one).
 screenshots: setup system-deps

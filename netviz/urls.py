@@ -11,9 +11,11 @@ from netviz.web.views import (
     draft,
     edit,
     explore,
+    generate_keep,
     home,
     progress,
     review,
+    shared_draft,
     whatif,
 )
 
@@ -80,6 +82,19 @@ urlpatterns = [
         name="netviz-generate-yaml",
     ),
     path("r/<token:token>/rev/<int:number>/draft.json", draft.draft_json, name="netviz-draft"),
+    path(
+        "r/<token:token>/rev/<int:number>/share-draft.json",
+        shared_draft.share,
+        name="netviz-share-draft",
+    ),
+    path(
+        "r/<token:token>/draft/<str:secret>.json", shared_draft.shared, name="netviz-shared-draft"
+    ),
+    path(
+        "r/<token:token>/rev/<int:number>/generate-keep.json",
+        generate_keep.generate_keep_json,
+        name="netviz-generate-keep",
+    ),
     # What a big review page fetches as it opens namespaces (netviz.web.views.data).
     path(
         "r/<token:token>/rev/<int:number>/data/blocks.json",

@@ -142,7 +142,7 @@ def _caveat(c: Caveat) -> dict:
     return {**c.as_dict(), "text": describe_caveat(c)}
 
 
-def _base(analysis: Analysis, cluster: Cluster | None, tiered: dict | None) -> dict:
+def _base(analysis: Analysis, cluster: Cluster | None) -> dict:
     namespaces = {e.namespace for e in analysis.endpoints} | {
         p.namespace for p in analysis.policies
     }
@@ -152,10 +152,6 @@ def _base(analysis: Analysis, cluster: Cluster | None, tiered: dict | None) -> d
     for e in analysis.endpoints:
         by_namespace.setdefault(e.namespace, []).append(e)
     policies = [_policy(p, by_namespace) for p in analysis.policies]
-    if tiered:
-        policies += [
-            {k: v for k, v in p.items() if k != "rules"} for p in tiered["tiered_policies"]
-        ]
     if cluster is not None and cluster.calico is not None:
         from netviz.diff.calico import calico_policy_entries  # imports fingerprint from here
 
@@ -180,16 +176,25 @@ def _base(analysis: Analysis, cluster: Cluster | None, tiered: dict | None) -> d
     }
 
 
+def _with_tiered(out: dict, tiered: dict | None) -> dict:
+    """`tiered` (netviz.diff.tiered.tiered_snapshot): cluster-scoped policies, added to `policies`
+    (so diffs compare them) and kept in full with the pairs their tiers decided."""
+    if tiered:
+        out.update(tiered)
+        out["policies"] += [
+            {k: v for k, v in p.items() if k != "rules"} for p in tiered["tiered_policies"]
+        ]
+    return out
+
+
 def snapshot(
     analysis: Analysis, cluster: Cluster | None = None, tiered: dict | None = None
 ) -> dict:
-    """Everything the pages and diffs need from one analysis, as JSON-able dicts and lists.
-
-    `tiered` (netviz.diff.tiered.tiered_snapshot): cluster-scoped policies, added to `policies`
-    (so diffs compare them) and kept in full with the pairs their tiers decided."""
+    """Everything the pages and diffs need from one analysis, as JSON-able dicts and lists;
+    `tiered` as _with_tiered() says."""
     rules = _Rules()
-    return {
-        **_base(analysis, cluster, tiered),
+    out = {
+        **_base(analysis, cluster),
         "connections": [
             {
                 "src": c.src,
@@ -203,8 +208,8 @@ def snapshot(
         ],
         "rules": rules.items,
         "caveats": [_caveat(c) for c in analysis.caveats],
-        **(tiered or {}),
     }
+    return _with_tiered(out, tiered)
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,7 @@ def compact_snapshot(
 ) -> tuple[dict, Compact]:
     """snapshot() without its connections, and those connections as a Compact: the same rules in
     the same order, with no Python work per pair beyond C-level maps."""
-    base = _base(analysis, cluster, tiered)
+    base = _base(analysis, cluster)
     ids = [e["id"] for e in base["endpoints"]] + [x["id"] for x in base["externals"]]
     node = {i: k for k, i in enumerate(ids)}.__getitem__
     conns = ordered_connections(analysis)
@@ -278,9 +283,9 @@ def compact_snapshot(
         dst=np.fromiter(map(node, map(dst_of, conns)), dtype=np.int32, count=count),
         cell=cell,
     )
-    return {
+    out = {
         **base,
         "rules": rules.items,
         "caveats": [_caveat(c) for c in analysis.caveats],
-        **(tiered or {}),
-    }, compact
+    }
+    return _with_tiered(out, tiered), compact

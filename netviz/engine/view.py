@@ -60,6 +60,24 @@ class EngineView:
         out = [n.endpoints[i] for c in mask[: n.pods].nonzero()[0].tolist() for i in n.members[c]]
         return sorted(out, key=lambda e: e.id)
 
+    def selected_by(self, policy_id: str) -> list:
+        """Endpoints a policy of any tier selects (NetworkPolicy "ns/name", others "Kind/name")."""
+        for tier in self.program.tiers:
+            for p in tier.policies:
+                if p.ref.id == policy_id:
+                    return self.members(p.on_nodes)
+        raise KeyError(policy_id)
+
+    def peer_endpoints(self, policy_id: str, direction: str, rule: int, peer: int) -> list:
+        """Endpoints one peer of one rule matches (external ranges are not endpoints)."""
+        for tier in self.program.tiers:
+            for p in tier.policies:
+                if p.ref.id == policy_id:
+                    compiled = p.rules[direction][rule]
+                    mask = compiled.match if compiled.peers is None else compiled.peers[peer]
+                    return self.members(mask)
+        raise KeyError(policy_id)
+
     def decision_path(
         self, src: str, dst: str
     ) -> tuple[tuple[Decision, ...], tuple[Decision, ...]]:

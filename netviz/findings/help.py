@@ -90,34 +90,34 @@ CHECK_HELP: dict[str, tuple[str, str]] = {
         "An Ingress or route sends traffic to a Service that selects no workload.",
         "Fix the backend Service's name or its selector so it selects the workload meant.",
     ),
+    "admin-matches-nothing": (
+        "An Admin or Baseline policy's subject or peer matches no endpoint of the input.",
+        "Check the selectors for typos against the namespaces' and pods' labels, or delete it.",
+    ),
+    "admin-rule-never-decides": (
+        "An Admin or Baseline rule decides no pair: earlier rules or priorities decide them all.",
+        "Remove the rule, or move it (or its policy's priority) ahead of what shadows it.",
+    ),
+    "equal-priority-overlap": (
+        "Policies of one tier share a priority and their rules overlap; the API leaves their "
+        "order undefined, so the network plugin may decide differently.",
+        "Give each policy its own priority.",
+    ),
+    "pass-changes-nothing": (
+        "A Pass rule changes nothing: no later rule of its tier could match what it passes.",
+        "Remove the rule if nothing later in the tier was meant to be skipped.",
+    ),
+    "admin-deny-blocks-dns": (
+        "An Admin or Baseline Deny blocks DNS to the cluster's DNS service: lookups fail.",
+        "Accept UDP and TCP 53 to the DNS pods at a higher priority, or narrow the Deny.",
+    ),
+    "baseline-unreached": (
+        "A Baseline rule is never reached: NetworkPolicies select every pod of its subject.",
+        "Remove the rule, or keep it as a guardrail for pods added later and accept the finding.",
+    ),
     "port-without-service": (
         "A policy admits a port on a workload that no Service sends traffic to.",
         "Informational: remove the port from the policy if nothing reaches the pods directly.",
-    ),
-    "admin-matches-nothing": (
-        "An Admin or Baseline policy's subject or a rule's peer matches nothing in the input.",
-        "Check its namespace and pod selectors against the labels of the input, or delete it.",
-    ),
-    "admin-rule-never-decides": (
-        "An Admin or Baseline rule never decides a connection: earlier rules decide it all.",
-        "Reorder the rules or priorities so it is reached, or delete it.",
-    ),
-    "equal-priority-overlap": (
-        "Two policies of one tier share a priority and have overlapping rules: the order "
-        "between them is left to the implementation.",
-        "Give them different priorities so the order is defined.",
-    ),
-    "pass-changes-nothing": (
-        "A Pass rule changes nothing: the tiers after it decide as the rule itself would.",
-        "Delete it, or make it Accept or Deny if that is what was meant.",
-    ),
-    "admin-deny-blocks-dns": (
-        "An Admin or Baseline Deny blocks DNS to the cluster's DNS service.",
-        "Add a higher-priority Accept for UDP and TCP 53 to kube-system's DNS pods.",
-    ),
-    "baseline-unreached": (
-        "A Baseline rule is never reached: NetworkPolicies or Admin rules decide first.",
-        "Check whether the rule is still needed; delete it if not.",
     ),
     "calico-rule-unreachable": (
         "A Calico rule comes after an unconditional Allow, Deny or Pass, so it never applies.",

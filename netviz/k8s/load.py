@@ -485,6 +485,11 @@ class _Reader:
             selectors.append(policy.pod_selector)
             for rule in (*policy.ingress, *policy.egress):
                 selectors.extend(p.pod_selector for p in rule.peers if p.pod_selector)
+        for admin in self.admin_policies.values():  # subjects and peers of the ordered tiers
+            pod_sets = [admin.subject] + [
+                peer.pods for rule in (*admin.ingress, *admin.egress) for peer in rule.peers
+            ]
+            selectors.extend(ps.pod_selector for ps in pod_sets if ps and ps.pod_selector)
         keys = {k for s in self.services.values() for k, _ in (s.selector or ())}
         return selector_keys(selectors) | keys
 

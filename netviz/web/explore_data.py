@@ -114,12 +114,11 @@ def build(snapshot: dict, lines: list[str]) -> dict:
             for p in policies
         ],
     }
-    out.update(_verdicts(snapshot, node_index))
-    return out
+    return {**out, **_verdicts(snapshot, node_index)}
 
 
 def _verdicts(snapshot: dict, node_index: dict[str, int]) -> dict:
-    """The pairs ordered tiers decided, when the input has tiered policies (see the layout)."""
+    """The tiered keys of the layout above; none for NetworkPolicy-only input."""
     if not snapshot.get("verdicts_total"):
         return {}
     kinds = ["admin-deny", "admin-accept"]
@@ -180,8 +179,8 @@ def build_compact(snapshot: dict, stored: store.Stored, *, lazy: bool = False) -
             [p["id"], [node_index[i] for i in p.get("selects", ()) if i in node_index]]
             for p in snapshot.get("policies", [])
         ],
-        **_verdicts(snapshot, node_index),
         **({"lazy": True, "edge_count": len(stored)} if lazy else {}),
+        **_verdicts(snapshot, node_index),
     }
 
 

@@ -258,3 +258,16 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revision} as {self.format}"
+
+
+class SharedDraft(models.Model):
+    """A what-if draft shared read-only: a revision's files with some edited, added or deleted,
+    reached by its own random token next to the review's view link. Deleted with its review."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="shared_drafts")
+    number = models.PositiveIntegerField(help_text="The revision the draft was made from.")
+    token_hash = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the draft's token (in ?draft=)."
+    )
+    files = models.JSONField(help_text='The changes, {"name.yaml": "text" or null if deleted}.')
+    created = models.DateTimeField(auto_now_add=True, help_text="When it was shared.")

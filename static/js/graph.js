@@ -120,10 +120,9 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
         found.sets.add(e[4]);
       } else {
         const single = a.startsWith("n:") && b.startsWith("n:");
-        const data = { id, source: a, target: b, count: 1, state: st === 2 ? "all" : "some", src: single ? model.nodes[e[0]][0] : "", dst: single ? model.nodes[e[1]][0] : "", ports: model.portsText(e[0], e[1]) };
         // Tiered input: an edge an Admin Accept opened over NetworkPolicy isolation (see the legend).
         const accepted = single && model.verdict && model.verdict(e[0], e[1]) === "admin-accept";
-        data.verdict = accepted ? "admin-accept" : "";
+        const data = { id, source: a, target: b, count: 1, state: st === 2 ? "all" : "some", src: single ? model.nodes[e[0]][0] : "", dst: single ? model.nodes[e[1]][0] : "", ports: model.portsText(e[0], e[1]), verdict: accepted ? "admin-accept" : "" };
         merged.set(id, { group: "edges", data, sets: new Set([e[4]]), classes: accepted ? ["admin-accept"] : [] });
       }
     }

@@ -63,7 +63,8 @@ function describe(model, row, col) {
   if (row.kind === "node" && col.kind === "node") {
     const s = row.i;
     const d = col.i;
-    return `${model.nodes[s][2]} → ${model.nodes[d][2]}: ${model.portsText(s, d)}`;
+    const verdict = model.verdict ? model.verdict(s, d) : null;
+    return `${model.nodes[s][2]} → ${model.nodes[d][2]}: ${model.portsText(s, d)}${verdict ? ` (${VERDICT_WORDS[verdict]})` : ""}`;
   }
   const name = (item) => (item.kind === "node" ? model.nodes[item.i][2] : `${model.groupName(item.group.g)} (${item.members.length})`);
   const st = cellAggregate(model, row, col);
@@ -79,11 +80,14 @@ function describe(model, row, col) {
 function setFocus(focusEl, model, row, col) {
   if (!row || !col || row.kind === "head" || col.kind === "head") {
     focusEl.textContent = "";
-    for (const key of ["src", "dst", "state"]) delete focusEl.dataset[key];
+    for (const key of ["src", "dst", "state", "verdict"]) delete focusEl.dataset[key];
     return;
   }
   const st = row.kind === "node" && col.kind === "node" ? model.state(row.i, col.i) : cellAggregate(model, row, col);
   focusEl.dataset.state = STATES[st];
+  const verdict = row.kind === "node" && col.kind === "node" && model.verdict ? model.verdict(row.i, col.i) : null;
+  if (verdict) focusEl.dataset.verdict = verdict;
+  else delete focusEl.dataset.verdict;
   focusEl.dataset.src = row.kind === "node" ? model.nodes[row.i][0] : `namespace:${model.groupName(row.group.g)}`;
   focusEl.dataset.dst = col.kind === "node" ? model.nodes[col.i][0] : `namespace:${model.groupName(col.group.g)}`;
   focusEl.textContent = describe(model, row, col);
@@ -227,7 +231,7 @@ function drawTable(el, focusEl, model, state, hooks, redraw) {
         td.dataset.dstGroup = col.kind === "node" ? model.nodes[col.i][0] : model.groupName(col.group.g);
       }
       td.textContent = verdict ? VERDICT_SYMBOLS[verdict] : SYMBOLS[st];
-      td.title = describe(model, row, col) + (verdict ? ` (${VERDICT_WORDS[verdict]})` : "");
+      td.title = describe(model, row, col);
       td.tabIndex = -1;
       td.setAttribute("role", "gridcell");
       td.setAttribute("aria-label", td.title);
@@ -360,7 +364,19 @@ function drawCanvas(el, focusEl, model, state, hooks, redraw) {
       for (let k = k0; k < k1; k++) {
         const st = cellState(r, k);
         const x = LABEL_W + k * CELL - x0;
-        if (st > 0) {
+        const row = rows[r];
+        const col = cols[k];
+        const verdict = model.verdict && row.kind === "node" && col.kind === "node" ? model.verdict(row.i, col.i) : null;
+        if (verdict) {
+          // Tiered input: the table's marks, ✕ denied by an admin rule, ★ admin Accept over isolation.
+          ctx.fillStyle = verdict === "admin-deny" ? "#fbe3e3" : "#e3ecfb";
+          ctx.fillRect(x, y, CELL, CELL);
+          ctx.fillStyle = verdict === "admin-deny" ? "#a11" : "#1450a8";
+          ctx.font = `bold ${CELL - 4}px sans-serif`;
+          ctx.textAlign = "center";
+          ctx.textBaseline = "middle";
+          ctx.fillText(VERDICT_SYMBOLS[verdict], x + CELL / 2, y + CELL / 2 + 1);
+        } else if (st > 0) {
           // Same shapes as the table's symbols: ● every port, ◐ some ports.
           ctx.fillStyle = st === 2 ? c.allBg : c.someBg;
           ctx.fillRect(x, y, CELL, CELL);

@@ -2,6 +2,7 @@
 // Data comes from the json_script #netviz-data (layout in netviz/web/explore_data.py).
 import { mountMatrix } from "./matrix.js";
 import { mountGraph } from "./graph.js";
+import { keepSelection } from "./urlstate.js";
 
 const WORKLOAD_ID = /^([^/]*)\/(.*)\[([^\]]*)\]$/;
 
@@ -477,6 +478,7 @@ function main() {
   // A big review's rows and columns come worked out by the server, under the same filters.
   const view = served ? { rows: served.rows, cols: served.cols, focus: served.focus } : buildView(model, filters);
   let graph = null;
+  let mounting = null;
   let pending = null;
   let show = null;
   const hooks = {
@@ -512,12 +514,15 @@ function main() {
     if (shownTab !== null && key !== shownTab) panel.close();
     shownTab = key;
     if (key === "graph") {
-      if (!graph) {
+      // Once, even when the tab is shown again while the graph is still being drawn.
+      mounting ??= (async () => {
         if (model.lazy) await model.loadAll();
         const options = { color: filters.color, exposureUrl: findingsJson(data.findings_url) };
         graph = await mountGraph(root.querySelector("[data-graph]"), root, model, view, hooks, options);
         window.netviz.graph = graph;
-      }
+        root.dispatchEvent(new Event("netviz:graph"));
+      })();
+      await mounting;
       graph.resize();
       if (pending) {
         pending(graph);
@@ -530,6 +535,14 @@ function main() {
     }
   });
   tabLinks(show);
+  // The selection in the address bar (?edge=, ?node=, ?policy=), restored from it first.
+  const whenGraph = (f) => {
+    pending = f;
+    show("graph");
+    revealGraph(root);
+  };
+  keepSelection({ root, model, hooks, openEdge, edgeSlug, graph: () => graph, whenGraph });
+  Object.assign(window.netviz, { hooks, show, root });
   root.dataset.ready = "true";
 }
 

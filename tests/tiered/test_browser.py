@@ -50,3 +50,37 @@ class TieredReviewPageTestCase(BrowserTestCase):
         self.assertIn([sts("ravenclaw"), sts("hufflepuff")], marked)
         self.assertNotIn([sts("gryffindor"), sts("hufflepuff")], marked)
         self.assertEqual(self.errors, [])
+
+
+class TieredBigMatrixTestCase(BrowserTestCase):
+    """Above 150 endpoints the canvas matrix reports a cell's tiered verdict on its focus line."""
+
+    def test_the_canvas_reports_an_admin_denied_cell(self):
+        from tests.browser.test_big_matrix import CELL, HEAD_H, LABEL_W, PER_NAMESPACE, cluster
+
+        deny = (
+            "---\napiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\n"
+            "metadata: {name: deny-b-to-a}\nspec:\n  tier: Admin\n  priority: 1\n"
+            "  subject: {namespaces: {matchLabels: {kubernetes.io/metadata.name: a}}}\n"
+            "  ingress:\n  - action: Deny\n"
+            "    from: [{namespaces: {matchLabels: {kubernetes.io/metadata.name: b}}}]\n"
+        )
+        review, _, _ = create_review("Big", uploads([("big.yaml", cluster() + deny)]))
+        self.page.goto(f"{self.live_server_url}/r/{review.view_token}/")
+        self.page.wait_for_selector("[data-testid=matrix][data-mode=canvas]", state="attached")
+        wrap = self.page.locator(".matrix-canvas-wrap")
+        focus = self.page.locator("[data-testid=matrix-focus]")
+        row, col = 2 + PER_NAMESPACE, 3  # b/p000 → a/p003
+        left, top = wrap.evaluate(
+            f"w => {{ w.scrollLeft = {col * CELL}; w.scrollTop = {row * CELL}; "
+            "return [w.scrollLeft, w.scrollTop]; }"
+        )
+        box = wrap.bounding_box()
+        self.page.mouse.move(
+            box["x"] + LABEL_W + col * CELL - left + CELL / 2,
+            box["y"] + HEAD_H + row * CELL - top + CELL / 2,
+        )
+        self.assertEqual(focus.get_attribute("data-src"), "b/p000[Pod]")
+        self.assertEqual(focus.get_attribute("data-verdict"), "admin-deny")
+        self.assertIn("denied by an admin rule", focus.inner_text())
+        self.assertEqual(self.errors, [])

@@ -62,3 +62,17 @@ def test_it_names_the_deny_rule_or_the_isolating_networkpolicy():
     ]
     ev = evaluate(NP_ALLOW_G_TO_H)
     assert not ev.explain(sts("ravenclaw"), sts("hufflepuff")).ingress.decisions  # NP only
+
+
+def test_the_public_view_answers_selection_peers_and_paths():
+    ev = evaluate(PASS_THEN_NP)
+    view = ev.view()
+    assert [e.id for e in view.selected_by("ClusterNetworkPolicy/guardrails")] == [
+        "hufflepuff/hufflepuff-0[StatefulSet]",
+        "hufflepuff/hufflepuff-1[StatefulSet]",
+        "hufflepuff/hufflepuff-pod[Pod]",
+    ]
+    peers = view.peer_endpoints("ClusterNetworkPolicy/guardrails", "ingress", 0, 0)
+    assert {e.namespace for e in peers} == {"gryffindor"}
+    egress, ingress = view.decision_path(sts("gryffindor"), sts("hufflepuff"))
+    assert [s.action for s in ingress[0].steps] == ["pass", "allow"]

@@ -75,3 +75,12 @@ class TieredWebTestCase(TestCase):
             first, uploads(files[:2] + [("admin.yaml", "---\n".join([DENY_G, ACCEPT_R, BASELINE]))])
         )
         assert "ClusterNetworkPolicy/baseline-deny" in diff["policies"]["added"]
+
+    def test_a_draft_that_changes_nothing_lists_no_cluster_network_policy_as_removed(self):
+        response = self.client.post(
+            f"{self.base}/rev/1/draft.json", data={"files": {}}, content_type="application/json"
+        )
+        assert response.status_code == 200, response.content
+        diff = response.json()["diff"]
+        assert diff["policies"]["removed"] == [] and diff["policies"]["added"] == []
+        assert not diff["summary"]["connectivity_changed"]
