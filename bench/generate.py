@@ -16,6 +16,7 @@ import yaml
 if __package__ in (None, ""):  # run as a script: make the `bench` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.admin import admin_policies  # noqa: E402
+from bench.calico import calico_resources  # noqa: E402
 from bench.patterns import (  # noqa: E402
     DBS,
     GRPC_PORTS,
@@ -39,6 +40,7 @@ class Spec:
     workloads: int
     policies: int
     admin: int = 0  # cluster-scoped admin policies (ClusterNetworkPolicy, AdminNetworkPolicy)
+    calico: int = 0  # Calico (Global)NetworkPolicies, over two tiers and `default`
 
 
 SIZES: dict[str, Spec] = {
@@ -48,6 +50,8 @@ SIZES: dict[str, Spec] = {
     "XL": Spec(500, 20_000, 5_000),
     # L plus 300 ClusterNetworkPolicies / AdminNetworkPolicies (the NetworkPolicy part is L's)
     "L+ANP": Spec(200, 5_000, 2_000, admin=300),
+    # L plus 300 Calico policies in three tiers and five global network sets
+    "L+Calico": Spec(200, 5_000, 2_000, calico=300),
 }
 
 ENVS = ("prod", "staging", "dev")
@@ -355,7 +359,9 @@ def generate(spec: Spec, seed: int = DEFAULT_SEED) -> list[tuple[str, str]]:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     files = []
     gen = _Generator(spec, seed)
+    namespaces = []
     for i, (ns, docs) in enumerate(gen.files()):
+        namespaces.append(ns)
         text = yaml.dump_all(docs, Dumper=dumper, sort_keys=False, default_flow_style=False)
         files.append((f"{i:04d}-{ns}.yaml", text))
     if spec.admin:
@@ -363,6 +369,11 @@ def generate(spec: Spec, seed: int = DEFAULT_SEED) -> list[tuple[str, str]]:
         docs = admin_policies(spec.admin, seed, cidrs)
         text = yaml.dump_all(docs, Dumper=dumper, sort_keys=False, default_flow_style=False)
         files.append(("zzzz-admin-policies.yaml", text))
+    if spec.calico:
+        cidrs = [cidr for cidr, _ in gen.partner_cidrs] + ["0.0.0.0/0"]
+        docs = calico_resources(spec.calico, seed, sorted(set(namespaces)), cidrs)
+        text = yaml.dump_all(docs, Dumper=dumper, sort_keys=False, default_flow_style=False)
+        files.append(("zzzz-calico-policies.yaml", text))
     return files
 
 
@@ -389,8 +400,9 @@ def write(spec: Spec, out: Path, seed: int = DEFAULT_SEED) -> dict:
 
 def parse_spec(size: str) -> Spec:
     """A size name (S, M, L, XL) or `NAMESPACES/WORKLOADS/POLICIES`, e.g. `20/300/120`."""
-    if size.upper() in SIZES:
-        return SIZES[size.upper()]
+    for name, spec in SIZES.items():
+        if name.upper() == size.upper():
+            return spec
     try:
         ns, wl, pol = (int(x.replace(",", "").replace("_", "")) for x in size.split("/"))
     except ValueError:

@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "diff": "netviz.cli.diff",
     "generate": "netviz.cli.generate",
     "check": "netviz.cli.check",
+    "staged": "netviz.cli.staged",
 }
 
 

@@ -151,6 +151,11 @@ def _base(analysis: Analysis, cluster: Cluster | None) -> dict:
     by_namespace: dict[str, list[Endpoint]] = {}
     for e in analysis.endpoints:
         by_namespace.setdefault(e.namespace, []).append(e)
+    policies = [_policy(p, by_namespace) for p in analysis.policies]
+    if cluster is not None and cluster.calico is not None:
+        from netviz.diff.calico import calico_policy_entries  # imports fingerprint from here
+
+        policies += calico_policy_entries(cluster.calico)
     return {
         "version": SNAPSHOT_VERSION,
         "namespaces": sorted(namespaces),
@@ -162,11 +167,12 @@ def _base(analysis: Analysis, cluster: Cluster | None) -> dict:
                 "start": x.start,
                 "end": x.end,
                 "cidrs": list(x.cidrs),
+                **({"sets": list(x.sets)} if x.sets else {}),
             }
             for x in ordered_endpoints(analysis)
             if isinstance(x, ExternalRange)
         ],
-        "policies": [_policy(p, by_namespace) for p in analysis.policies],
+        "policies": policies,
     }
 
 

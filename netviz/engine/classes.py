@@ -50,10 +50,15 @@ class Nodes:
     """Endpoints grouped by (namespace, labels, ports, hostNetwork, hostIP), plus external ranges."""
 
     def __init__(
-        self, cluster: Cluster, blocks: Sequence[IPBlock], pod_ip_blocks: Sequence[IPBlock] = ()
+        self,
+        cluster: Cluster,
+        blocks: Sequence[IPBlock],
+        pod_ip_blocks: Sequence[IPBlock] = (),
+        accounts: bool = False,
     ) -> None:
         """`pod_ip_blocks`: CIDRs that match pods by their known IPs (admin `networks` peers);
-        endpoints are then also told apart by which of them hold one of their pod IPs."""
+        endpoints are then also told apart by which of them hold one of their pod IPs.
+        `accounts`: also tell endpoints apart by service account (Calico selectors see it)."""
         by_id: dict[str, Endpoint] = {}
         for e in cluster.endpoints:
             by_id.setdefault(e.id, e)  # a duplicate id is the reader's problem; keep the first
@@ -79,6 +84,8 @@ class Nodes:
             key = (e.namespace, labels, ports, e.host_network, host)
             if pod_ip_blocks and e.pod_ips and not e.host_network:
                 key += (inside_blocks(e.pod_ips, pod_ip_blocks),)
+            if accounts:
+                key += (e.service_account,)
             c = keys.get(key)
             if c is None:
                 c = keys[key] = len(reps)

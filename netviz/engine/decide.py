@@ -336,8 +336,11 @@ class Decider:
                     if track:  # accepted earlier is "over isolation" only where NP denies
                         accepted[at] &= ~union_cells[at]
                     allowed[at] |= undecided[at] & union_cells[at]
-                    undecided[at] = 0
-                    live = live[~applies]
+                    if tier.default == DENY_IF_SELECTED:
+                        undecided[at] = 0
+                        live = live[~applies]
+                    else:  # a union run inside a longer tier (Calico's default): the rest goes on
+                        undecided[at] &= ~union_cells[at]
         allowed |= undecided
         if track:
             # Accepts only count where the subject is NetworkPolicy-isolated (handled above);

@@ -12,6 +12,9 @@ import networkx
 import numpy as np
 
 from netviz.engine.addresses import parse_address, parse_network
+from netviz.engine.calico import calico_blocks, calico_port_specs
+from netviz.engine.calico_paths import CalicoPaths, calico_explanation
+from netviz.engine.calico_program import calico_program, name_network_sets
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
 from netviz.engine.classes import Nodes
 from netviz.engine.compile import admin_port_specs, compile_program, network_blocks, node_blocks
@@ -67,9 +70,16 @@ class Evaluator:
         if admin:
             networks = network_blocks(admin)
             blocks = blocks + networks + node_blocks(cluster.nodes)
-        self.nodes = Nodes(cluster, blocks, networks)
-        self.compiled = Compiled(self.nodes, self.policies, admin_port_specs(admin))
+        calico = cluster.calico
+        extra_ports = admin_port_specs(admin)
+        if calico is not None:
+            blocks = blocks + calico_blocks(calico)
+            extra_ports = extra_ports + calico_port_specs(calico)
+        self.nodes = Nodes(cluster, blocks, networks, accounts=calico is not None)
+        self.compiled = Compiled(self.nodes, self.policies, extra_ports)
         self.program = compile_program(self.nodes, self.compiled, admin, cluster.nodes)
+        if calico is not None:
+            self.program = calico_program(self.program, self.nodes, self.compiled.atoms, cluster)
         if mode is None:
             mode = "ordered" if self.program.ordered else ""
         self.mode = mode
@@ -77,10 +87,14 @@ class Evaluator:
         self.externals = [
             self.nodes.space.external(int(i)) for i in self.nodes.space.external_index
         ]
+        if calico is not None:
+            self.externals = name_network_sets(self.externals, calico)
         self._by_id: dict[str, Endpoint | ExternalRange] = {e.id: e for e in self.nodes.endpoints}
         self._by_id.update((x.id, x) for x in self.externals)
         self._explainer = Explainer(self.policies, self.nodes.ns_labels)
         self._paths = PathFinder(self._explainer, admin, cluster.nodes) if self.mode else None
+        if self.mode and calico is not None:
+            self._paths = CalicoPaths(self._explainer, admin, cluster.nodes, cluster)
         self._analysis: Analysis | None = None
 
     # --- the whole answer -----------------------------------------------------------------
@@ -216,6 +230,8 @@ class Evaluator:
         a = self.endpoint(self.resolve(src))
         b = self.endpoint(self.resolve(dst))
         exp = self._explainer.explain(a, b, asked)
+        if isinstance(self._paths, CalicoPaths):
+            return calico_explanation(with_decisions(self._paths, exp, a, b))
         return exp if self._paths is None else with_decisions(self._paths, exp, a, b)
 
     def node(self, index: int) -> Endpoint | ExternalRange:

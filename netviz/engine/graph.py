@@ -49,6 +49,7 @@ def build_graph(analysis: Analysis) -> networkx.DiGraph:
                 "name": x.id,
                 "cidrs": x.cidrs,
                 "version": x.version,
+                "sets": x.sets,
             },
         )
         for x in analysis.externals

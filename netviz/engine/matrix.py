@@ -83,10 +83,15 @@ class Matrix:
             return list(seen.values())
 
         def subject_features(direction):
+            # Every policy that applies in the direction, with rules or not: one without rules
+            # still makes its tier apply (and so decides at the tier's end).
             seen: dict[int, np.ndarray] = {}
-            for _, p, r in ordered:
-                if r.ref.direction == direction:
-                    seen.setdefault(id(p.on_nodes), p.on_nodes)
+            for tier in self.program.tiers if self.program else ():
+                if tier.union:
+                    continue
+                for p in tier.policies:
+                    if direction in p.rules:
+                        seen.setdefault(id(p.on_nodes), p.on_nodes)
             return list(seen.values())
 
         is_pod = on_nodes(np.ones(pods, dtype=bool))
@@ -133,6 +138,13 @@ class Matrix:
         self.classes = len(order)
         self.class_rep = first[order]
         self.class_is_pod = self.class_rep < pods
+        # Classes whose policies decide: pods, and address ranges an ordered tier governs
+        # (Calico host endpoints); a range no policy selects is never a subject.
+        governed = np.zeros(n, dtype=bool)
+        for tier in self.program.tiers if self.program else ():
+            for p in tier.policies if not tier.union else ():
+                governed |= p.on_nodes
+        self.class_subject = self.class_is_pod | governed[self.class_rep]
         self.class_es = self.es[self.class_rep]
         self.class_ed = self.ed[self.class_rep]
         self.class_is = self.is_[self.class_rep]
@@ -248,13 +260,16 @@ class Matrix:
     def allowed_from(self, src: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Destination classes with something allowed from class `src`: (classes, allowed atom
         words, egress cell key, ingress cell key); a key is -1 where that side does not apply."""
-        dst_pod = self.class_is_pod
+        dst_pod = self.class_subject
         n_ed, n_id = len(self.ed_rep), len(self.id_rep)
         inn, inn_any = self.ingress_row(int(self.class_is[src]))
         in_ok = np.where(dst_pod, inn_any[self.class_id], True)
-        if self.class_is_pod[src]:
+        if self.class_subject[src]:
             eg = self.egress[self.class_es[src]]
-            cand = np.flatnonzero(self.egress_any[self.class_es[src]][self.class_ed] & in_ok)
+            reach = self.egress_any[self.class_es[src]][self.class_ed] & in_ok
+            if not self.class_is_pod[src]:
+                reach &= dst_pod  # a governed range reaches pods and governed ranges only
+            cand = np.flatnonzero(reach)
             words = eg[self.class_ed[cand]]
             pod = dst_pod[cand]
             words[pod] &= inn[self.class_id[cand[pod]]]

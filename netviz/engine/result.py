@@ -18,12 +18,14 @@ class ExternalRange:
     """A range of addresses outside the cluster that every policy treats alike.
 
     `start`/`end` are the first and last address; `cidrs` the minimal CIDR cover of that range.
+    `sets` names the Calico network sets holding it ("GlobalNetworkSet dns", "NetworkSet x/n").
     """
 
     version: Literal[4, 6]
     start: str
     end: str
     cidrs: tuple[str, ...]
+    sets: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def id(self) -> str:

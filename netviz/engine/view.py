@@ -10,6 +10,8 @@ from netviz.engine.classes import Nodes
 from netviz.engine.peers import Compiled, CompiledPolicy
 from netviz.engine.program import Program, TierPolicy
 from netviz.engine.result import Decision
+from netviz.k8s.calico.model import CalicoPolicy
+from netviz.k8s.tiermodel import AdminPolicy
 
 if TYPE_CHECKING:
     from netviz.engine.evaluate import Evaluator
@@ -30,8 +32,27 @@ class EngineView:
         return self.compiled.policies
 
     def tiered_policies(self) -> list[TierPolicy]:
-        """Policies of the ordered tiers (Admin, Baseline, ...), in evaluation order."""
-        return [p for t in self.program.tiers if not t.union for p in t.policies]
+        """Policies of the ordered tiers (Admin, Baseline, ...), in evaluation order. Only the
+        cluster-scoped admin policies: Calico's compile to several tier policies each (see
+        `calico_policies`), and host endpoints add some of their own."""
+        return [
+            p
+            for t in self.program.tiers
+            if not t.union
+            for p in t.policies
+            if isinstance(p.source, AdminPolicy)
+        ]
+
+    def calico_policies(self) -> list[TierPolicy]:
+        """The tier policies compiled from Calico policies, in evaluation order (a policy's first
+        one marks where it applies, the others hold its rules)."""
+        return [
+            p
+            for t in self.program.tiers
+            if not t.union
+            for p in t.policies
+            if isinstance(p.source, CalicoPolicy)
+        ]
 
     def members(self, mask) -> list:
         """Endpoints of the pod classes set in a mask over nodes, sorted by id."""

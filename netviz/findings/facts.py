@@ -22,6 +22,7 @@ from netviz.engine.peers import CompiledPolicy, CompiledRule, peer_mask
 from netviz.engine.ports import PortRange, PortSet
 from netviz.engine.selectors import matches
 from netviz.findings.model import Subject
+from netviz.k8s.calico.model import CalicoPolicy
 from netviz.k8s.model import (
     NS_NAME_LABEL,
     Cluster,
@@ -250,12 +251,23 @@ class Facts:
 
     @cached_property
     def isolated(self) -> dict[Direction, np.ndarray]:
-        """Per direction, which pod classes some policy isolates."""
+        """Per direction, which pod classes some policy isolates (or, for Calico, governs: a
+        Calico policy selects them for that direction)."""
+        calico = [
+            tp
+            for t in self.view.program.tiers
+            if not t.union
+            for tp in t.policies
+            if isinstance(tp.source, CalicoPolicy)
+        ]
         out = {}
         for direction in ("ingress", "egress"):
             mask = np.zeros(self.pods, dtype=bool)
             for cp in self.compiled.isolating(direction):
                 mask |= cp.selects
+            for tp in calico:
+                if direction in tp.rules:
+                    mask |= tp.selects
             out[direction] = mask
         return out
 

@@ -119,6 +119,26 @@ CHECK_HELP: dict[str, tuple[str, str]] = {
         "A policy admits a port on a workload that no Service sends traffic to.",
         "Informational: remove the port from the policy if nothing reaches the pods directly.",
     ),
+    "calico-rule-unreachable": (
+        "A Calico rule comes after an unconditional Allow, Deny or Pass, so it never applies.",
+        "Move the rule before the unconditional one, or delete it.",
+    ),
+    "calico-order-missing": (
+        "A Calico policy has no order in a tier where order decides between policies.",
+        "Give it an explicit order: without one it comes after every ordered policy.",
+    ),
+    "calico-tier-end-deny": (
+        "A Calico tier's end-of-tier deny cuts traffic that no policy in the tier mentions.",
+        "End the tier with a Pass rule (or set defaultAction: Pass) for traffic it does not own.",
+    ),
+    "calico-selector-matches-nothing": (
+        "A Calico selector parses but matches nothing in the input.",
+        "Check the labels and operators of the selector for typos.",
+    ),
+    "calico-gnp-denies-dns": (
+        "A GlobalNetworkPolicy denies DNS to the cluster's DNS service: name lookups will fail.",
+        "Allow UDP and TCP 53 to kube-system's DNS pods before the Deny, or in an earlier tier.",
+    ),
 }
 
 

@@ -213,6 +213,44 @@ def _plugin(d: D) -> str:
     )
 
 
+def _calico_unreachable(d: D) -> str:
+    return (
+        f"{d['kind']} {d['policy']} {d['direction']} rule {d['rule']} can never match: rule "
+        f"{d['after']} before it ({d['action']}, no conditions) decides every packet first."
+    )
+
+
+def _calico_order(d: D) -> str:
+    return (
+        f"{d['kind']} {d['policy']} has no order in tier {d['tier']}, where {plural(int(d['others']), 'other policy', 'other policies')} "  # type: ignore[arg-type]
+        "and Deny or Pass rules make order decide: it runs after every ordered policy, "
+        "ties broken by name."
+    )
+
+
+def _calico_tier_end(d: D) -> str:
+    endpoints = list(d["endpoints"])  # type: ignore[arg-type]
+    return (
+        f"Tier {d['tier']} ends with Deny for {d['direction']}: traffic its policies do not "
+        f"allow or pass is denied for {plural(len(endpoints), 'endpoint')} they select "
+        f"({listing(endpoints)}), even where no policy in it mentions that traffic."
+    )
+
+
+def _calico_nothing(d: D) -> str:
+    return (
+        f"{d['kind']} {d['policy']} {d['field']} {d['selector']!r} is valid but matches "
+        "nothing in the input: a typo in a label?"
+    )
+
+
+def _calico_dns(d: D) -> str:
+    return (
+        f"GlobalNetworkPolicy {d['policy']} egress rule {d['rule']} denies DNS (UDP 53) to "
+        "everywhere for every endpoint it selects, before any later rule or tier can allow it."
+    )
+
+
 def _admin_nothing(d: D) -> str:
     where = f" rule {d['rule']}" if "rule" in d else ""
     return f"{d['policy']}{where}: its {d['what']} matches no endpoint, so it never applies."
@@ -280,6 +318,11 @@ MESSAGES: dict[str, Callable[[D], str]] = {
     "named-port-undefined": _named_port,
     "port-not-listening": _not_listening,
     "network-plugin-dependent": _plugin,
+    "calico-rule-unreachable": _calico_unreachable,
+    "calico-order-missing": _calico_order,
+    "calico-tier-end-deny": _calico_tier_end,
+    "calico-selector-matches-nothing": _calico_nothing,
+    "calico-gnp-denies-dns": _calico_dns,
 }
 
 

@@ -88,7 +88,10 @@ def write_json(data: object, fp: TextIO, depth: int = 2) -> None:
 
 def endpoint_to_json(endpoint: Endpoint | ExternalRange) -> dict:
     if isinstance(endpoint, ExternalRange):
-        return {"id": endpoint.id, "kind": "External", "cidrs": list(endpoint.cidrs)}
+        out = {"id": endpoint.id, "kind": "External", "cidrs": list(endpoint.cidrs)}
+        if endpoint.sets:
+            out["sets"] = list(endpoint.sets)  # Calico network sets holding the range
+        return out
     return {
         "id": endpoint.id,
         "kind": endpoint.kind,

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from netviz.k8s import builders
+from netviz.k8s.calico.reader import CalicoCollector, is_calico
 from netviz.k8s.clusterpolicy import API_VERSIONS as ADMIN_API_VERSIONS
 from netviz.k8s.clusterpolicy import build_admin_policy
 from netviz.k8s.fields import Reporter, describe, line_of
@@ -136,6 +137,8 @@ class _Reader:
         self.routes: dict[tuple[str, str, str], Route] = {}
         self.gateways: dict[tuple[str, str], Gateway] = {}
         self.warned_parser = False
+        self.calico = CalicoCollector()
+        self.labelled_accounts: set[Source] = set()  # ServiceAccounts Calico selectors can match
 
     # -- files -------------------------------------------------------------------------------
 
@@ -330,6 +333,9 @@ class _Reader:
         if kind.endswith("List") and "items" in value:
             self._list(value, rep, span, text)
             return
+        if is_calico(kind, api_version):
+            self._calico(value, kind, api_version, rep, text.lines(span[0], span[1]))
+            return
         if kind in ("Kustomization", "Component") and api_version.startswith("kustomize.config"):
             severity, message = builders.kustomization_problem(rep.file, value)
             (rep.error if severity == "error" else rep.warning)(rep.line, message)
@@ -396,6 +402,19 @@ class _Reader:
             self.no_effect.append((kind, rep.source()))
             return
         rep.warning(rep.line, f"ignored: kind {kind} (apiVersion {api_version}) is not modelled")
+        self.problems.extend(rep.problems)
+
+    def _calico(self, value: dict, kind: str, api_version: str, rep: Reporter, text: str) -> None:
+        """Calico resources (netviz.k8s.calico). A v1 ServiceAccount is read for Calico and
+        counted as a kind without effect unless it has labels and the input has Calico resources
+        (only then can a serviceAccountSelector match it)."""
+        self.calico.add(value, kind, api_version, rep, text)
+        if kind == "ServiceAccount":
+            meta = value.get("metadata")
+            labels = meta.get("labels") if isinstance(meta, dict) else None
+            if labels and isinstance(labels, dict) and not rep.errors:
+                self.labelled_accounts.add(rep.source())
+            self._ignore(value, kind, api_version, rep)
         self.problems.extend(rep.problems)
 
     def _entry(self, value: dict, kind: str, rep: Reporter) -> None:
@@ -486,6 +505,12 @@ class _Reader:
         if self.namespaces:
             self._warn_undeclared_policy_namespaces()
         self.problems.extend(peer_warnings(self.admin_policies.values(), bool(self.nodes)))
+        calico = self.calico.finish()
+        self.problems.extend(self.calico.problems)
+        if calico is not None:
+            # Labelled ServiceAccounts feed Calico's serviceAccountSelector: read, not ignored.
+            self.ignored = [i for i in self.ignored if i[2] not in self.labelled_accounts]
+            self.no_effect = [i for i in self.no_effect if i[1] not in self.labelled_accounts]
         counted = summary(self.no_effect)
         if counted is not None:
             self.problems.append(counted)
@@ -500,6 +525,7 @@ class _Reader:
             services=tuple(self.services.values()),
             routes=tuple(self.routes.values()),
             gateways=tuple(self.gateways.values()),
+            calico=calico,
         )
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from netviz.k8s.calico.model import CalicoResources
 
 Protocol = Literal["TCP", "UDP", "SCTP"]
 PROTOCOLS: tuple[Protocol, ...] = ("TCP", "UDP", "SCTP")
@@ -116,6 +119,7 @@ class Endpoint:
 
     `labels` are the pod (template) labels. `replicas` is None where the count is not fixed
     (DaemonSet, or not known). `pod_ips` and `host_ip` come from a Pod's status when given.
+    `service_account` is spec.serviceAccountName, "default" when not written.
     """
 
     kind: str
@@ -128,6 +132,7 @@ class Endpoint:
     pod_ips: tuple[str, ...] = ()
     host_ip: str | None = None
     source: Source | None = None
+    service_account: str = "default"
 
     @property
     def id(self) -> str:
@@ -324,6 +329,7 @@ class Cluster:
     """Everything usable that was read, plus every problem met while reading it.
 
     `ignored` lists (kind, namespace/name, Source) of documents of kinds netviz does not model.
+    `calico` holds the Calico resources read (netviz.k8s.calico.model.CalicoResources), or None.
     """
 
     namespaces: tuple[Namespace, ...] = ()
@@ -337,6 +343,7 @@ class Cluster:
     services: tuple[Service, ...] = ()
     routes: tuple[Route, ...] = ()
     gateways: tuple[Gateway, ...] = ()
+    calico: CalicoResources | None = None
 
     @property
     def errors(self) -> tuple[Problem, ...]:

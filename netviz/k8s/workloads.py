@@ -65,6 +65,7 @@ def build_workload(obj: dict, kind: str, rep: Reporter) -> Workload | None:
     ports, host_network = _pod_spec(pod_spec or {}, spec_path, rep, start_line(pod_spec, line))
     with rep.entry("the replica count"):
         replicas = _replicas(obj, kind, rep)
+    account = _service_account(pod_spec, spec_path, rep, start_line(pod_spec, line))
     pod_ips, host_ip = _status(obj, rep) if kind == "Pod" else ((), None)
     owner = _owner(obj, rep)
     if meta is None or rep.fatal:
@@ -80,8 +81,18 @@ def build_workload(obj: dict, kind: str, rep: Reporter) -> Workload | None:
         pod_ips=pod_ips,
         host_ip=host_ip,
         source=rep.source(),
+        service_account=account,
     )
     return Workload(endpoint, owner, labels.get("pod-template-hash") if kind == "Pod" else None)
+
+
+def _service_account(spec: dict | None, path: str, rep: Reporter, line: int) -> str:
+    """spec.serviceAccountName (or the deprecated serviceAccount); admission defaults it."""
+    if not isinstance(spec, dict):
+        return "default"
+    name = get_str(spec, "serviceAccountName", path, rep, line)
+    name = name or get_str(spec, "serviceAccount", path, rep, line)
+    return name or "default"
 
 
 def _template(obj: dict, kind: str, rep: Reporter) -> tuple[dict[str, str], dict | None, str]:

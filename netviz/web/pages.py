@@ -151,6 +151,7 @@ def review_payload(
         "entry_points": revision.report.get("entry_points", {}).get("rows", []),
         "caveats": revision.snapshot.get("caveats", []),
         "namespaces": revision.snapshot.get("namespaces", []),
+        "staged": revision.report.get("staged", []),
         "connections": [
             {"src": ids[a], "dst": ids[b], "ports": ports[k], "ports_text": texts[k]}
             for a, b, k in zip(

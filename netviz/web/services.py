@@ -15,6 +15,7 @@ from django.db import transaction
 
 from netviz.diff import compare
 from netviz.diff.snapshot import Compact, compact_snapshot
+from netviz.diff.staged import staged_diffs, staged_summary
 from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
 from netviz.entry import entry_points
@@ -118,6 +119,9 @@ def analyse(files: list[Upload], pods: bool = False) -> _Computed:
         )
     evaluator = Evaluator(cluster)
     snap, compact = compact_snapshot(evaluator.analysis(), cluster, tiered_snapshot(evaluator))
+    if cluster.calico is not None and cluster.calico.staged:
+        enforced = {**snap, "connections": compact.connections()}
+        report["staged"] = staged_summary(staged_diffs(cluster, enforced))
     findings = stored_findings(evaluator)
     report["findings"] = count_by_severity(findings_store.read(findings)[0])
     if expect is not None:

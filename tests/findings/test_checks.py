@@ -28,6 +28,18 @@ ALLOW_DNS = policy("dns", DNS_RULE % "- {protocol: TCP, port: 53}")
 UDP_DNS_ONLY = policy("dns", DNS_RULE % "")
 
 
+TIER = "---\napiVersion: projectcalico.org/v3\nkind: Tier\nmetadata: {name: security}\nspec: {order: 100}\n"
+
+
+def gnp(name: str, spec: str) -> str:
+    """A Calico GlobalNetworkPolicy document with `spec` as its spec."""
+    body = "\n".join("  " + line for line in spec.splitlines())
+    return (
+        f"---\napiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\n"
+        f"metadata: {{name: {name}}}\nspec:\n{body}\n"
+    )
+
+
 def web_ingress(rules: str, name: str = "web") -> str:
     return policy(name, f"podSelector: {{matchLabels: {{app: web}}}}\ningress:\n{rules}")
 
@@ -229,6 +241,45 @@ CASES = [
         "network-plugin-dependent:shop/web:ingress[0].from[0]:ipblock-matches-node-ip",
         [NODE_POD % "192.168.0.7", web_ingress("  - from: [{ipBlock: {cidr: 192.168.0.0/16}}]\n")],
         [NODE_POD % "172.16.0.7", web_ingress("  - from: [{ipBlock: {cidr: 192.168.0.0/16}}]\n")],
+    ),  # Calico checks (more cases in tests/calico/test_findings.py).
+    (
+        "calico-rule-unreachable:p:ingress[1]",
+        [gnp("p", "selector: all()\ningress: [{action: Allow}, {action: Deny}]")],
+        [gnp("p", "selector: all()\ningress: [{action: Log}, {action: Deny}]")],
+    ),
+    (
+        "calico-order-missing:GlobalNetworkPolicy/deny",
+        [gnp("deny", "selector: all()\ningress: [{action: Deny}]"), gnp("ok", "order: 1")],
+        [
+            gnp("deny", "order: 2\nselector: all()\ningress: [{action: Deny}]"),
+            gnp("ok", "order: 1"),
+        ],
+    ),
+    (
+        "calico-tier-end-deny:security:ingress",
+        [
+            TIER,
+            gnp(
+                "s",
+                "tier: security\nselector: app == 'web'\ningress: [{action: Pass, source: {selector: app == 'api'}}]",
+            ),
+        ],
+        [TIER, gnp("s", "tier: security\nselector: app == 'web'\ningress: [{action: Pass}]")],
+    ),
+    (
+        "calico-selector-matches-nothing:GlobalNetworkPolicy/p:selector",
+        [gnp("p", "selector: app == 'wbe'")],
+        [gnp("p", "selector: app == 'web'")],
+    ),
+    (
+        "calico-gnp-denies-dns:lockdown:egress[0]",
+        [gnp("lockdown", "selector: all()\ntypes: [Egress]\negress: [{action: Deny}]")],
+        [
+            gnp(
+                "lockdown",
+                "selector: all()\ntypes: [Egress]\negress: [{action: Allow, protocol: UDP, destination: {ports: [53]}}, {action: Deny}]",
+            )
+        ],
     ),
 ]
 

@@ -228,18 +228,18 @@ def test_a_duplicate_object_replaces_the_earlier_one_with_a_warning_naming_both(
 def test_other_kinds_are_ignored_with_a_warning():
     cluster = load(
         "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: s, namespace: shop}\n---\n"
-        "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: c}\n---\n"
+        "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: c}\n---\n"
         "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: old}\n"
     )
     assert cluster.endpoints == () and cluster.policies == ()
     assert [(k, n, s.doc) for k, n, s in cluster.ignored] == [
         ("Rollout", "shop/s", 1),
-        ("NetworkPolicy", "c", 2),
+        ("IPPool", "c", 2),
         ("Deployment", "old", 3),
     ]
     assert [w.message for w in cluster.warnings] == [
         "ignored: kind Rollout (apiVersion argoproj.io/v1alpha1) is not modelled",
-        "ignored: kind NetworkPolicy (apiVersion projectcalico.org/v3) is not modelled",
+        "ignored: kind IPPool (apiVersion projectcalico.org/v3) is not modelled",
         "ignored: kind Deployment (apiVersion extensions/v1beta1) is not modelled",
     ]
 

@@ -6,7 +6,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from netviz.engine import Evaluator
-from netviz.findings.checks import broad, dead, entry, isolation, plugin, ports, redundant, tiered
+from netviz.findings.checks import (
+    broad,
+    calico,
+    dead,
+    entry,
+    isolation,
+    plugin,
+    ports,
+    redundant,
+    tiered,
+)
 from netviz.findings.facts import Facts
 from netviz.findings.model import RANK, Finding
 from netviz.k8s.model import Cluster
@@ -141,6 +151,36 @@ CHECKS: tuple[Check, ...] = (
         "Verdicts that depend on the network plugin",
         ("network-plugin-dependent",),
         plugin.check_plugin_dependent,
+    ),
+    Check(
+        "calico-rule-unreachable",
+        "Calico rules after an unconditional Allow, Deny or Pass",
+        ("calico-rule-unreachable",),
+        calico.check_unreachable_rules,
+    ),
+    Check(
+        "calico-order-missing",
+        "Calico policies without order in a tier where order decides",
+        ("calico-order-missing",),
+        calico.check_missing_order,
+    ),
+    Check(
+        "calico-tier-end-deny",
+        "Calico tiers whose end denies what their policies do not mention",
+        ("calico-tier-end-deny",),
+        calico.check_tier_end_deny,
+    ),
+    Check(
+        "calico-selector-matches-nothing",
+        "Calico selectors that parse but match nothing",
+        ("calico-selector-matches-nothing",),
+        calico.check_selectors_match_nothing,
+    ),
+    Check(
+        "calico-gnp-denies-dns",
+        "GlobalNetworkPolicies that deny DNS",
+        ("calico-gnp-denies-dns",),
+        calico.check_gnp_denies_dns,
     ),
     Check(
         "exposed-but-blocked",

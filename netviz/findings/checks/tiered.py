@@ -12,6 +12,7 @@ from netviz.findings.checks.base import finding, rule_key
 from netviz.findings.checks.isolation import DNS_LABELS, DNS_NAMESPACE
 from netviz.findings.facts import Facts
 from netviz.findings.model import Finding, Subject
+from netviz.k8s.tiermodel import AdminPolicy
 
 
 def admin_subject(p, path: str = "", line: int = 0) -> Subject:
@@ -21,12 +22,20 @@ def admin_subject(p, path: str = "", line: int = 0) -> Subject:
     )
 
 
+def _admin(tp) -> bool:
+    """A tier policy compiled from a cluster-scoped admin policy (not Calico's, whose own checks
+    live in netviz.findings.checks.calico)."""
+    return isinstance(tp.source, AdminPolicy)
+
+
 def _rules(facts: Facts):
     """(tier, tier policy, direction, index, compiled rule) of every ordered-tier rule."""
     for tier in facts.view.program.tiers:
         if tier.union:
             continue
         for tp in tier.policies:
+            if not _admin(tp):
+                continue
             for direction, rules in tp.rules.items():
                 for i, r in enumerate(rules):
                     yield tier, tp, direction, i, r
@@ -42,6 +51,8 @@ def check_subjects_and_peers(facts: Facts) -> Iterator[Finding]:
         return
     pods = facts.pods
     for tp in facts.view.tiered_policies():
+        if not _admin(tp):
+            continue
         p = tp.source
         if not tp.selects.any():
             data = {"policy": p.id, "what": "subject"}
@@ -98,7 +109,7 @@ def check_equal_priorities(facts: Facts) -> Iterator[Finding]:
             continue
         by_priority: dict[object, list] = {}
         for tp in tier.policies:
-            if tp.ref.priority is not None:
+            if tp.ref.priority is not None and _admin(tp):
                 by_priority.setdefault(tp.ref.priority, []).append(tp)
         for priority, group in by_priority.items():
             for x in range(len(group)):
@@ -135,6 +146,8 @@ def check_pass_changes_nothing(facts: Facts) -> Iterator[Finding]:
         if tier.union:
             continue
         for pi, tp in enumerate(tier.policies):
+            if not _admin(tp):
+                continue
             for direction, rules in tp.rules.items():
                 for i, r in enumerate(rules):
                     if r.action != "pass":
@@ -165,7 +178,7 @@ def check_admin_dns(facts: Facts) -> Iterator[Finding]:
         return
     asked = PortSet.single("UDP", 53) | PortSet.single("TCP", 53)
     for tp in facts.view.tiered_policies():
-        if not any(r.action == "deny" for r in tp.rules.get("egress", ())):
+        if not _admin(tp) or not any(r.action == "deny" for r in tp.rules.get("egress", ())):
             continue
         members = facts.view.members(tp.on_nodes)
         if not members:

@@ -1,0 +1,372 @@
+"""Decision paths for inputs with Calico resources: Calico's tiers, one pair at a time.
+
+Scalar like netviz.engine.paths (typed policies, PortSets), so it cross-checks the vectorised
+program: tiers in Felix's order; in each, the policies in order (Calico's own, plus the
+Kubernetes NetworkPolicies in `default` at order 1000 and the cluster-scoped policies in
+kube-admin / kube-baseline); the first matching rule decides, Pass leaves the tier, Log goes on;
+a tier that applied and decided nothing takes its defaultAction; after the last tier, allow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from netviz.engine.addresses import block_contains
+from netviz.engine.calico import (
+    DEFAULT_ALLOW,
+    FAILSAFE_IN,
+    FAILSAFE_OUT,
+    entity_selector,
+    policy_selector,
+)
+from netviz.engine.explain import Explainer, Node, named_ports
+from netviz.engine.paths import PathFinder, Segment, admin_step
+from netviz.engine.ports import PortRange, PortSet
+from netviz.engine.result import Decision, DecisionStep, ExternalRange
+from netviz.k8s.calico.model import (
+    DEFAULT_TIER,
+    K8S_POLICY_ORDER,
+    LABEL_NAME,
+    LABEL_NAMESPACE,
+    LABEL_ORCHESTRATOR,
+    LABEL_SERVICE_ACCOUNT,
+    NAMESPACE_PREFIX,
+    SERVICE_ACCOUNT_PREFIX,
+    CalicoPolicy,
+    CalicoResources,
+    CalicoRule,
+    EntityRule,
+    PortMatch,
+)
+from netviz.k8s.calico.selector import Node as Selector
+from netviz.k8s.model import Cluster, Direction, Endpoint, IPBlock, Policy
+from netviz.k8s.tiermodel import AdminPolicy, NodeObject
+
+_PROTOCOL = {6: "TCP", 17: "UDP", 132: "SCTP"}
+_ENGINE_TIER = {"kube-admin": "Admin", "kube-baseline": "Baseline"}
+
+
+class CalicoPaths(PathFinder):
+    """PathFinder over Calico's tiers; admin and Kubernetes policies keep their own matching."""
+
+    def __init__(
+        self,
+        explainer: Explainer,
+        admin: Sequence[AdminPolicy],
+        node_objects: Sequence[NodeObject],
+        cluster: Cluster,
+    ) -> None:
+        super().__init__(explainer, admin, node_objects)
+        self.calico = cluster.calico or CalicoResources()
+        self.accounts = {
+            (a.namespace, a.name): dict(a.labels) for a in self.calico.service_accounts
+        }
+        self.k8s = sorted(cluster.policies, key=lambda p: (p.namespace, p.name))
+        self.label_cache: dict[str, dict[str, str]] = {}
+        self._hosts: list = []
+
+    # --- Calico's view of a node ----------------------------------------------------------
+    def labels(self, node: Endpoint) -> dict[str, str]:
+        found = self.label_cache.get(node.id)
+        if found is None:
+            ns = node.namespace
+            found = {f"{NAMESPACE_PREFIX}{k}": v for k, v in self.np.ns_labels.get(ns, {}).items()}
+            found[NAMESPACE_PREFIX + LABEL_NAME] = ns
+            for k, v in self.accounts.get((ns, node.service_account), {}).items():
+                found[SERVICE_ACCOUNT_PREFIX + k] = v
+            found[SERVICE_ACCOUNT_PREFIX + LABEL_NAME] = node.service_account
+            found.update(node.labels)
+            found[LABEL_NAMESPACE] = ns
+            found[LABEL_ORCHESTRATOR] = "k8s"
+            found[LABEL_SERVICE_ACCOUNT] = node.service_account
+            self.label_cache[node.id] = found
+        return found
+
+    def set_labels(self, node: Node) -> list[dict[str, str]]:
+        """Labels of every network set (and host endpoint) holding a node's address."""
+        out = []
+        for s in self.calico.network_sets:
+            if not any(_inside(IPBlock(c), node) for c in s.nets):
+                continue
+            labels: dict[str, str] = {}
+            if s.namespace is not None:
+                ns_labels = self.np.ns_labels.get(s.namespace, {})
+                labels = {f"{NAMESPACE_PREFIX}{k}": v for k, v in ns_labels.items()}
+                labels[NAMESPACE_PREFIX + LABEL_NAME] = s.namespace
+            labels.update(s.labels)
+            if s.namespace is not None:
+                labels[LABEL_NAMESPACE] = s.namespace
+            out.append(labels)
+        for h in self.calico.host_endpoints:
+            if any(_inside(IPBlock(_host(ip)), node) for ip in h.expected_ips):
+                out.append(dict(h.labels))
+        return out
+
+    def selected(self, selector: Selector, node: Node) -> bool:
+        if self.workload(selector, node):
+            return True
+        return any(selector.evaluate(labels) for labels in self.set_labels(node))
+
+    def workload(self, selector: Selector, node: Node) -> bool:
+        return (
+            isinstance(node, Endpoint)
+            and not node.host_network
+            and selector.evaluate(self.labels(node))
+        )
+
+    def subject_of(self, p: CalicoPolicy, node: Node) -> bool:
+        selector = policy_selector(p)
+        if self.workload(selector, node):
+            return True
+        return p.is_global and any(selector.evaluate(h.labels) for h in self._hosts)
+
+    def entity(self, e: EntityRule, p: CalicoPolicy, rule: CalicoRule, node: Node) -> bool:
+        selector = entity_selector(e, p.namespace)
+        if selector is not None and not self.selected(selector, node):
+            return False
+        if e.not_selector is not None and self.selected(e.not_selector.node, node):
+            return False
+        if e.nets and not any(_inside(IPBlock(c), node) for c in e.nets):
+            return False
+        if e.not_nets and any(_inside(IPBlock(c), node) for c in e.not_nets):
+            return False
+        if e.services is not None:
+            return False
+        if rule.ip_version and isinstance(node, ExternalRange):
+            return node.version == rule.ip_version
+        return True
+
+    def calico_ports(self, rule: CalicoRule, dst: Node) -> PortSet:
+        if rule.protocol is not None:
+            name = _PROTOCOL.get(rule.protocol)
+            if name is None:
+                return PortSet.empty()
+            out = PortSet.single(name, 1, 65535)
+        else:
+            out = PortSet.all()
+        if rule.not_protocol in _PROTOCOL:
+            out = out - PortSet.single(_PROTOCOL[rule.not_protocol], 1, 65535)  # type: ignore[index]
+        name = _PROTOCOL.get(rule.protocol or 0)
+        if name is None:
+            return out
+        named = named_ports(dst)
+        d = rule.destination
+        if d.ports:
+            out = out & _port_set(d.ports, name, named)
+        if d.not_ports:
+            out = out - _port_set(d.not_ports, name, named)
+        return out
+
+    # --- paths ----------------------------------------------------------------------------
+    def hosts_of(self, node: Node) -> list:
+        """The host endpoints whose expected IPs a node's address is (an external range, or a
+        hostNetwork pod by its host IP)."""
+        return [
+            h
+            for h in self.calico.host_endpoints
+            if any(_inside(IPBlock(_host(ip)), node) for ip in h.expected_ips)
+        ]
+
+    def decide(
+        self, direction: Direction, subject: Node, other: Node, dst: Node, asked: PortSet
+    ) -> list[Decision]:
+        out: list[Decision] = []
+        segments: list[Segment] = [(asked, ())] if not asked.is_empty() else []
+        self._hosts = hosts = self.hosts_of(subject)
+        if hosts and segments:
+            failsafe = FAILSAFE_IN if direction == "ingress" else FAILSAFE_OUT
+            open_ = PortSet([PortRange(p, n, n) for p, n in failsafe])  # type: ignore[arg-type]
+            hit = segments[0][0] & open_
+            if not hit.is_empty():
+                step = DecisionStep(
+                    "failsafe", "HostEndpoint", "failsafe", None, direction, 0, "", "allow"
+                )
+                out.append(Decision(hit, (step,), "allow"))
+                left = segments[0][0] - hit
+                segments = [(left, ())] if not left.is_empty() else []
+        for tier in self.calico.tiers:
+            nxt: list[Segment] = []
+            for ports, prefix in segments:
+                decided, left, applied = self._tier(tier, direction, subject, other, dst, ports)
+                for part, step, verdict in decided:
+                    if verdict == "pass":
+                        nxt.append((part, (*prefix, step)))
+                    else:
+                        out.append(Decision(part, (*prefix, step), verdict))  # type: ignore[arg-type]
+                if left.is_empty():
+                    continue
+                if applied and tier.default_action == "Deny":
+                    step = DecisionStep(
+                        tier.name, "Tier", tier.name, None, direction, None, "", "isolation"
+                    )
+                    out.append(Decision(left, (*prefix, step), "deny"))
+                elif applied:
+                    step = DecisionStep(
+                        tier.name, "Tier", tier.name, None, direction, None, "", "pass"
+                    )
+                    nxt.append((left, (*prefix, step)))
+                else:
+                    nxt.append((left, prefix))
+            segments = nxt
+        if hosts and any(DEFAULT_ALLOW not in h.profiles for h in hosts):
+            step = DecisionStep(
+                "host-endpoint-default",
+                "HostEndpoint",
+                hosts[0].name,
+                None,
+                direction,
+                None,
+                "",
+                "isolation",
+            )
+            out += [Decision(ports, (*prefix, step), "deny") for ports, prefix in segments]
+            return out
+        out += [Decision(ports, prefix, "allow") for ports, prefix in segments]
+        return out
+
+    def _entries(self, tier: str) -> list[tuple[tuple[float, str], object]]:
+        entries: list[tuple[tuple[float, str], object]] = [
+            (p.sort_key, p) for p in self.calico.policies if p.tier == tier
+        ]
+        if tier == DEFAULT_TIER:
+            entries += [
+                ((K8S_POLICY_ORDER, f"{k.namespace}/knp.default.{k.name}"), k) for k in self.k8s
+            ]
+        engine_tier = _ENGINE_TIER.get(tier)
+        if engine_tier is not None:
+            entries += [
+                ((float(a.priority) if a.priority is not None else float("inf"), a.name), a)
+                for a in self.tiers.get(engine_tier, ())
+            ]
+        entries.sort(key=lambda item: item[0])
+        return entries
+
+    def _tier(self, tier, direction, subject, other, dst, ports: PortSet):
+        decided: list[tuple[PortSet, DecisionStep, str]] = []
+        undecided = ports
+        passed = PortSet.empty()
+        applied = False
+        for _, p in _entries_cached(self, tier.name):
+            if undecided.is_empty():
+                break
+            if isinstance(p, CalicoPolicy):
+                if direction not in p.types or not self.subject_of(p, subject):
+                    continue
+                applied = True
+                for rule in p.rules(direction):
+                    subject_side = rule.destination if direction == "ingress" else rule.source
+                    peer_side = rule.source if direction == "ingress" else rule.destination
+                    if not self.entity(subject_side, p, rule, subject):
+                        continue
+                    if not self.entity(peer_side, p, rule, other):
+                        continue
+                    hit = undecided & self.calico_ports(rule, dst)
+                    if hit.is_empty() or rule.action == "Log":
+                        continue
+                    undecided = undecided - hit
+                    action = rule.action.lower()
+                    decided.append((hit, _calico_step(p, tier.name, direction, rule), action))
+                    if action == "pass":
+                        passed = passed | hit
+            elif isinstance(p, Policy):
+                if p not in self.np.isolating(subject, direction):
+                    continue
+                applied = True
+                for ri, rule in enumerate(p.rules(direction)):
+                    if self.np.first_peer(p, rule, other) is False:
+                        continue
+                    covered = PortSet.empty()
+                    for _, entry in self.np.rule_ports(rule, dst):
+                        covered |= entry
+                    hit = undecided & covered
+                    if hit.is_empty():
+                        continue
+                    undecided = undecided - hit
+                    step = DecisionStep(
+                        tier.name,
+                        "NetworkPolicy",
+                        p.id,
+                        None,
+                        direction,
+                        ri,
+                        "",
+                        "allow",
+                        p.source.file if p.source else "",
+                        rule.line,
+                    )
+                    decided.append((hit, step, "allow"))
+            else:
+                if not self.in_pod_set(p.subject, subject):
+                    continue
+                applied = True
+                for i, rule in enumerate(p.rules(direction)):
+                    if not any(self.peer_matches(peer, other) for peer in rule.peers):
+                        continue
+                    hit = undecided & self.rule_ports(rule, dst)
+                    if hit.is_empty():
+                        continue
+                    undecided = undecided - hit
+                    decided.append((hit, admin_step(p, direction, i, rule), rule.action))
+        return decided, undecided, applied
+
+
+def _entries_cached(finder: CalicoPaths, tier: str):
+    cache_ = finder.__dict__.setdefault("_entry_cache", {})
+    found = cache_.get(tier)
+    if found is None:
+        found = cache_[tier] = finder._entries(tier)
+    return found
+
+
+def _calico_step(
+    p: CalicoPolicy, tier: str, direction: Direction, rule: CalicoRule
+) -> DecisionStep:
+    kind = "CalicoNetworkPolicy" if p.kind == "NetworkPolicy" else p.kind
+    return DecisionStep(
+        tier,
+        kind,
+        p.id if p.namespace is not None else f"{p.kind}/{p.name}",
+        p.order,  # type: ignore[arg-type]
+        direction,
+        rule.index,
+        rule.name or "",
+        rule.action.lower(),
+        p.source.file if p.source else "",
+        rule.line,
+    )
+
+
+def _port_set(ports: tuple[PortMatch, ...], protocol: str, named) -> PortSet:
+    out = PortSet.empty()
+    for m in ports:
+        if m.name is None:
+            out = out | PortSet.single(protocol, m.first, m.last)  # type: ignore[arg-type]
+        elif named and (protocol, m.name) in named:
+            port = named[(protocol, m.name)]
+            out = out | PortSet.single(protocol, port)  # type: ignore[arg-type]
+    return out
+
+
+def _host(ip: str) -> str:
+    return f"{ip}/128" if ":" in ip else f"{ip}/32"
+
+
+def _inside(block: IPBlock, node: Node) -> bool:
+    if isinstance(node, ExternalRange):
+        return block_contains(block, node.start)
+    return bool(node.host_network and node.host_ip) and block_contains(block, node.host_ip)
+
+
+def calico_explanation(exp):
+    """An Explanation in Calico's terms: a side is "isolated" where some tier applied to it,
+    and its decision path replaces the NetworkPolicy-only allowed-by / denied-by lists."""
+    from dataclasses import replace
+
+    sides = {}
+    for v in (exp.egress, exp.ingress):
+        if not v.decisions:
+            sides[v.direction] = v
+            continue
+        applied = any(d.steps for d in v.decisions)
+        sides[v.direction] = replace(v, isolated=applied, allowed_by=(), denied_by=())
+    return replace(exp, egress=sides["egress"], ingress=sides["ingress"])
