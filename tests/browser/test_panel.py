@@ -124,6 +124,7 @@ class PanelTestCase(BrowserTestCase):
         width = panel.bounding_box()["width"]
         fits = int(self.page.get_attribute("[data-testid=graph]", "data-fits") or 0)
         grip = self.page.locator("[data-testid=panel-grip]")
+        grip.scroll_into_view_if_needed()  # as a user would, before dragging it
         box = grip.bounding_box()
         self.page.mouse.move(box["x"] + 5, box["y"] + 5)
         self.page.mouse.down()
@@ -146,7 +147,9 @@ class PanelTestCase(BrowserTestCase):
         self.assertFalse(self.page.is_visible("[data-testid=explanation-panel]"))
         self.page.evaluate("([s, d]) => window.netviz.openEdge(s, d)", [FRONTEND, CART])
         self.wait_for_pair(FRONTEND, CART)
-        self.page.wait_for_timeout(150)
+        # The panel's opening re-fits the graph (animated): read the node where it settles.
+        self.page.wait_for_timeout(1500)
+        self.page.locator("[data-testid=graph]").scroll_into_view_if_needed()
         node = self.page.evaluate(
             """(id) => { const cy = window.netviz.graph.cy; const box = cy.container().getBoundingClientRect();
                const p = cy.nodes().filter((n) => n.data("endpoint") === id)[0].renderedPosition();
