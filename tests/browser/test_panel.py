@@ -148,14 +148,18 @@ class PanelTestCase(BrowserTestCase):
         self.page.evaluate("([s, d]) => window.netviz.openEdge(s, d)", [FRONTEND, CART])
         self.wait_for_pair(FRONTEND, CART)
         # The panel's opening re-fits the graph (animated): read the node where it settles.
-        self.page.wait_for_timeout(1500)
         self.page.locator("[data-testid=graph]").scroll_into_view_if_needed()
-        node = self.page.evaluate(
-            """(id) => { const cy = window.netviz.graph.cy; const box = cy.container().getBoundingClientRect();
+        where = """(id) => { const cy = window.netviz.graph.cy; const box = cy.container().getBoundingClientRect();
                const p = cy.nodes().filter((n) => n.data("endpoint") === id)[0].renderedPosition();
-               return [box.left + p.x, box.top + p.y]; }""",
-            CHECKOUT,
-        )
+               return [box.left + p.x, box.top + p.y]; }"""
+        node, settled = None, 0
+        for _ in range(100):  # the same place three times 100 ms apart: the re-fit has ended
+            self.page.wait_for_timeout(100)
+            now = self.page.evaluate(where, CHECKOUT)
+            settled = settled + 1 if now == node else 0
+            node = now
+            if settled == 3:
+                break
         self.page.mouse.click(*node)
         self.page.wait_for_selector("[data-testid=explanation-panel]", state="hidden")
         self.assertIn(f"{CHECKOUT} reaches", self.page.inner_text("[data-testid=graph-status]"))
