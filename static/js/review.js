@@ -268,6 +268,7 @@ function makePanel(root, filters, hooks) {
       keepInPlace(root, () => body.replaceChildren(document.importNode(section, true)));
       body.scrollTop = 0;
       panel.scrollTop = 0;
+      reveal(panel);
     } catch (error) {
       if (ticket !== asking) return;
       status.textContent = `Could not load the explanation (${error.message}). `;
@@ -280,6 +281,14 @@ function makePanel(root, filters, hooks) {
     }
   }
   return { open, close };
+}
+
+// The opened panel's title bar in view: a side sheet taller than the view beside it has no room
+// to stick, so its top can sit above the window; below the views (narrow) it can sit under it.
+function reveal(panel) {
+  const top = panel.getBoundingClientRect().top;
+  if (top < 0) window.scrollBy(0, top - 8);
+  else if (top > window.innerHeight - 48) panel.scrollIntoView({ block: "start" });
 }
 
 // Runs change() and scrolls back by however far the shown view moved: opening the panel must
