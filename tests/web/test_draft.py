@@ -8,22 +8,8 @@ from netviz.web.models import Revision
 from tests.web import manifests
 from tests.web.base import BaseTestCase
 
-BROKEN_POLICY = """\
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: api-from-web
-  namespace: shop
-spec:
-  podSelector:
-    matchLabels: {app: api}
-  ingress:
-    - from:
-        - podSelector:
-            matchLabels: {app: web}
-      ports:
-        - {protocol: TCPX, port: 8080}
-"""
+# Revision 1's policy with a protocol the API does not know.
+BROKEN_POLICY = manifests.POLICY_V1.replace("protocol: TCP,", "protocol: TCPX,")
 
 
 class DraftTestCase(BaseTestCase):
