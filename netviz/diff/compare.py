@@ -54,7 +54,8 @@ _Rows = tuple[tuple[str, int, int], ...]
 
 
 def _connections(snap: dict, bounds: dict[int, list[int]]) -> dict[tuple[_Side, _Side], _Rows]:
-    externals = {x["id"]: _interval(x) for x in snap.get("externals", ())}
+    # Domain endpoints have no addresses: they are compared by name, as workloads are.
+    externals = {x["id"]: _interval(x) for x in snap.get("externals", ()) if "domain" not in x}
     out: dict[tuple[_Side, _Side], _Rows] = {}
     for c in snap["connections"]:
         ports = tuple(tuple(r) for r in c["ports"])

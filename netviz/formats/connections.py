@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import ipaddress
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
@@ -34,14 +33,11 @@ class Memo(dict):
         return value
 
 
-def _external_key(ext: ExternalRange) -> tuple[int, int]:
-    return (ext.version, int(ipaddress.ip_address(ext.start)))
-
-
 def ordered_endpoints(analysis: Analysis) -> list[Endpoint | ExternalRange]:
-    """Workloads by id, then external ranges by address (v4 before v6): the order of every output."""
+    """Workloads by id, then external ranges by address (v4 before v6), then domain endpoints by
+    name: the order of every output."""
     workloads: list[Endpoint | ExternalRange] = sorted(analysis.endpoints, key=lambda e: e.id)
-    return workloads + sorted(analysis.externals, key=_external_key)
+    return workloads + sorted(analysis.externals, key=attrgetter("sort_key"))
 
 
 def field_getters(conns: list[Connection]) -> tuple[Callable, Callable, Callable]:

@@ -91,6 +91,8 @@ def endpoint_to_json(endpoint: Endpoint | ExternalRange) -> dict:
         out = {"id": endpoint.id, "kind": "External", "cidrs": list(endpoint.cidrs)}
         if endpoint.sets:
             out["sets"] = list(endpoint.sets)  # Calico network sets holding the range
+        if endpoint.domain:
+            out["domain"] = endpoint.domain  # a domainNames pattern: no addresses
         return out
     return {
         "id": endpoint.id,
