@@ -13,6 +13,7 @@ import numpy as np
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Caveat, Connection, ExternalRange
 from netviz.engine.rows import ConnectionRow
+from netviz.formats.tiered import tiered_lines
 from netviz.formats.words import describe_caveat, describe_problem
 from netviz.k8s.model import Endpoint, Problem
 
@@ -180,6 +181,7 @@ def text_parts(analysis: Analysis, problems: Sequence[Problem]) -> Iterator[str]
     lines = [] if conns else [_nothing(analysis)]
     caveats = ordered_caveats(analysis.caveats)
     sections = [
+        ("Cluster-scoped policies", tiered_lines(analysis.tiered_policies)),
         ("Caveats", [describe_caveat(c) for c in caveats]),
         ("Errors", [describe_problem(p) for p in ordered_problems(problems, "error")]),
         ("Warnings", [describe_problem(p) for p in ordered_problems(problems, "warning")]),
@@ -235,6 +237,7 @@ def markdown_parts(analysis: Analysis, problems: Sequence[Problem]) -> Iterator[
     if not analysis.connections:
         lines += ["", _nothing(analysis)]
     sections = [
+        ("Cluster-scoped policies", tiered_lines(analysis.tiered_policies)),
         ("Caveats", [describe_caveat(c) for c in ordered_caveats(analysis.caveats)]),
         ("Errors", [describe_problem(p) for p in ordered_problems(problems, "error")]),
         ("Warnings", [describe_problem(p) for p in ordered_problems(problems, "warning")]),

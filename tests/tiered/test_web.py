@@ -132,5 +132,6 @@ class DomainWebTestCase(TestCase):
             "cidrs": [],
             "domain": "*.example.com",
         } in doc["endpoints"]
+        assert [p["id"] for p in doc["tiered_policies"]] == ["ClusterNetworkPolicy/allow-api"]
         csv_body = b"".join(self.client.get(f"{self.base}/rev/1/connections.csv").streaming_content)
         assert f"{sts('hufflepuff')},*.example.com".encode() in csv_body
