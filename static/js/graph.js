@@ -1,12 +1,14 @@
 // Graph view with cytoscape.js: namespaces as boxes, addresses outside the cluster in a column at
 // the side, kinds by shape. Big reviews start folded by namespace; clicking a namespace opens it.
 // Many edges from one namespace to one outside range are drawn as one bundle.
-// Layout: graph_layout.js; keyboard: graph_keyboard.js; highlights: graph_highlight.js.
+// Layout: graph_layout.js; keyboard: graph_keyboard.js; highlights: graph_highlight.js; admin
+// denials of the selected endpoint (tiered input): graph_denials.js.
 import { graphStyle, shapeOf, KIND_SHAPES, OTHER_SHAPE } from "./graph_style.js";
 import { placeBlocks } from "./graph_layout.js";
 import { keyboard } from "./graph_keyboard.js";
 import { highlighter } from "./graph_highlight.js";
 import { nearestEdge } from "./graph_hit.js";
+import { denials } from "./graph_denials.js";
 import { plural } from "./words.js";
 
 const FOLD_NODES = 300;
@@ -204,6 +206,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
   }
 
   function render() {
+    deny.clear();
     cy.elements().remove();
     kinds.clear();
     const nodes = nodeElements();
@@ -253,6 +256,11 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     hopLegend: root.querySelector("[data-hop-legend]"),
     exposureUrl: options.exposureUrl,
   });
+  const deny = denials({ cy, el, model, rep, shown, toggle: root.querySelector("[data-graph-denials]") });
+  const clear = () => {
+    deny.clear();
+    light.clear();
+  };
 
   function openNode(node) {
     if (node.hasClass("folded")) {
@@ -263,11 +271,13 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     if (node.hasClass("ns")) return;
     hooks.select?.();
     light.node(node);
+    deny.show(node);
   }
 
   function openEdge(edge) {
     if (edge.hasClass("bundle")) {
       hooks.select?.();
+      deny.clear();
       light.bundle(edge);
       return;
     }
@@ -279,7 +289,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     render();
   }
 
-  const cursor = keyboard({ cy, el, status, rep, openNode, openEdge, clear: light.clear, busy: light.busy });
+  const cursor = keyboard({ cy, el, status, rep, openNode, openEdge, clear, busy: light.busy });
 
   cy.on("tap", "node", (event) => {
     if (!event.target.hasClass("ns") || event.target.hasClass("folded")) cursor.place(event.target.id(), null, false);
@@ -292,12 +302,12 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
   });
   cy.on("tap", (event) => {
     if (event.target === cy) {
-      light.clear();
+      clear();
       hooks.select?.();
     }
   });
   hover(cy, el, tip);
-  root.querySelector("[data-graph-reset]").addEventListener("click", light.clear);
+  root.querySelector("[data-graph-reset]").addEventListener("click", clear);
   root.querySelector("[data-graph-fold]").addEventListener("click", () => {
     groups.forEach((_v, key) => folded.add(key));
     render();
@@ -342,8 +352,14 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
       render();
     },
     setColour: light.setColour,
-    highlightNodes: light.nodes,
-    highlightPolicy: light.policy,
+    highlightNodes(origin, reached) {
+      deny.clear();
+      light.nodes(origin, reached);
+    },
+    highlightPolicy(index) {
+      deny.clear();
+      light.policy(index);
+    },
   };
 }
 
@@ -364,11 +380,12 @@ function hover(cy, el, tip) {
     if (node.hasClass("ns") && !node.hasClass("folded")) return;
     if (node.hasClass("folded")) return show(event, `${node.data("name")}: ${plural(node.data("size"), "endpoint")}, folded (click to open)`);
     const kind = node.data("kind") ? ` (${node.data("kind")})` : "";
-    show(event, `${node.data("endpoint")}${kind}: reaches ${node.outgoers("edge").length}, reached by ${node.incomers("edge").length}`);
+    show(event, `${node.data("endpoint")}${kind}: reaches ${node.outgoers("edge").not(".admin-deny").length}, reached by ${node.incomers("edge").not(".admin-deny").length}`);
   });
   const onEdge = (event) => {
     const edge = nearestEdge(cy, event.position, event.target);
     if (edge.hasClass("bundle")) return show(event, `${plural(edge.data("count"), "endpoint")} of ${edge.data("nsname")} ↔ ${edge.data("far")} (click for which)`);
+    if (edge.hasClass("admin-deny")) return show(event, `${edge.source().data("name")} → ${edge.target().data("name")}: ${edge.data("count") > 1 ? `${plural(edge.data("count"), "pair")} ` : ""}denied by an admin rule${edge.data("src") ? " (click for why)" : ""}`);
     if (!edge.data("src")) return show(event, `${edge.source().data("name")} → ${edge.target().data("name")}: ${plural(edge.data("count"), "connection")}`);
     const ports = edge.data("state") === "all" ? "every port" : edge.data("ports");
     show(event, `${edge.data("src")} → ${edge.data("dst")}: ${ports}`);
