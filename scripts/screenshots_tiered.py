@@ -60,7 +60,7 @@ def shoot(browser, base: str, token: str) -> tuple[list[str], list[str]]:
             page.mouse.click(*node)
             page.wait_for_selector("[data-testid=graph][data-denials]")
             page.mouse.move(1, 1)  # no tooltip in the picture
-            page.evaluate("() => { document.querySelector('[data-graph-tip]').hidden = true; }")
+            page.wait_for_selector("[data-testid=graph-tip]", state="hidden")
             page.wait_for_timeout(200)
             name = "tiered-graph" + ("" if width == WIDTHS[0] else f"-{width}")
             name += ("" if scheme == "light" else "-dark") + ".png"

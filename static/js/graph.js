@@ -394,4 +394,6 @@ function hover(cy, el, tip) {
   cy.on("mousemove", "edge", onEdge);
   cy.on("mouseout", "node, edge", () => (tip.hidden = true));
   cy.on("viewport", () => (tip.hidden = true));
+  // Leaving the box need not leave a node first (cytoscape then sends no mouseout).
+  el.addEventListener("mouseleave", () => (tip.hidden = true));
 }

@@ -55,7 +55,7 @@ class GraphDenialsTestCase(BrowserTestCase):
             arg=endpoint,
         )
 
-    def test_selecting_an_endpoint_draws_its_admin_denials_as_red_dashed_lines(self):
+    def test_selecting_an_endpoint_draws_its_admin_denials_as_dashed_cross_lines(self):
         legend = self.page.locator("[data-testid=graph-denials]")
         self.assertTrue(legend.is_visible() and legend.is_checked())
         self.assertEqual(self.page.evaluate(DENIALS), [])  # nothing selected, nothing drawn
@@ -78,6 +78,8 @@ class GraphDenialsTestCase(BrowserTestCase):
             [sts("slytherin"), HUFFLEPUFF],
         )
         self.assertEqual(lines, 0)
+        self.page.mouse.move(1, 1)  # off the graph: its tooltip goes
+        self.page.wait_for_selector("[data-testid=graph-tip]", state="hidden")
         self.assertEqual(self.page.evaluate(OVERLAPS), [])
         self.assertEqual(self.page.evaluate(SIDEWAYS), [])
         self.assertEqual(self.errors, [])
