@@ -199,3 +199,41 @@ def test_outputs_show_domain_endpoints_by_name():
     text = render_connections(analysis, cluster.problems, "text")
     assert f"{sts('hufflepuff')} => api.example.com : All Connections" in text
     assert "api.example.com is a domainNames pattern; netviz does not resolve DNS" in text
+
+
+def test_a_diff_compares_domain_endpoints_by_name():
+    from netviz.diff.compare import compare
+    from netviz.diff.snapshot import snapshot
+    from netviz.diff.tiered import tiered_snapshot
+    from netviz.engine import Evaluator
+
+    def snap(policies: str) -> dict:
+        cluster = load_texts([("model.yaml", model()), ("p.yaml", policies)])
+        ev = Evaluator(cluster)
+        return snapshot(ev.analysis(), cluster, tiered_snapshot(ev))
+
+    isolate = egress_np("hufflepuff", "{to: [{podSelector: {}}]}") + "---\n"
+    diff = compare(
+        snap(isolate + accept("api.example.com")), snap(isolate + accept("*.example.com"))
+    )
+    added = {(c["src"], c["dst"]) for c in diff["connections"]["added"]}
+    removed = {(c["src"], c["dst"]) for c in diff["connections"]["removed"]}
+    assert (sts("hufflepuff"), "*.example.com") in added
+    assert (sts("hufflepuff"), "api.example.com") in removed
+    assert all(
+        "dst_cidrs" not in c for c in diff["connections"]["added"] if c["dst"] == "*.example.com"
+    )
+
+
+def test_lint_counts_domain_names_apart_from_address_ranges():
+    from netviz.findings import run_checks
+
+    ev = evaluate(accept("api.example.com", "*.example.org"))
+    (found,) = [
+        f
+        for f in run_checks(ev.cluster, ev, only=["unprotected-egress"])
+        if f.data["endpoint"] == sts("slytherin")
+    ]
+    assert found.data["domain_names"] == 2
+    assert found.data["external_ranges"] == 2  # 0.0.0.0/0 and ::/0
+    assert ", 2 external address ranges and 2 domain names, on every port" in found.message
