@@ -3,7 +3,8 @@ docs/screenshots/tiered-graph-*.png at 1440 and 800 px, light and dark.
 
 The upstream-like layout of tests/tiered/model.py with an Admin Deny (gryffindor → hufflepuff)
 and an Admin Accept (ravenclaw → hufflepuff UDP 53), on a throwaway server: hufflepuff-0
-selected, its admin denials drawn as purple dashed ✕ lines. Each state goes through the visual
+selected, its admin denials drawn as purple dashed ✕ lines. And tiered-domains-*.png: the same
+layout with domainNames endpoints, hufflepuff-0 selected. Each state goes through the visual
 checks of tests/browser/layout_check.py first.
 """
 
@@ -32,12 +33,21 @@ ACCEPT_R = cnp(
     "    from: [{namespaces: {matchLabels: {conformance-house: ravenclaw}}}]\n"
     "    protocols: [{udp: {destinationPort: {number: 53}}}]\n",
 )
+DOMAINS = cnp(
+    "allow-api",
+    "Admin",
+    10,
+    HUFFLEPUFF,
+    egress="  - action: Accept\n    to: [{domainNames: ['*.example.com', api.example.com]}]\n"
+    "    protocols: [{tcp: {destinationPort: {number: 443}}}]\n"
+    "  - action: Deny\n    to: [{networks: [0.0.0.0/0]}]\n",
+)
 WHERE = """(id) => { const cy = window.netviz.graph.cy; const box = cy.container().getBoundingClientRect();
   const p = cy.nodes().filter((n) => n.data("endpoint") === id)[0].renderedPosition();
   return [box.left + p.x, box.top + p.y]; }"""
 
 
-def shoot(browser, base: str, token: str) -> tuple[list[str], list[str]]:
+def shoot(browser, base: str, token: str, stem: str) -> tuple[list[str], list[str]]:
     taken: list[str] = []
     failed: list[str] = []
     for width in WIDTHS:
@@ -58,11 +68,15 @@ def shoot(browser, base: str, token: str) -> tuple[list[str], list[str]]:
                 if settled == 3:
                     break
             page.mouse.click(*node)
-            page.wait_for_selector("[data-testid=graph][data-denials]")
+            page.wait_for_function(
+                "(id) => document.querySelector('[data-testid=graph-status]').textContent"
+                ".startsWith(id + ' reaches')",
+                arg=sts("hufflepuff"),
+            )
             page.mouse.move(1, 1)  # no tooltip in the picture
             page.wait_for_selector("[data-testid=graph-tip]", state="hidden")
             page.wait_for_timeout(200)
-            name = "tiered-graph" + ("" if width == WIDTHS[0] else f"-{width}")
+            name = stem + ("" if width == WIDTHS[0] else f"-{width}")
             name += ("" if scheme == "light" else "-dark") + ".png"
             failed.extend(f"{name}: {p}" for p in page.evaluate(SIDEWAYS) + page.evaluate(OVERLAPS))
             page.evaluate(
@@ -83,9 +97,13 @@ def main() -> int:
         ("np.yaml", NP_ALLOW_G_TO_H),
         ("admin.yaml", DENY_G + "---\n" + ACCEPT_R),
     ]
-    with serve([("Tiered", files)]) as (base, (token,)), sync_playwright() as p:
+    domains = [("model.yaml", model()), ("admin.yaml", DOMAINS)]
+    reviews = [("Tiered", files), ("Domains", domains)]
+    with serve(reviews) as (base, (token, named)), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        taken, failed = shoot(browser, base, token)
+        taken, failed = shoot(browser, base, token, "tiered-graph")
+        more = shoot(browser, base, named, "tiered-domains")
+        taken, failed = taken + more[0], failed + more[1]
         browser.close()
     for name in taken:
         print(f"docs/screenshots/{name}")

@@ -36,10 +36,14 @@ function loadCytoscape(url) {
 
 const groupKey = (g) => (g < 0 ? OUTSIDE : String(g));
 
+// A domainNames endpoint (tiered input): outside the cluster, named by its pattern, not by CIDRs.
+const isDomain = (node) => node[1] < 0 && !node[2].includes("/");
+
 // The shapes legend: one entry per kind shown, drawn as the graph draws it.
-function kindLegend(target, kinds, outside) {
+function kindLegend(target, kinds, outside, domains) {
   const entries = [...kinds].sort().map((kind) => [shapeOf(kind), KIND_SHAPES[kind] ? kind : `${kind} (other kinds)`]);
   if (outside) entries.push(["diamond", "addresses outside the cluster"]);
+  if (domains) entries.push(["round-tag", "domain names (not resolved)"]);
   target.replaceChildren(
     ...entries.map(([shape, text]) => {
       const span = document.createElement("span");
@@ -100,7 +104,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
         if (m) {
           kinds.add(m[3]);
           Object.assign(data, { label: m[2], kind: m[3], shape: shapeOf(m[3]) });
-        } else Object.assign(data, { label: node[2], shape: "diamond" });
+        } else Object.assign(data, { label: node[2], shape: isDomain(node) ? "round-tag" : "diamond" });
         out.push({ group: "nodes", data, classes: m ? "" : "external" });
       }
     }
@@ -228,7 +232,9 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     el.dataset.edges = String(edgeCount);
     el.dataset.folded = String(folded.size);
     el.dataset.bundles = String(cy.edges(".bundle").length);
-    kindLegend(root.querySelector("[data-kind-legend]"), kinds, groups.has(OUTSIDE));
+    const outside = groups.get(OUTSIDE)?.members ?? [];
+    const names = outside.filter((i) => isDomain(model.nodes[i])).length;
+    kindLegend(root.querySelector("[data-kind-legend]"), kinds, outside.length > names, names > 0);
     status.textContent = summary();
     light.paint();
     cursor.resolve();
@@ -237,11 +243,15 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
 
   // The summary's counts, and why the graph's may differ: ranges are nodes, loops are not edges.
   function summary() {
-    const ranges = groups.get(OUTSIDE)?.members.length ?? 0;
+    const outside = groups.get(OUTSIDE)?.members ?? [];
+    const names = outside.filter((i) => isDomain(model.nodes[i])).length;
+    const ranges = outside.length - names;
     const loops = inView.length - visibleEdges.length;
-    const parts = [plural(shown.length - ranges, "endpoint")];
+    const parts = [plural(shown.length - outside.length, "endpoint")];
     if (ranges) parts.push(`${plural(ranges, "address range")} outside the cluster`);
-    let text = `${parts.join(" and ")}, ${plural(visibleEdges.length, "connection")}`;
+    if (names) parts.push(plural(names, "domain name"));
+    const listed = parts.length > 2 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts.join(" and ");
+    let text = `${listed}, ${plural(visibleEdges.length, "connection")}`;
     if (loops) text += ` (and ${plural(loops, "connection")} of an endpoint to itself, on the matrix's diagonal)`;
     if (folded.size) text += `; ${plural(folded.size, "namespace")} folded (click one to open it)`;
     const bundles = cy.edges(".bundle").length;

@@ -114,3 +114,30 @@ class GraphDenialsTestCase(BrowserTestCase):
         panel.wait_for()
         self.assertIn("[Admin] deny-g (5) ingress 'deny-g' Deny → denied", panel.inner_text())
         self.assertEqual(self.errors, [])
+
+
+class GraphDomainsTestCase(BrowserTestCase):
+    def test_domain_endpoints_are_drawn_outside_as_tags_named_by_their_pattern(self):
+        accept = (
+            "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\n"
+            "metadata: {name: allow-api}\nspec:\n  tier: Admin\n  priority: 10\n"
+            "  subject: {namespaces: {matchLabels: {conformance-house: hufflepuff}}}\n"
+            "  egress:\n  - action: Accept\n"
+            "    to: [{domainNames: ['*.example.com', api.example.com]}]\n"
+        )
+        files = [("model.yaml", model()), ("admin.yaml", accept)]
+        review, _, _ = create_review("Domains", uploads(files))
+        self.page.goto(f"{self.live_server_url}/r/{review.view_token}/?tab=graph")
+        self.page.wait_for_selector("[data-testid=graph][data-ready=true]")
+        nodes = self.page.evaluate(
+            """() => window.netviz.graph.cy.nodes('.external')
+                 .map((n) => [n.data('endpoint'), n.data('label'), n.data('shape')])"""
+        )
+        self.assertIn(["*.example.com", "*.example.com", "round-tag"], nodes)
+        self.assertIn(["api.example.com", "api.example.com", "round-tag"], nodes)
+        self.assertIn(
+            "domain names (not resolved)", self.page.inner_text("[data-testid=kind-legend]")
+        )
+        status = self.page.inner_text("[data-testid=graph-status]")
+        self.assertIn("2 address ranges outside the cluster and 2 domain names", status)
+        self.assertEqual(self.errors, [])
