@@ -237,3 +237,16 @@ def test_lint_counts_domain_names_apart_from_address_ranges():
     assert found.data["domain_names"] == 2
     assert found.data["external_ranges"] == 2  # 0.0.0.0/0 and ::/0
     assert ", 2 external address ranges and 2 domain names, on every port" in found.message
+
+
+def test_generate_leaves_domain_endpoints_out_with_a_note():
+    from netviz.generate import generate
+
+    policies = egress_np("hufflepuff", "{to: [{podSelector: {}}]}") + "---\n"
+    cluster = load_texts(
+        [("model.yaml", model()), ("p.yaml", policies + accept("api.example.com"))]
+    )
+    result = generate(cluster, namespace="hufflepuff")
+    notes = [n for n in result.plan.notes if n.code == "domain-names"]
+    assert [n.endpoints for n in notes] == [("api.example.com",)]
+    assert "api.example.com" not in "".join(result.files.values())
