@@ -168,6 +168,7 @@ def _base(analysis: Analysis, cluster: Cluster | None) -> dict:
                 "end": x.end,
                 "cidrs": list(x.cidrs),
                 **({"sets": list(x.sets)} if x.sets else {}),
+                **({"domain": x.domain} if x.domain else {}),
             }
             for x in ordered_endpoints(analysis)
             if isinstance(x, ExternalRange)

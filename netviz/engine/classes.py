@@ -1,6 +1,7 @@
 """Nodes the engine computes on: endpoint classes that behave alike, then external address ranges.
 
-Node indices 0..pods-1 are endpoint classes, pods..n-1 the external ranges in address order.
+Node indices 0..pods-1 are endpoint classes, then the external ranges in address order, then the
+domainNames endpoints (netviz.engine.domains) by name.
 """
 
 from __future__ import annotations
@@ -55,10 +56,12 @@ class Nodes:
         blocks: Sequence[IPBlock],
         pod_ip_blocks: Sequence[IPBlock] = (),
         accounts: bool = False,
+        domains: Sequence[str] = (),
     ) -> None:
         """`pod_ip_blocks`: CIDRs that match pods by their known IPs (admin `networks` peers);
         endpoints are then also told apart by which of them hold one of their pod IPs.
-        `accounts`: also tell endpoints apart by service account (Calico selectors see it)."""
+        `accounts`: also tell endpoints apart by service account (Calico selectors see it).
+        `domains`: domainNames patterns, each an external node of its own after the ranges."""
         by_id: dict[str, Endpoint] = {}
         for e in cluster.endpoints:
             by_id.setdefault(e.id, e)  # a duplicate id is the reader's problem; keep the first
@@ -98,7 +101,9 @@ class Nodes:
         self.reps = reps
         self.pods = len(reps)
         ext = self.space.external_index
-        self.externals = len(ext)
+        self.domains = list(domains)
+        self.ranges = len(ext)
+        self.externals = self.ranges + len(self.domains)
         self.n = self.pods + self.externals
         self.members.extend([] for _ in range(self.externals))
 
@@ -132,12 +137,14 @@ class Nodes:
         return out if host else out & ~self.host_network
 
     def block_mask(self, block: IPBlock) -> np.ndarray:
-        """Nodes an ipBlock matches: external ranges inside it, hostNetwork classes by host IP."""
+        """Nodes an ipBlock matches: external ranges inside it, hostNetwork classes by host IP
+        (never a domain endpoint: DNS is not resolved)."""
         intervals = self.space.block_mask(block)
         pods = np.zeros(self.pods, dtype=bool)
         seen = self.host_interval >= 0
         pods[seen] = intervals[self.host_interval[seen]]
-        return np.concatenate([pods, intervals[self.space.external_index]])
+        domains = np.zeros(len(self.domains), dtype=bool)
+        return np.concatenate([pods, intervals[self.space.external_index], domains])
 
 
 def _port_key(p) -> tuple:

@@ -10,7 +10,8 @@ namespaces / pods peers never match them):
 | networks   | external ranges inside a CIDR, hostNetwork pods by host IP, and pods whose  |
 |            | status.podIP(s) is known and inside the CIDR (the API: networks cover pods) |
 | nodes      | the InternalIP of each Node object the selector matches                    |
-| domainNames| nothing netviz can resolve: DNS is not resolved (a reader warning says so)   |
+| domainNames| the domain endpoints its patterns cover (netviz.engine.domains): DNS is not  |
+|            | resolved, so ipBlocks and networks never match these endpoints              |
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 
 from netviz.engine.addresses import inside_blocks
 from netviz.engine.classes import Nodes
+from netviz.engine.domains import covers, normalise
 from netviz.engine.peers import Compiled
 from netviz.engine.program import (
     ADMIN,
@@ -112,6 +114,11 @@ class _Matcher:
                 if matches(peer.nodes, node.labels):
                     for block in node_blocks([node]):
                         out |= n.block_mask(block)
+        elif peer.kind == "domainNames":
+            first = n.pods + n.ranges
+            patterns = [normalise(d) for d in peer.domains]
+            for j, name in enumerate(n.domains):
+                out[first + j] = any(covers(p, name) for p in patterns)
         return out
 
     def _pod_ips_in(self, block: IPBlock) -> np.ndarray:

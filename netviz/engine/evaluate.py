@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import weakref
 from functools import cached_property
-from ipaddress import ip_address
 from itertools import repeat
 
 import networkx
@@ -18,6 +17,8 @@ from netviz.engine.calico_program import calico_program, name_network_sets
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
 from netviz.engine.classes import Nodes
 from netviz.engine.compile import admin_port_specs, compile_program, network_blocks, node_blocks
+from netviz.engine.domains import domain_caveats, holder, patterns_of
+from netviz.engine.domains import endpoint as domain_endpoint
 from netviz.engine.explain import Explainer
 from netviz.engine.grants import Granter, TieredGranter
 from netviz.engine.matrix import Matrix
@@ -75,7 +76,8 @@ class Evaluator:
         if calico is not None:
             blocks = blocks + calico_blocks(calico)
             extra_ports = extra_ports + calico_port_specs(calico)
-        self.nodes = Nodes(cluster, blocks, networks, accounts=calico is not None)
+        domains = patterns_of(admin)
+        self.nodes = Nodes(cluster, blocks, networks, accounts=calico is not None, domains=domains)
         self.compiled = Compiled(self.nodes, self.policies, extra_ports)
         self.program = compile_program(self.nodes, self.compiled, admin, cluster.nodes)
         if calico is not None:
@@ -86,7 +88,7 @@ class Evaluator:
         self.matrix = Matrix(self.compiled, self.program, mode)
         self.externals = [
             self.nodes.space.external(int(i)) for i in self.nodes.space.external_index
-        ]
+        ] + [domain_endpoint(d) for d in domains]
         if calico is not None:
             self.externals = name_network_sets(self.externals, calico)
         self._by_id: dict[str, Endpoint | ExternalRange] = {e.id: e for e in self.nodes.endpoints}
@@ -108,6 +110,7 @@ class Evaluator:
         caveats = host_network_caveats(self.compiled) + pod_ip_caveats(self.compiled, self.matrix)
         if self.cluster.admin_policies:
             caveats += analysis_caveats(self.cluster.admin_policies, self.nodes.endpoints)
+            caveats += domain_caveats(self.nodes.domains)
         return Analysis(
             endpoints=list(self.nodes.endpoints),
             externals=list(self.externals),
@@ -119,18 +122,15 @@ class Evaluator:
 
     def _node_ids(self) -> list[tuple[str, int, bool]]:
         """(id, final class, is a bare Pod) of every endpoint and external range, in the order
-        every output lists them (workloads by id, then ranges by address, v4 first): formatters
-        then find the connections already sorted."""
+        every output lists them (workloads by id, then ranges by address, v4 first, then domain
+        endpoints by name): formatters then find the connections already sorted."""
         m, nodes = self.matrix, self.nodes
         out = [
             (e.id, int(m.node_class[nodes.endpoint_class[i]]), e.kind == "Pod")
             for i, e in enumerate(nodes.endpoints)
         ]
         out.sort()
-        ranges = sorted(
-            range(len(self.externals)),
-            key=lambda j: (self.externals[j].version, ip_address(self.externals[j].start)),
-        )
+        ranges = sorted(range(len(self.externals)), key=lambda j: self.externals[j].sort_key)
         out += [(self.externals[j].id, int(m.node_class[nodes.pods + j]), False) for j in ranges]
         return out
 
@@ -239,6 +239,8 @@ class Evaluator:
         nodes = self.nodes
         if index < nodes.pods:
             return nodes.reps[index]
+        if index >= nodes.pods + nodes.ranges:
+            return self.externals[index - nodes.pods]
         return nodes.space.external(int(nodes.space.external_index[index - nodes.pods]))
 
     def view(self) -> EngineView:
@@ -284,6 +286,10 @@ class Evaluator:
             if len(ids) > 1:
                 raise UnknownEndpoint(ref, sorted(ids), ambiguous=True)
             return ids[0]
+        if self.nodes.domains and parse_address(text) is None and "/" not in text:
+            found = holder(text, self.nodes.domains)  # a name: the domain endpoint holding it
+            if found is not None:
+                return found
         ip = parse_address(text)
         if ip is not None:
             owners = self._addresses.get(str(ip), [])

@@ -49,8 +49,8 @@ class Explainer:
     def peer_matches(self, policy: Policy, peer: Peer, other: Node, host: bool = False) -> bool:
         """Whether a peer matches; with `host`, a hostNetwork pod is treated as a normal pod."""
         if peer.ip_block is not None:
-            if isinstance(other, ExternalRange):
-                return block_contains(peer.ip_block, other.start)
+            if isinstance(other, ExternalRange):  # a domain endpoint has no address
+                return not other.domain and block_contains(peer.ip_block, other.start)
             return bool(
                 other.host_network
                 and not host

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from netviz.engine.addresses import block_contains
 from netviz.engine.atoms import spec_range
+from netviz.engine.domains import covers, normalise
+from netviz.engine.domains import pair_caveats as domain_pair_caveats
 from netviz.engine.explain import Explainer, Node, named_ports
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Decision, DecisionStep, ExternalRange, RuleRef
@@ -58,7 +60,9 @@ class PathFinder:
                 ip for n in self.node_objects if matches(peer.nodes, n.labels) for ip in n.addresses
             }
             return any(_in_block(IPBlock(_host_cidr(ip)), other, pod_ips=False) for ip in ips)
-        return False  # domainNames: DNS is not resolved
+        if peer.kind == "domainNames" and isinstance(other, ExternalRange) and other.domain:
+            return any(covers(normalise(d), other.domain) for d in peer.domains)
+        return False
 
     @staticmethod
     def rule_ports(rule: AdminRule, dst: Node) -> PortSet:
@@ -209,8 +213,8 @@ def _host_cidr(ip: str) -> str:
 def _in_block(block: IPBlock, node: Node, pod_ips: bool = True) -> bool:
     """networks / nodes matching: an external range inside, a hostNetwork pod by host IP, and
     (networks only) a pod by a known pod IP."""
-    if isinstance(node, ExternalRange):
-        return block_contains(block, node.start)
+    if isinstance(node, ExternalRange):  # a domain endpoint has no address
+        return not node.domain and block_contains(block, node.start)
     assert isinstance(node, Endpoint)
     if node.host_network:
         return bool(node.host_ip) and block_contains(block, node.host_ip)
@@ -241,6 +245,7 @@ def with_decisions(finder: PathFinder, exp, src: Node, dst: Node):
                 p for t in finder.tiers.values() for p in t if finder.in_pod_set(p.subject, src)
             ]
             caveats += tuple(pair_caveats(selecting, selecting, dst))
+            caveats += tuple(domain_pair_caveats(dst))
         sides[v.direction] = replace(v, allowed=allowed, decisions=tuple(shown), caveats=caveats)
     eg, ing = sides["egress"], sides["ingress"]
     return replace(exp, egress=eg, ingress=ing, allowed=eg.allowed & ing.allowed & exp.asked)

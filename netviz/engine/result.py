@@ -7,6 +7,7 @@ beyond short machine-stable codes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from ipaddress import ip_address
 from typing import Literal
 
 from netviz.engine.ports import PortSet
@@ -19,17 +20,28 @@ class ExternalRange:
 
     `start`/`end` are the first and last address; `cidrs` the minimal CIDR cover of that range.
     `sets` names the Calico network sets holding it ("GlobalNetworkSet dns", "NetworkSet x/n").
+    `domain`: set for a `domainNames` endpoint (netviz.engine.domains): the name pattern it
+    stands for, no addresses (`version` 0, `start` = `end` = the pattern, no `cidrs`).
     """
 
-    version: Literal[4, 6]
+    version: Literal[0, 4, 6]
     start: str
     end: str
     cidrs: tuple[str, ...]
     sets: tuple[str, ...] = field(default=(), compare=False)
+    domain: str = ""
 
     @property
     def id(self) -> str:
-        return f"{self.start}-{self.end}"
+        return self.domain or f"{self.start}-{self.end}"
+
+    @property
+    def sort_key(self) -> tuple:
+        """The order every output lists externals in: ranges by address (v4 first), then
+        domain endpoints by name."""
+        if self.domain:
+            return (1, 0, 0, self.domain)
+        return (0, self.version, int(ip_address(self.start)), "")
 
 
 @dataclass(frozen=True, order=True)
@@ -93,6 +105,9 @@ CaveatCode = Literal[
     "host-network-pod",  # a hostNetwork pod: plugins differ on isolation and selector matching
     "self",  # explain(x, x) of a bare Pod: loopback, always allowed whatever the policies say
     "networks-may-cover-pods",  # a networks CIDR may hold pods whose IP the input does not give
+    "domain-not-resolved",  # a domainNames endpoint: its names may resolve to addresses ipBlocks
+    # or networks cover, which netviz cannot tell (DNS is not resolved)
+    "domain-overlap",  # a wildcard domain endpoint leaves out the more specific patterns given
 ]
 
 

@@ -171,7 +171,8 @@ class _Checker:
             self.by_ns.setdefault(e.namespace, []).append(e)
         self.services = {(s.namespace, s.name): s for s in cluster.services}
         self.gateways = {(g.namespace, g.name): g for g in cluster.gateways}
-        self.externals = list(evaluator.externals)
+        # Outside traffic comes from addresses: domainNames endpoints only name destinations.
+        self.externals = [x for x in evaluator.externals if not x.domain]
         self._verdicts: dict[tuple[str, str, str, int], bool] = {}
         self._ports: dict[tuple[str, str], PortSet] | None = None
         self._ingress_controllers: list[Endpoint] | None = None

@@ -289,6 +289,11 @@ class Facts:
         return {x.id for x in self.ev.externals}
 
     @cached_property
+    def domain_ids(self) -> set[str]:
+        """The externals that are domainNames endpoints (netviz.engine.domains)."""
+        return {x.id for x in self.ev.externals if x.domain}
+
+    @cached_property
     def traffic(self) -> dict[str, Traffic]:
         """Per endpoint id, who may connect to it and whom it may connect to (itself left out)."""
         out = {e.id: Traffic() for e in self.endpoints}

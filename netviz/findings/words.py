@@ -58,7 +58,11 @@ def _unprotected(d: D) -> str:
     namespaces = list(d["namespaces"])
     if namespaces:
         who += " in " + plural(len(namespaces), "namespace")
-    who += f" and {plural(ext, 'external address range')}"
+    names = int(d.get("domain_names", 0))
+    if names:
+        who += f", {plural(ext, 'external address range')} and {plural(names, 'domain name')}"
+    else:
+        who += f" and {plural(ext, 'external address range')}"
     if d["direction"] == "ingress":
         text = f"{d['endpoint']} is selected by no policy with Ingress, so it accepts any "
         text += f"connection: {who} can reach it, on every port."

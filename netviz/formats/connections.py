@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import ipaddress
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
@@ -14,6 +13,7 @@ import numpy as np
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Caveat, Connection, ExternalRange
 from netviz.engine.rows import ConnectionRow
+from netviz.formats.tiered import tiered_lines
 from netviz.formats.words import describe_caveat, describe_problem
 from netviz.k8s.model import Endpoint, Problem
 
@@ -34,14 +34,11 @@ class Memo(dict):
         return value
 
 
-def _external_key(ext: ExternalRange) -> tuple[int, int]:
-    return (ext.version, int(ipaddress.ip_address(ext.start)))
-
-
 def ordered_endpoints(analysis: Analysis) -> list[Endpoint | ExternalRange]:
-    """Workloads by id, then external ranges by address (v4 before v6): the order of every output."""
+    """Workloads by id, then external ranges by address (v4 before v6), then domain endpoints by
+    name: the order of every output."""
     workloads: list[Endpoint | ExternalRange] = sorted(analysis.endpoints, key=lambda e: e.id)
-    return workloads + sorted(analysis.externals, key=_external_key)
+    return workloads + sorted(analysis.externals, key=attrgetter("sort_key"))
 
 
 def field_getters(conns: list[Connection]) -> tuple[Callable, Callable, Callable]:
@@ -184,6 +181,7 @@ def text_parts(analysis: Analysis, problems: Sequence[Problem]) -> Iterator[str]
     lines = [] if conns else [_nothing(analysis)]
     caveats = ordered_caveats(analysis.caveats)
     sections = [
+        ("Cluster-scoped policies", tiered_lines(analysis.tiered_policies)),
         ("Caveats", [describe_caveat(c) for c in caveats]),
         ("Errors", [describe_problem(p) for p in ordered_problems(problems, "error")]),
         ("Warnings", [describe_problem(p) for p in ordered_problems(problems, "warning")]),
@@ -239,6 +237,7 @@ def markdown_parts(analysis: Analysis, problems: Sequence[Problem]) -> Iterator[
     if not analysis.connections:
         lines += ["", _nothing(analysis)]
     sections = [
+        ("Cluster-scoped policies", tiered_lines(analysis.tiered_policies)),
         ("Caveats", [describe_caveat(c) for c in ordered_caveats(analysis.caveats)]),
         ("Errors", [describe_problem(p) for p in ordered_problems(problems, "error")]),
         ("Warnings", [describe_problem(p) for p in ordered_problems(problems, "warning")]),

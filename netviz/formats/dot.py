@@ -23,7 +23,7 @@ def quote(text: str) -> str:
 
 def _label(endpoint: Endpoint | ExternalRange) -> str:
     if isinstance(endpoint, ExternalRange):
-        return "\n".join((*endpoint.sets, *endpoint.cidrs))
+        return endpoint.domain or "\n".join((*endpoint.sets, *endpoint.cidrs))
     replicas = "" if endpoint.replicas is None else f" x{endpoint.replicas}"
     return f"{endpoint.name}\n{endpoint.kind}{replicas}"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Decision, DecisionStep, DirectionVerdict, Explanation
 from netviz.formats.connections import ordered_caveats
@@ -97,6 +99,15 @@ def explanation_to_json(explanation: Explanation) -> dict:
     }
 
 
+def _is_range(endpoint_id: str) -> bool:
+    """Whether an id that is not a workload's names an address range (else a domain endpoint)."""
+    try:
+        ipaddress.ip_address(endpoint_id.split("-", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
 def _direction_text(verdict: DirectionVerdict, explanation: Explanation) -> list[str]:
     asked = explanation.asked
     if verdict.direction == "egress":
@@ -115,6 +126,8 @@ def _direction_text(verdict: DirectionVerdict, explanation: Explanation) -> list
             f"no policy selects it for {verdict.direction}"
             if subject.endswith("]")
             else "an address outside the cluster"
+            if _is_range(subject)
+            else "a domain name outside the cluster"
         )
         lines = [f"{head}: allowed ({why})"]
     elif allowed.is_empty():

@@ -17,6 +17,7 @@ from netviz.formats.connections import (
     ordered_endpoints,
     ordered_problems,
 )
+from netviz.formats.tiered import tiered_policy_to_json
 from netviz.k8s.model import Endpoint, Problem
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -91,6 +92,8 @@ def endpoint_to_json(endpoint: Endpoint | ExternalRange) -> dict:
         out = {"id": endpoint.id, "kind": "External", "cidrs": list(endpoint.cidrs)}
         if endpoint.sets:
             out["sets"] = list(endpoint.sets)  # Calico network sets holding the range
+        if endpoint.domain:
+            out["domain"] = endpoint.domain  # a domainNames pattern: no addresses
         return out
     return {
         "id": endpoint.id,
@@ -119,7 +122,7 @@ def _document(analysis: Analysis, problems: Sequence[Problem], connections: list
     warnings = ordered_problems(problems, "warning")
     caveats = ordered_caveats(analysis.caveats)
     policies = sorted(analysis.policies, key=lambda p: p.id)
-    return {
+    out = {
         "endpoints": [endpoint_to_json(e) for e in ordered_endpoints(analysis)],
         "connections": connections,
         "errors": [p.as_dict() for p in errors],
@@ -146,6 +149,11 @@ def _document(analysis: Analysis, problems: Sequence[Problem], connections: list
             "caveats": len(caveats),
         },
     }
+    if analysis.tiered_policies:  # only then, so NetworkPolicy-only output is unchanged
+        tiered = [tiered_policy_to_json(p) for p in analysis.tiered_policies]
+        out = {**out, "tiered_policies": tiered}
+        out["summary"]["tiered_policies"] = len(tiered)
+    return out
 
 
 def analysis_to_json(

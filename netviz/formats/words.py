@@ -55,6 +55,16 @@ _CAVEATS = {
         "has no known pod IP; the networks peer {detail} of {policy} matches pods by IP too, so "
         "it may apply to it (netviz matches networks only to pods whose status.podIP is given)"
     ),
+    "domain-not-resolved": (
+        "is a domainNames pattern; netviz does not resolve DNS, so ipBlocks and networks never "
+        "match it and only rules that reach anywhere or name the pattern do, but its names may "
+        "resolve to addresses other rules cover"
+    ),
+    "domain-overlap": (
+        "stands only for the names it matches that no more specific pattern names; the more "
+        "specific patterns ({detail}) are endpoints of their own, which rules for this wildcard "
+        "also reach"
+    ),
 }
 
 

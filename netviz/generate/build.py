@@ -31,7 +31,8 @@ class Note:
     "dns-assumed" (no kube-dns in the input: DNS egress allowed to where it usually runs),
     "dns-kept" (DNS connections kept although the keep file left them out),
     "not-allowed-now" (keep entries not allowed now: generating never adds connectivity),
-    "loopback" (keep entries from a bare pod to itself: always allowed, no policy applies).
+    "loopback" (keep entries from a bare pod to itself: always allowed, no policy applies),
+    "domain-names" (domainNames endpoints of cluster-scoped policies: no NetworkPolicy names them).
     """
 
     code: str
@@ -226,13 +227,16 @@ class Builder:
     ) -> tuple[list[dict], int]:
         """One rule per distinct port set, listing every peer kept with exactly those ports."""
         by_ports: dict[PortSet, tuple[set, list[Piece]]] = {}
-        unnamed = []
+        unnamed, domains = [], []
         for other, ports in peers.items():
             pods, pieces = by_ports.setdefault(ports, (set(), []))
             if isinstance(other, Piece):
                 pieces.append(other)
                 continue
-            e = self.endpoints[other]
+            e = self.endpoints.get(other)
+            if e is None:  # a domainNames endpoint: a NetworkPolicy cannot name it
+                domains.append(other)
+                continue
             if not e.host_network:
                 pods.add(self.ident[other].members)
             elif (piece := _host_piece(e)) is not None:
@@ -241,6 +245,9 @@ class Builder:
                 unnamed.append(other)
         if unnamed:
             plan.notes.append(Note("host-network-no-ip", ns, tuple(sorted(unnamed))))
+        note = Note("domain-names", ns, tuple(sorted(domains)))
+        if domains and note not in plan.notes:
+            plan.notes.append(note)
         rules, count = [], 0
         field_name = "from" if direction == "ingress" else "to"
         for ports, (pods, pieces) in sorted(by_ports.items(), key=lambda kv: _ports_key(kv[0])):

@@ -64,7 +64,7 @@ def parse_range(text: str) -> Piece | None:
 
 def connectivity(analysis: Analysis) -> Pairs:
     """Every allowed connection of an analysis, external ranges as pieces."""
-    pieces = {x.id: piece_of(x) for x in analysis.externals}
+    pieces = {x.id: piece_of(x) for x in analysis.externals if not x.domain}
     out: Pairs = {}
     for c in analysis.connections:
         src, dst = c.src, c.dst

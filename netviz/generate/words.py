@@ -30,6 +30,11 @@ def describe_note(note: Note) -> str:
             f"{ids}: hostNetwork pods without a host IP in the input; no rule can name them as a "
             f"peer in namespace {note.namespace} (connections with them are left out)."
         )
+    if note.code == "domain-names":
+        return (
+            f"{ids}: domainNames endpoints of cluster-scoped policies; a NetworkPolicy cannot name "
+            f"a domain, so connections with them are left out in namespace {note.namespace}."
+        )
     if note.code == "dns-assumed":
         return (
             f"{note.namespace}: no kube-dns in the input; allow-dns-egress lets every pod reach "

@@ -266,7 +266,8 @@ def _peers(item: dict, key: str, direction: str, kind: str, path: str, rep: Repo
         rep.error(kline, f"{path}.{key}: {len(items)} peers; at most {max_peers} are allowed")
     forms: tuple[str, ...] = ("namespaces", "pods")
     if direction == "egress":
-        forms += ("nodes", "networks") + (("domainNames",) if kind == CNP else ())
+        # ANP (v1alpha1) has domainNames too; BANP does not (NPEP-285 lists it as a difference).
+        forms += ("nodes", "networks") + (("domainNames",) if kind in (CNP, ANP) else ())
     peers = []
     for i, value in enumerate(items):
         ppath = f"{path}.{key}[{i}]"

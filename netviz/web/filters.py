@@ -25,7 +25,9 @@ def endpoint_labels(snap: dict) -> dict[str, str]:
     labels = {e["id"]: e["id"] for e in snap.get("endpoints", ())}
     for x in snap.get("externals", ()):
         cidrs = x["cidrs"]
-        if len(cidrs) <= SHOWN_CIDRS:
+        if x.get("domain"):
+            labels[x["id"]] = x["domain"]
+        elif len(cidrs) <= SHOWN_CIDRS:
             labels[x["id"]] = ", ".join(cidrs)
         else:
             labels[x["id"]] = f"{', '.join(cidrs[:2])} and {len(cidrs) - 2} more CIDRs"

@@ -95,6 +95,8 @@ class _Peers:
     def peer(self, node: Endpoint | ExternalRange) -> list[dict] | None:
         """The other end as narrowly as it can be named; None when no peer can name it."""
         if isinstance(node, ExternalRange):
+            if node.domain:
+                return None  # a domainNames endpoint: a NetworkPolicy cannot name it
             blocks = ip_blocks([piece_of(node)])
         elif node.host_network:
             piece = parse_range(f"{node.host_ip}-{node.host_ip}") if node.host_ip else None

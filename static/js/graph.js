@@ -1,12 +1,14 @@
 // Graph view with cytoscape.js: namespaces as boxes, addresses outside the cluster in a column at
 // the side, kinds by shape. Big reviews start folded by namespace; clicking a namespace opens it.
 // Many edges from one namespace to one outside range are drawn as one bundle.
-// Layout: graph_layout.js; keyboard: graph_keyboard.js; highlights: graph_highlight.js.
+// Layout: graph_layout.js; keyboard: graph_keyboard.js; highlights: graph_highlight.js; admin
+// denials of the selected endpoint (tiered input): graph_denials.js.
 import { graphStyle, shapeOf, KIND_SHAPES, OTHER_SHAPE } from "./graph_style.js";
 import { placeBlocks } from "./graph_layout.js";
 import { keyboard } from "./graph_keyboard.js";
 import { highlighter } from "./graph_highlight.js";
 import { nearestEdge } from "./graph_hit.js";
+import { denials } from "./graph_denials.js";
 import { plural } from "./words.js";
 
 const FOLD_NODES = 300;
@@ -34,10 +36,14 @@ function loadCytoscape(url) {
 
 const groupKey = (g) => (g < 0 ? OUTSIDE : String(g));
 
+// A domainNames endpoint (tiered input): outside the cluster, named by its pattern, not by CIDRs.
+const isDomain = (node) => node[1] < 0 && !node[2].includes("/");
+
 // The shapes legend: one entry per kind shown, drawn as the graph draws it.
-function kindLegend(target, kinds, outside) {
+function kindLegend(target, kinds, outside, domains) {
   const entries = [...kinds].sort().map((kind) => [shapeOf(kind), KIND_SHAPES[kind] ? kind : `${kind} (other kinds)`]);
   if (outside) entries.push(["diamond", "addresses outside the cluster"]);
+  if (domains) entries.push(["round-tag", "domain names (not resolved)"]);
   target.replaceChildren(
     ...entries.map(([shape, text]) => {
       const span = document.createElement("span");
@@ -98,7 +104,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
         if (m) {
           kinds.add(m[3]);
           Object.assign(data, { label: m[2], kind: m[3], shape: shapeOf(m[3]) });
-        } else Object.assign(data, { label: node[2], shape: "diamond" });
+        } else Object.assign(data, { label: node[2], shape: isDomain(node) ? "round-tag" : "diamond" });
         out.push({ group: "nodes", data, classes: m ? "" : "external" });
       }
     }
@@ -204,6 +210,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
   }
 
   function render() {
+    deny.clear();
     cy.elements().remove();
     kinds.clear();
     const nodes = nodeElements();
@@ -225,7 +232,9 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     el.dataset.edges = String(edgeCount);
     el.dataset.folded = String(folded.size);
     el.dataset.bundles = String(cy.edges(".bundle").length);
-    kindLegend(root.querySelector("[data-kind-legend]"), kinds, groups.has(OUTSIDE));
+    const outside = groups.get(OUTSIDE)?.members ?? [];
+    const names = outside.filter((i) => isDomain(model.nodes[i])).length;
+    kindLegend(root.querySelector("[data-kind-legend]"), kinds, outside.length > names, names > 0);
     status.textContent = summary();
     light.paint();
     cursor.resolve();
@@ -234,11 +243,15 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
 
   // The summary's counts, and why the graph's may differ: ranges are nodes, loops are not edges.
   function summary() {
-    const ranges = groups.get(OUTSIDE)?.members.length ?? 0;
+    const outside = groups.get(OUTSIDE)?.members ?? [];
+    const names = outside.filter((i) => isDomain(model.nodes[i])).length;
+    const ranges = outside.length - names;
     const loops = inView.length - visibleEdges.length;
-    const parts = [plural(shown.length - ranges, "endpoint")];
+    const parts = [plural(shown.length - outside.length, "endpoint")];
     if (ranges) parts.push(`${plural(ranges, "address range")} outside the cluster`);
-    let text = `${parts.join(" and ")}, ${plural(visibleEdges.length, "connection")}`;
+    if (names) parts.push(plural(names, "domain name"));
+    const listed = parts.length > 2 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts.join(" and ");
+    let text = `${listed}, ${plural(visibleEdges.length, "connection")}`;
     if (loops) text += ` (and ${plural(loops, "connection")} of an endpoint to itself, on the matrix's diagonal)`;
     if (folded.size) text += `; ${plural(folded.size, "namespace")} folded (click one to open it)`;
     const bundles = cy.edges(".bundle").length;
@@ -253,6 +266,11 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     hopLegend: root.querySelector("[data-hop-legend]"),
     exposureUrl: options.exposureUrl,
   });
+  const deny = denials({ cy, el, model, rep, shown, toggle: root.querySelector("[data-graph-denials]") });
+  const clear = () => {
+    deny.clear();
+    light.clear();
+  };
 
   function openNode(node) {
     if (node.hasClass("folded")) {
@@ -263,11 +281,13 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     if (node.hasClass("ns")) return;
     hooks.select?.();
     light.node(node);
+    deny.show(node);
   }
 
   function openEdge(edge) {
     if (edge.hasClass("bundle")) {
       hooks.select?.();
+      deny.clear();
       light.bundle(edge);
       return;
     }
@@ -279,7 +299,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     render();
   }
 
-  const cursor = keyboard({ cy, el, status, rep, openNode, openEdge, clear: light.clear, busy: light.busy });
+  const cursor = keyboard({ cy, el, status, rep, openNode, openEdge, clear, busy: light.busy });
 
   cy.on("tap", "node", (event) => {
     if (!event.target.hasClass("ns") || event.target.hasClass("folded")) cursor.place(event.target.id(), null, false);
@@ -292,12 +312,12 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
   });
   cy.on("tap", (event) => {
     if (event.target === cy) {
-      light.clear();
+      clear();
       hooks.select?.();
     }
   });
   hover(cy, el, tip);
-  root.querySelector("[data-graph-reset]").addEventListener("click", light.clear);
+  root.querySelector("[data-graph-reset]").addEventListener("click", clear);
   root.querySelector("[data-graph-fold]").addEventListener("click", () => {
     groups.forEach((_v, key) => folded.add(key));
     render();
@@ -342,8 +362,14 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
       render();
     },
     setColour: light.setColour,
-    highlightNodes: light.nodes,
-    highlightPolicy: light.policy,
+    highlightNodes(origin, reached) {
+      deny.clear();
+      light.nodes(origin, reached);
+    },
+    highlightPolicy(index) {
+      deny.clear();
+      light.policy(index);
+    },
   };
 }
 
@@ -364,11 +390,12 @@ function hover(cy, el, tip) {
     if (node.hasClass("ns") && !node.hasClass("folded")) return;
     if (node.hasClass("folded")) return show(event, `${node.data("name")}: ${plural(node.data("size"), "endpoint")}, folded (click to open)`);
     const kind = node.data("kind") ? ` (${node.data("kind")})` : "";
-    show(event, `${node.data("endpoint")}${kind}: reaches ${node.outgoers("edge").length}, reached by ${node.incomers("edge").length}`);
+    show(event, `${node.data("endpoint")}${kind}: reaches ${node.outgoers("edge").not(".admin-deny").length}, reached by ${node.incomers("edge").not(".admin-deny").length}`);
   });
   const onEdge = (event) => {
     const edge = nearestEdge(cy, event.position, event.target);
     if (edge.hasClass("bundle")) return show(event, `${plural(edge.data("count"), "endpoint")} of ${edge.data("nsname")} ↔ ${edge.data("far")} (click for which)`);
+    if (edge.hasClass("admin-deny")) return show(event, `${edge.source().data("name")} → ${edge.target().data("name")}: ${edge.data("count") > 1 ? `${plural(edge.data("count"), "pair")} ` : ""}denied by an admin rule${edge.data("src") ? " (click for why)" : ""}`);
     if (!edge.data("src")) return show(event, `${edge.source().data("name")} → ${edge.target().data("name")}: ${plural(edge.data("count"), "connection")}`);
     const ports = edge.data("state") === "all" ? "every port" : edge.data("ports");
     show(event, `${edge.data("src")} → ${edge.data("dst")}: ${ports}`);
@@ -377,4 +404,6 @@ function hover(cy, el, tip) {
   cy.on("mousemove", "edge", onEdge);
   cy.on("mouseout", "node, edge", () => (tip.hidden = true));
   cy.on("viewport", () => (tip.hidden = true));
+  // Leaving the box need not leave a node first (cytoscape then sends no mouseout).
+  el.addEventListener("mouseleave", () => (tip.hidden = true));
 }

@@ -31,7 +31,10 @@ export function graphStyle(el) {
     { selector: "edge", style: { width: 1.6, "curve-style": "unbundled-bezier", "control-point-distances": 14, "control-point-weights": 0.5, "target-arrow-shape": "triangle", "arrow-scale": 0.8, "line-color": v("--all"), "target-arrow-color": v("--all"), opacity: 0.8, "z-index": 2 } },
     { selector: "edge.some", style: { "line-style": "dashed", "line-color": v("--some"), "target-arrow-color": v("--some") } },
     { selector: "edge.many", style: { width: "mapData(count, 1, 200, 2, 7)" } },
-    { selector: "edge.admin-accept", style: { "line-color": "#1450a8", "target-arrow-color": "#1450a8", "target-arrow-shape": "diamond" } },
+    { selector: "edge.admin-accept", style: { "line-color": v("--accept"), "target-arrow-color": v("--accept"), "target-arrow-shape": "diamond" } },
+    // Denied by an admin rule (drawn only for the selected endpoint): purple, dashed, a bar for
+    // an arrow head and ✕ on the line, so it reads apart from the red "reaches it" edges.
+    { selector: "edge.admin-deny", style: { ...label, label: "data(xlabel)", color: v("--deny"), "font-size": 12, "font-weight": "bold", "line-style": "dashed", "line-dash-pattern": [5, 4], width: 2.2, "line-color": v("--deny"), "target-arrow-color": v("--deny"), "target-arrow-shape": "tee", opacity: 1, "z-index": 3 } },
     { selector: "edge.outward", style: { "curve-style": "straight", opacity: 0.45, "z-index": 1 } },
     { selector: "edge.bundle", style: { width: "mapData(count, 1, 100, 2.5, 8)", label: "data(count)", "font-size": 9, ...label, "text-rotation": "autorotate" } },
     // Edges inside a bundle show only while highlighted or under the keyboard cursor.

@@ -7,6 +7,11 @@ AdminNetworkPolicy, then by name) → NetworkPolicy (decides for pods it selects
 (the BaselineAdminNetworkPolicy after every Baseline ClusterNetworkPolicy) → allow. In a policy,
 the first rule whose peer and port match decides: Accept/Allow and Deny are final, Pass leaves
 the tier. Host-network pods are never subjects and never namespaces/pods peers.
+
+Domain names (egress `domainNames`, the DomainName type's text): the other end may be a concrete
+DNS name (a str that is not an IP address). `api.example.com` matches only that name,
+`*.example.com` one or more whole labels before `example.com`; DNS is not resolved, so ipBlocks
+and networks never match a name, and peers that match anything ("no `to`") do.
 """
 
 from __future__ import annotations
@@ -28,7 +33,43 @@ from tests.conformance.randomized import (
 
 KIND_ORDER = {"ClusterNetworkPolicy": 0, "AdminNetworkPolicy": 1, "BaselineAdminNetworkPolicy": 2}
 NETWORKS = ("10.0.0.0/16", "0.0.0.0/0", "192.168.1.0/24", "10.1.0.0/24")
+DOMAINS = ("example.com", "api.example.com", "*.example.com", "*.api.example.com", "*.Example.org.")
+SAMPLE_NAMES = (
+    "example.com",
+    "api.example.com",
+    "www.example.com",
+    "v1.api.example.com",
+    "db.example.org",
+    "a.b.example.org",
+)
 PORTS = ((80, "TCP"), (53, "UDP"), (443, "TCP"), (5000, "SCTP"))
+
+
+def is_name(end) -> bool:
+    """Whether the other end is a DNS name (not a pod, not an IP address)."""
+    if not isinstance(end, str):
+        return False
+    try:
+        ipaddress.ip_address(end)
+    except ValueError:
+        return True
+    return False
+
+
+def name_matches(pattern: str, name: str) -> bool:
+    pattern, name = pattern.lower().rstrip("."), name.lower().rstrip(".")
+    if pattern.startswith("*."):
+        return name.endswith(pattern[1:])  # ".example.com": at least one whole label before
+    return name == pattern
+
+
+def name_holder(name: str, patterns) -> str | None:
+    """The pattern whose endpoint a concrete name falls in: the exact name if given, else the
+    matching wildcard with the longest suffix (how netviz cuts overlapping patterns)."""
+    found = [p.lower().rstrip(".") for p in patterns if name_matches(p, name)]
+    if name in found:
+        return name
+    return max(found, key=len, default=None)
 
 
 def tier_of(p: Mapping) -> str:
@@ -90,7 +131,16 @@ class TieredReference(Reference):
             pods["podSelector"], pod_labels(pod)
         )
 
+    def _peer(self, peer: Mapping, policy_ns: str, pod) -> bool:
+        if is_name(pod):
+            return False  # a NetworkPolicy peer names pods or ipBlocks, never a DNS name
+        return super()._peer(peer, policy_ns, pod)
+
     def _admin_peer(self, peer: Mapping, other) -> bool:
+        if "domainNames" in peer:
+            return is_name(other) and any(name_matches(p, other) for p in peer["domainNames"])
+        if is_name(other):
+            return False  # networks never match a name; namespaces/pods never an address
         if "networks" in peer:
             if isinstance(other, str):
                 ips = [other]
@@ -184,9 +234,15 @@ def pod_sets(draw) -> dict:
 
 
 @st.composite
-def admin_rules(draw, direction: str, v2: bool, baseline: bool) -> dict:
+def admin_rules(draw, direction: str, v2: bool, baseline: bool, domains: bool = False) -> dict:
+    """`domains`: egress Accept/Allow rules may have a domainNames peer (not for BANP)."""
     actions = ["Accept" if v2 else "Allow", "Deny"] + ([] if baseline and not v2 else ["Pass"])
     peers = [draw(pod_sets()) for _ in range(draw(st.integers(1, 2)))]
+    domain = domains and direction == "egress" and draw(st.integers(0, 2)) == 0
+    if domain:
+        names = draw(st.lists(st.sampled_from(DOMAINS), min_size=1, max_size=2, unique=True))
+        peers.append({"domainNames": names})
+        actions = actions[:1]
     networks = direction == "egress" and draw(st.integers(0, 3)) == 0
     if networks:
         peers = [
@@ -204,7 +260,7 @@ def admin_rules(draw, direction: str, v2: bool, baseline: bool) -> dict:
         entries = []
         for _ in range(draw(st.integers(1, 2))):
             port, proto = draw(st.sampled_from(PORTS))
-            named = not networks and draw(st.integers(0, 3)) == 0
+            named = not networks and not domain and draw(st.integers(0, 3)) == 0
             if v2:
                 if named:
                     entries.append({"destinationNamedPort": draw(st.sampled_from(("http", "dns")))})
@@ -238,7 +294,11 @@ def admin_policies(draw, name: str) -> dict:
     for direction in ("ingress", "egress"):
         if draw(st.booleans()):
             spec[direction] = draw(
-                st.lists(admin_rules(direction, v2, baseline), min_size=1, max_size=3)
+                st.lists(
+                    admin_rules(direction, v2, baseline, kind != "BaselineAdminNetworkPolicy"),
+                    min_size=1,
+                    max_size=3,
+                )
             )
     version = "v1alpha2" if v2 else "v1alpha1"
     return {

@@ -14,7 +14,14 @@ from netviz.k8s import load_texts
 from tests.conformance.randomized import PROBES, pod_id, to_yaml
 from tests.conformance.test_properties import SAMPLE_ADDRESSES, _connections
 
-from .reference import TieredReference, admin_rules, pod_sets, tiered_clusters
+from .reference import (
+    SAMPLE_NAMES,
+    TieredReference,
+    admin_rules,
+    name_holder,
+    pod_sets,
+    tiered_clusters,
+)
 
 SETTINGS = settings(
     max_examples=150,
@@ -39,20 +46,44 @@ def evaluate(c) -> Evaluator:
     return Evaluator(cluster)
 
 
+def patterns(c) -> list[str]:
+    return [
+        d
+        for p in c["admin"]
+        for rule in p["spec"].get("egress") or []
+        for peer in rule["to"]
+        for d in peer.get("domainNames", ())
+    ]
+
+
+def held_names(c) -> dict[str, list[str]]:
+    """Domain endpoint id → the sample names in it (worked out here, not by the engine)."""
+    out: dict[str, list[str]] = {}
+    for name in SAMPLE_NAMES:
+        holder = name_holder(name, patterns(c))
+        if holder is not None:
+            out.setdefault(holder, []).append(name)
+    return out
+
+
 def reachable(c) -> set[tuple[str, str, str, int]]:
-    """(src, dst, protocol, port) the engine allows, over pods and sample addresses."""
+    """(src, dst, protocol, port) the engine allows, over pods, sample addresses and names."""
     conns = _connections(evaluate(c))
+    held = held_names(c)
     out = set()
     for (src, dst), ports in conns.items():
         for proto, port in PROBES:
             if (proto, port) in ports:
-                out.add((src, dst, proto, port))
+                for s in held.get(src, [src]):
+                    for d in held.get(dst, [dst]):
+                        out.add((s, d, proto, port))
     return out
 
 
 def ends(c):
     pods = [(pod_id(p), p) for p in c["pods"]]
-    return pods + [(a, a) for a in SAMPLE_ADDRESSES]
+    names = [n for names in held_names(c).values() for n in names]
+    return pods + [(a, a) for a in SAMPLE_ADDRESSES] + [(n, n) for n in names]
 
 
 @SETTINGS

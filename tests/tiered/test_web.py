@@ -4,6 +4,8 @@ path, and diffs that list cluster-scoped policies."""
 
 from __future__ import annotations
 
+import json
+
 from django.test import TestCase
 
 from netviz.web import explore_data
@@ -84,3 +86,52 @@ class TieredWebTestCase(TestCase):
         diff = response.json()["diff"]
         assert diff["policies"]["removed"] == [] and diff["policies"]["added"] == []
         assert not diff["summary"]["connectivity_changed"]
+
+
+class DomainWebTestCase(TestCase):
+    """A domainNames endpoint on the review page, in the edge panel and in the downloads."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        domains = cnp(
+            "allow-api",
+            "Admin",
+            10,
+            HUFFLEPUFF,
+            egress="  - action: Accept\n    to: [{domainNames: ['*.example.com']}]\n",
+        )
+        files = [("model.yaml", model()), ("admin.yaml", domains)]
+        self.review, self.revision, _ = create_review("Domains", uploads(files))
+        self.base = f"/r/{self.review.view_token}"
+
+    def test_it_lists_the_domain_endpoint_by_name_in_the_page_data(self):
+        data = explore_data.build(self.revision.snapshot, self.revision.connection_lines())
+        (node,) = [n for n in data["nodes"] if n[0] == "*.example.com"]
+        assert node[2] == "*.example.com"  # the label is the pattern, not an empty CIDR list
+        page = self.client.get(f"{self.base}/")
+        assert page.status_code == 200
+
+    def test_the_edge_panel_explains_a_pair_to_the_domain_with_the_caveat(self):
+        url = f"{self.base}/edge/{slug(sts('hufflepuff'))}/{slug('*.example.com')}/"
+        page = self.client.get(url)
+        assert page.status_code == 200, page.content[:500]
+        text = page.content.decode()
+        assert "netviz does not resolve DNS" in text
+        assert "[Admin] allow-api (10) egress" in text
+
+    def test_the_downloads_list_the_domain_endpoint(self):
+        body = b"".join(
+            self.client.get(
+                f"{self.base}/rev/1/connections.json", HTTP_ACCEPT_ENCODING=""
+            ).streaming_content
+        ).decode()
+        doc = json.loads(body)
+        assert {
+            "id": "*.example.com",
+            "kind": "External",
+            "cidrs": [],
+            "domain": "*.example.com",
+        } in doc["endpoints"]
+        assert [p["id"] for p in doc["tiered_policies"]] == ["ClusterNetworkPolicy/allow-api"]
+        csv_body = b"".join(self.client.get(f"{self.base}/rev/1/connections.csv").streaming_content)
+        assert f"{sts('hufflepuff')},*.example.com".encode() in csv_body

@@ -84,8 +84,11 @@ def check_unprotected(facts: Facts, direction: Direction) -> Iterator[Finding]:
             "host_network": e.host_network,
             "endpoints": len(pods),
             "namespaces": sorted({p.split("/", 1)[0] for p in pods}),
-            "external_ranges": len(external),
+            "external_ranges": len(external - facts.domain_ids),
         }
+        names = len(external & facts.domain_ids)
+        if names:  # domainNames endpoints (tiered input only)
+            data["domain_names"] = names
         fix = fixes.isolate_endpoint(e.namespace, e.name, e.labels, direction)
         yield finding(check, "warning", e.id, [endpoint_subject(e)], data, fix)
 
