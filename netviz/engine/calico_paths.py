@@ -18,6 +18,7 @@ from netviz.engine.calico import (
     FAILSAFE_OUT,
     entity_selector,
     policy_selector,
+    rule_protocols,
 )
 from netviz.engine.explain import Explainer, Node, named_ports
 from netviz.engine.paths import PathFinder, Segment, admin_step
@@ -137,15 +138,7 @@ class CalicoPaths(PathFinder):
         return True
 
     def calico_ports(self, rule: CalicoRule, dst: Node) -> PortSet:
-        if rule.protocol is not None:
-            name = _PROTOCOL.get(rule.protocol)
-            if name is None:
-                return PortSet.empty()
-            out = PortSet.single(name, 1, 65535)
-        else:
-            out = PortSet.all()
-        if rule.not_protocol in _PROTOCOL:
-            out = out - PortSet.single(_PROTOCOL[rule.not_protocol], 1, 65535)  # type: ignore[index]
+        out = rule_protocols(rule, self.np.universe)
         name = _PROTOCOL.get(rule.protocol or 0)
         if name is None:
             return out

@@ -91,7 +91,8 @@ class Evaluator:
             self.externals = name_network_sets(self.externals, calico)
         self._by_id: dict[str, Endpoint | ExternalRange] = {e.id: e for e in self.nodes.endpoints}
         self._by_id.update((x.id, x) for x in self.externals)
-        self._explainer = Explainer(self.policies, self.nodes.ns_labels)
+        universe = self.compiled.atoms.universe()
+        self._explainer = Explainer(self.policies, self.nodes.ns_labels, universe)
         self._paths = PathFinder(self._explainer, admin, cluster.nodes) if self.mode else None
         if self.mode and calico is not None:
             self._paths = CalicoPaths(self._explainer, admin, cluster.nodes, cluster)

@@ -60,10 +60,9 @@ class PathFinder:
             return any(_in_block(IPBlock(_host_cidr(ip)), other, pod_ips=False) for ip in ips)
         return False  # domainNames: DNS is not resolved
 
-    @staticmethod
-    def rule_ports(rule: AdminRule, dst: Node) -> PortSet:
+    def rule_ports(self, rule: AdminRule, dst: Node) -> PortSet:
         if rule.ports is None:
-            return PortSet.all()
+            return self.np.universe
         named = named_ports(dst)
         out = PortSet.empty()
         for spec in rule.ports:
@@ -229,7 +228,7 @@ def with_decisions(finder: PathFinder, exp, src: Node, dst: Node):
         whole = (
             shown
             if exp.asked.is_all()
-            else finder.decide(v.direction, subject, other, dst, PortSet.all())
+            else finder.decide(v.direction, subject, other, dst, finder.np.universe)
         )
         allowed = PortSet.empty()
         for d in whole:
