@@ -177,9 +177,10 @@ class CalicoView:
         accounts = {(a.namespace, a.name): dict(a.labels) for a in calico.service_accounts}
         pod_sets = []
         for e in nodes.reps:
-            labels = {
-                f"{NAMESPACE_PREFIX}{k}": v for k, v in ns_labels.get(e.namespace, {}).items()
-            }
+            labels = calico.pod_profile_labels(e.namespace, e.service_account)
+            labels.update(
+                (f"{NAMESPACE_PREFIX}{k}", v) for k, v in ns_labels.get(e.namespace, {}).items()
+            )
             labels[NAMESPACE_PREFIX + LABEL_NAME] = e.namespace
             for k, v in accounts.get((e.namespace, e.service_account), {}).items():
                 labels[SERVICE_ACCOUNT_PREFIX + k] = v
@@ -207,9 +208,10 @@ class CalicoView:
         self.hosts: list[tuple[dict[str, str], np.ndarray, bool]] = []
         for host in calico.host_endpoints:
             mask = self.nets_mask([_host_cidr(ip) for ip in host.expected_ips])
-            set_sets.append(dict(host.labels))
+            host_labels = calico.host_labels(host)
+            set_sets.append(host_labels)
             set_nodes.append(mask)
-            self.hosts.append((dict(host.labels), mask, DEFAULT_ALLOW in host.profiles))
+            self.hosts.append((host_labels, mask, DEFAULT_ALLOW in host.profiles))
         self.set_index = SelectorIndex(set_sets)
         self.set_nodes = np.array(set_nodes, dtype=bool).reshape(len(set_nodes), nodes.n)
         self._cache: dict[Node, np.ndarray] = {}

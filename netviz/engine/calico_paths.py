@@ -71,7 +71,10 @@ class CalicoPaths(PathFinder):
         found = self.label_cache.get(node.id)
         if found is None:
             ns = node.namespace
-            found = {f"{NAMESPACE_PREFIX}{k}": v for k, v in self.np.ns_labels.get(ns, {}).items()}
+            found = self.calico.pod_profile_labels(ns, node.service_account)
+            found.update(
+                (f"{NAMESPACE_PREFIX}{k}", v) for k, v in self.np.ns_labels.get(ns, {}).items()
+            )
             found[NAMESPACE_PREFIX + LABEL_NAME] = ns
             for k, v in self.accounts.get((ns, node.service_account), {}).items():
                 found[SERVICE_ACCOUNT_PREFIX + k] = v
@@ -100,7 +103,7 @@ class CalicoPaths(PathFinder):
             out.append(labels)
         for h in self.calico.host_endpoints:
             if any(_inside(IPBlock(_host(ip)), node) for ip in h.expected_ips):
-                out.append(dict(h.labels))
+                out.append(self.calico.host_labels(h))
         return out
 
     def selected(self, selector: Selector, node: Node) -> bool:
@@ -119,7 +122,9 @@ class CalicoPaths(PathFinder):
         selector = policy_selector(p)
         if self.workload(selector, node):
             return True
-        return p.is_global and any(selector.evaluate(h.labels) for h in self._hosts)
+        return p.is_global and any(
+            selector.evaluate(self.calico.host_labels(h)) for h in self._hosts
+        )
 
     def entity(self, e: EntityRule, p: CalicoPolicy, rule: CalicoRule, node: Node) -> bool:
         selector = entity_selector(e, p.namespace)

@@ -13,6 +13,7 @@ import numpy as np
 
 from netviz.engine.addresses import parse_address, parse_network
 from netviz.engine.calico import calico_blocks, calico_port_specs
+from netviz.engine.calico_caveats import host_endpoint_caveats
 from netviz.engine.calico_paths import CalicoPaths, calico_explanation
 from netviz.engine.calico_program import calico_program, name_network_sets
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
@@ -109,6 +110,8 @@ class Evaluator:
         caveats = host_network_caveats(self.compiled) + pod_ip_caveats(self.compiled, self.matrix)
         if self.cluster.admin_policies:
             caveats += analysis_caveats(self.cluster.admin_policies, self.nodes.endpoints)
+        if self.cluster.calico is not None:
+            caveats += host_endpoint_caveats(self.cluster.calico)
         return Analysis(
             endpoints=list(self.nodes.endpoints),
             externals=list(self.externals),

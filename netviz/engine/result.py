@@ -93,6 +93,7 @@ CaveatCode = Literal[
     "host-network-pod",  # a hostNetwork pod: plugins differ on isolation and selector matching
     "self",  # explain(x, x) of a bare Pod: loopback, always allowed whatever the policies say
     "networks-may-cover-pods",  # a networks CIDR may hold pods whose IP the input does not give
+    "host-endpoint-without-ips",  # a Calico HostEndpoint by interfaceName only: no address
 ]
 
 

@@ -55,6 +55,11 @@ _CAVEATS = {
         "has no known pod IP; the networks peer {detail} of {policy} matches pods by IP too, so "
         "it may apply to it (netviz matches networks only to pods whose status.podIP is given)"
     ),
+    "host-endpoint-without-ips": (
+        "({detail}) has no expectedIPs: the traffic through it has no address netviz knows, so "
+        "no connection to or from it is shown; no rule selector matches it either (Calico "
+        "matches host endpoints in rules by expectedIPs)"
+    ),
 }
 
 

@@ -195,6 +195,29 @@ def calico_clusters(draw, max_policies: int = 4) -> dict:
                 "spec": spec,
             }
         )
+    if draw(st.integers(0, 3)) == 0:  # a profile's labelsToApply: x looks red to selectors
+        sets.append(
+            {
+                "apiVersion": "projectcalico.org/v3",
+                "kind": "Profile",
+                "metadata": {"name": "kns.x"},
+                "spec": {"labelsToApply": {"pcns.team": "red", "pcns.env": "prod"}},
+            }
+        )
+    if draw(st.integers(0, 3)) == 0:
+        spec = {"labelsToApply": {"host": "node1", "app": "web"}}
+        sets.append(
+            {
+                "apiVersion": "projectcalico.org/v3",
+                "kind": "Profile",
+                "metadata": {"name": "edge"},
+                "spec": spec,
+            }
+        )
+        for doc in sets:
+            if doc["kind"] == "HostEndpoint":
+                doc["spec"]["profiles"] = ["edge", *doc["spec"].get("profiles", [])]
+                doc["metadata"]["labels"] = {}
     tier_docs = []
     tier_names = ["default"]
     for name in ("security", "platform")[: draw(st.integers(0, 2))]:

@@ -114,7 +114,8 @@ class CalicoReference:
     # -- labels --------------------------------------------------------------------------------
     def pod_labels(self, e: Endpoint) -> dict[str, str]:
         ns = {"kubernetes.io/metadata.name": e.namespace, **self.ns_labels.get(e.namespace, {})}
-        out = {f"pcns.{k}": v for k, v in ns.items()}
+        out = self.profiles(f"kns.{e.namespace}", f"ksa.{e.namespace}.{e.service_account}")
+        out.update({f"pcns.{k}": v for k, v in ns.items()})
         out["pcns.projectcalico.org/name"] = e.namespace
         for k, v in self.accounts.get((e.namespace, e.service_account), {}).items():
             out[f"pcsa.{k}"] = v
@@ -124,6 +125,19 @@ class CalicoReference:
         out["projectcalico.org/orchestrator"] = "k8s"
         out["projectcalico.org/serviceaccount"] = e.service_account
         return out
+
+    def profiles(self, *names: str) -> dict[str, str]:
+        """labelsToApply of the named profiles: the first profile that gives a label wins."""
+        out: dict[str, str] = {}
+        for name in names:
+            for p in self.calico.profiles:
+                if p.name == name:
+                    for k, v in p.labels_to_apply.items():
+                        out.setdefault(k, v)
+        return out
+
+    def host_labels(self, h) -> dict[str, str]:
+        return {**self.profiles(*h.profiles), **h.labels}
 
     def set_labels(self, s) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -140,7 +154,7 @@ class CalicoReference:
         node = parse(text)
         if isinstance(x, str):  # an address: matched through the sets and hosts that hold it
             addr = ipaddress.ip_address(x)
-            if any(node.evaluate(dict(h.labels)) for h in self.hosts(x)):
+            if any(node.evaluate(self.host_labels(h)) for h in self.hosts(x)):
                 return True
             return any(
                 node.evaluate(self.set_labels(s))
@@ -217,7 +231,7 @@ class CalicoReference:
             if isinstance(p, Policy) or p.namespace is not None or direction not in p.types:
                 return False
             node = parse(policy_selector_text(p) or "all()")
-            return any(node.evaluate(dict(h.labels)) for h in self.hosts(subject))
+            return any(node.evaluate(self.host_labels(h)) for h in self.hosts(subject))
         if isinstance(p, Policy):
             return (
                 p.namespace == subject.namespace
