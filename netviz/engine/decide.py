@@ -291,8 +291,11 @@ class Decider:
                     part = undecided & union_cells
                     part &= mask
                     allowed |= part
-                    undecided &= ~mask
-                    live &= ~applies
+                    if tier.default == DENY_IF_SELECTED:
+                        undecided &= ~mask
+                        live &= ~applies
+                    else:  # a union run inside a longer tier (Calico's default): the rest goes on
+                        undecided &= ~part
         allowed |= undecided
         return allowed
 

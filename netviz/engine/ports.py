@@ -15,6 +15,7 @@ MIN_PORT = 1
 MAX_PORT = 65535
 # The port dimensions, then the other protocols (netviz.engine.protocols) where an input has them.
 KEYS: tuple[str, ...] = (*PROTOCOLS, protocols.IP)
+_IP_END = protocols.SIZE - 1
 _FULL = {p: ((MIN_PORT, MAX_PORT),) for p in PROTOCOLS} | {protocols.IP: ((0, protocols.SIZE - 1),)}
 
 
@@ -60,7 +61,8 @@ class PortSet:
         for r in ranges:
             if r.start > r.end:
                 continue
-            low, high = _FULL.get(r.protocol, _FULL["TCP"])[0]
+            high = _IP_END if r.protocol == protocols.IP else MAX_PORT
+            low = 0 if high == _IP_END else MIN_PORT
             buckets.setdefault(r.protocol, []).append((max(r.start, low), min(r.end, high)))
         self._by_proto: dict[str, tuple[tuple[int, int], ...]] = {
             p: _normalise(buckets[p]) for p in KEYS if p in buckets
