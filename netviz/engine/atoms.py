@@ -10,14 +10,18 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from netviz.engine import protocols
 from netviz.engine.ports import MAX_PORT, MIN_PORT, PortRange, PortSet
 from netviz.k8s.model import PROTOCOLS, PortSpec
 
 SPAN = MAX_PORT - MIN_PORT + 1
 _PROTO_INDEX = {p: i for i, p in enumerate(PROTOCOLS)}
+_IP_START = len(PROTOCOLS) * SPAN  # the other protocols follow the port dimensions
 
 
 def _lin(protocol: str, port: int) -> int:
+    if protocol == protocols.IP:
+        return _IP_START + port
     return _PROTO_INDEX[protocol] * SPAN + port - MIN_PORT
 
 
@@ -25,8 +29,12 @@ def spec_range(spec: PortSpec, named: dict[tuple[str, str], int] | None) -> tupl
     """The inclusive port range a spec stands for at one destination, or None when it is empty.
 
     `named` maps (protocol, name) to the destination's port; None means the destination is external
-    (named ports never match there).
+    (named ports never match there). Protocol "IP" is a range of the other protocols' values
+    (netviz.engine.protocols).
     """
+    if spec.protocol == protocols.IP:
+        end = spec.end_port if spec.end_port is not None else spec.port
+        return (spec.port, end)  # type: ignore[return-value]
     if spec.protocol not in _PROTO_INDEX:
         return None
     if spec.port is None:
@@ -41,13 +49,20 @@ def spec_range(spec: PortSpec, named: dict[tuple[str, str], int] | None) -> tupl
 
 
 class PortAtoms:
-    """The atoms of one input: built from every (protocol, start, end) that can appear."""
+    """The atoms of one input: built from every (protocol, start, end) that can appear.
+
+    The other protocols ("IP") are atoms only where a range names them (`ip` is then True)."""
 
     def __init__(self, ranges: Iterable[tuple[str, int, int]]) -> None:
         cuts = {p * SPAN for p in range(len(PROTOCOLS) + 1)}
+        self.ip = False
         for protocol, start, end in ranges:
+            if protocol == protocols.IP:
+                self.ip = True
             cuts.add(_lin(protocol, start))
             cuts.add(_lin(protocol, end) + 1)
+        if self.ip:
+            cuts.add(_IP_START + protocols.SIZE)
         self.cuts = sorted(cuts)
         self.count = len(self.cuts) - 1
         self.words = max(1, (self.count + 63) // 64)
@@ -88,7 +103,7 @@ class PortAtoms:
                 ranges.extend(self._span(i, i + run - 1))
                 bits >>= run
                 i += run
-            found = self._portsets[mask] = PortSet(ranges)
+            found = self._portsets[mask] = PortSet(ranges, self.ip)
         return found
 
     def _span(self, first: int, last: int) -> list[PortRange]:
@@ -98,7 +113,14 @@ class PortAtoms:
             s, e = max(lo, p * SPAN), min(hi, (p + 1) * SPAN - 1)
             if s <= e:
                 out.append(PortRange(protocol, s - p * SPAN + MIN_PORT, e - p * SPAN + MIN_PORT))
+        if hi >= _IP_START:
+            out.append(PortRange(protocols.IP, max(lo, _IP_START) - _IP_START, hi - _IP_START))  # type: ignore[arg-type]
         return out
+
+    def universe(self) -> PortSet:
+        """Every connection the input's atoms can tell: PortSet.all(), plus the other
+        protocols where the input names them."""
+        return PortSet.all(self.ip)
 
     def to_words(self, mask: int) -> np.ndarray:
         return np.array(

@@ -28,8 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from netviz.engine import protocols
 from netviz.engine.atoms import PortAtoms
 from netviz.engine.classes import Nodes
+from netviz.engine.ports import PortRange, PortSet
 from netviz.engine.program import (
     ALLOW,
     DENY,
@@ -93,6 +95,7 @@ def calico_port_specs(calico: CalicoResources) -> list[PortSpec]:
         out += [PortSpec(proto, port) for proto, port in (*FAILSAFE_IN, *FAILSAFE_OUT)]
     for policy in (*calico.policies, *calico.staged):
         for rule in (*policy.ingress, *policy.egress):
+            out += _protocol_specs(rule)
             protocol = _PROTOCOL_OF.get(rule.protocol or 0)
             if protocol is None:
                 continue
@@ -102,6 +105,63 @@ def calico_port_specs(calico: CalicoResources) -> list[PortSpec]:
                 else:
                     out.append(PortSpec(protocol, port.first, port.last))
     return out
+
+
+def _protocol_specs(rule: CalicoRule) -> list[PortSpec]:
+    """The cuts of the other protocols a rule names (none for a TCP/UDP/SCTP-only rule): the
+    whole dimension, so what the rule leaves out is there too, and the protocols / ICMP types
+    it names."""
+    named = [n for n in (rule.protocol, rule.not_protocol) if n is not None]
+    plain = rule.not_protocol is None and rule.icmp is None and rule.not_icmp is None
+    if plain and all(n in _PROTOCOL_OF for n in named):
+        return []
+    out = [_ip_spec(0, protocols.SIZE - 1)]
+    out += [_ip_spec(*protocols.block(n)) for n in named if n not in _PROTOCOL_OF]
+    for icmp in (rule.icmp, rule.not_icmp):
+        if icmp is not None and icmp.type is not None:
+            for number in _icmp_protocols(rule):
+                out.append(_ip_spec(*protocols.icmp_range(number, icmp.type, icmp.code)))
+    return out
+
+
+def _ip_spec(start: int, end: int) -> PortSpec:
+    return PortSpec(protocols.IP, start, end)  # type: ignore[arg-type]
+
+
+def _icmp_protocols(rule: CalicoRule) -> tuple[int, ...]:
+    """The ICMP protocols icmp / notICMP speak of: the rule's own, else ICMP and ICMPv6."""
+    return (rule.protocol,) if rule.protocol in protocols.ICMP_LIKE else protocols.ICMP_LIKE  # type: ignore[return-value]
+
+
+def rule_protocols(rule: CalicoRule, universe: PortSet) -> PortSet:
+    """What a rule's protocol, notProtocol, icmp and notICMP let through, within `universe`
+    (the input's PortAtoms.universe(): the other protocols only where the input names them).
+
+    A protocol number is the protocol (6 is TCP, 17 UDP, 132 SCTP, as Calico reads them);
+    icmp matches only ICMP traffic of that type (and code); notICMP takes only ICMP traffic of
+    that type (and code) out, so other protocols still match (Felix's negated match)."""
+    out = universe if rule.protocol is None else universe & _protocol_set(rule.protocol)
+    if rule.icmp is not None and rule.icmp.type is not None:
+        out = out & _icmp_set(rule, rule.icmp)
+    if rule.not_protocol is not None:
+        out = out - _protocol_set(rule.not_protocol)
+    if rule.not_icmp is not None and rule.not_icmp.type is not None:
+        out = out - _icmp_set(rule, rule.not_icmp)
+    return out
+
+
+def _protocol_set(number: int) -> PortSet:
+    name = _PROTOCOL_OF.get(number)
+    if name is not None:
+        return PortSet.single(name, 1, 65535)  # type: ignore[arg-type]
+    return PortSet([PortRange(protocols.IP, *protocols.block(number))])  # type: ignore[arg-type]
+
+
+def _icmp_set(rule: CalicoRule, icmp) -> PortSet:
+    return PortSet(
+        PortRange(protocols.IP, *protocols.icmp_range(n, icmp.type, icmp.code))  # type: ignore[arg-type]
+        for n in _icmp_protocols(rule)
+    )
 
 
 # -- labels and selector masks ----------------------------------------------------------------
@@ -117,9 +177,10 @@ class CalicoView:
         accounts = {(a.namespace, a.name): dict(a.labels) for a in calico.service_accounts}
         pod_sets = []
         for e in nodes.reps:
-            labels = {
-                f"{NAMESPACE_PREFIX}{k}": v for k, v in ns_labels.get(e.namespace, {}).items()
-            }
+            labels = calico.pod_profile_labels(e.namespace, e.service_account)
+            labels.update(
+                (f"{NAMESPACE_PREFIX}{k}", v) for k, v in ns_labels.get(e.namespace, {}).items()
+            )
             labels[NAMESPACE_PREFIX + LABEL_NAME] = e.namespace
             for k, v in accounts.get((e.namespace, e.service_account), {}).items():
                 labels[SERVICE_ACCOUNT_PREFIX + k] = v
@@ -147,9 +208,10 @@ class CalicoView:
         self.hosts: list[tuple[dict[str, str], np.ndarray, bool]] = []
         for host in calico.host_endpoints:
             mask = self.nets_mask([_host_cidr(ip) for ip in host.expected_ips])
-            set_sets.append(dict(host.labels))
+            host_labels = calico.host_labels(host)
+            set_sets.append(host_labels)
             set_nodes.append(mask)
-            self.hosts.append((dict(host.labels), mask, DEFAULT_ALLOW in host.profiles))
+            self.hosts.append((host_labels, mask, DEFAULT_ALLOW in host.profiles))
         self.set_index = SelectorIndex(set_sets)
         self.set_nodes = np.array(set_nodes, dtype=bool).reshape(len(set_nodes), nodes.n)
         self._cache: dict[Node, np.ndarray] = {}
@@ -273,15 +335,10 @@ class CalicoTierRule(TierRule):
 
 
 def protocol_mask(rule: CalicoRule, atoms: PortAtoms) -> int:
-    """Atoms of the protocols a rule matches, within the TCP/UDP/SCTP atoms netviz models."""
-    if rule.protocol is not None:
-        name = _PROTOCOL_OF.get(rule.protocol)
-        out = atoms.mask(name, 1, 65535) if name else 0
-    else:
-        out = atoms.all_mask
-    if rule.not_protocol is not None and rule.not_protocol in _PROTOCOL_OF:
-        out &= ~atoms.mask(_PROTOCOL_OF[rule.not_protocol], 1, 65535)
-    return out
+    """Atoms of the protocols a rule matches (rule_protocols as a mask)."""
+    if (rule.protocol, rule.not_protocol, rule.icmp, rule.not_icmp) == (None, None, None, None):
+        return atoms.all_mask
+    return atoms.of_portset(rule_protocols(rule, atoms.universe()))
 
 
 def _port_part(rule: CalicoRule, atoms: PortAtoms) -> dict:

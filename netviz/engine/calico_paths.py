@@ -18,9 +18,10 @@ from netviz.engine.calico import (
     FAILSAFE_OUT,
     entity_selector,
     policy_selector,
+    rule_protocols,
 )
 from netviz.engine.explain import Explainer, Node, named_ports
-from netviz.engine.paths import PathFinder, Segment, admin_step
+from netviz.engine.paths import PathFinder
 from netviz.engine.ports import PortRange, PortSet
 from netviz.engine.result import Decision, DecisionStep, ExternalRange
 from netviz.k8s.calico.model import (
@@ -70,7 +71,10 @@ class CalicoPaths(PathFinder):
         found = self.label_cache.get(node.id)
         if found is None:
             ns = node.namespace
-            found = {f"{NAMESPACE_PREFIX}{k}": v for k, v in self.np.ns_labels.get(ns, {}).items()}
+            found = self.calico.pod_profile_labels(ns, node.service_account)
+            found.update(
+                (f"{NAMESPACE_PREFIX}{k}", v) for k, v in self.np.ns_labels.get(ns, {}).items()
+            )
             found[NAMESPACE_PREFIX + LABEL_NAME] = ns
             for k, v in self.accounts.get((ns, node.service_account), {}).items():
                 found[SERVICE_ACCOUNT_PREFIX + k] = v
@@ -99,7 +103,7 @@ class CalicoPaths(PathFinder):
             out.append(labels)
         for h in self.calico.host_endpoints:
             if any(_inside(IPBlock(_host(ip)), node) for ip in h.expected_ips):
-                out.append(dict(h.labels))
+                out.append(self.calico.host_labels(h))
         return out
 
     def selected(self, selector: Selector, node: Node) -> bool:
@@ -118,7 +122,9 @@ class CalicoPaths(PathFinder):
         selector = policy_selector(p)
         if self.workload(selector, node):
             return True
-        return p.is_global and any(selector.evaluate(h.labels) for h in self._hosts)
+        return p.is_global and any(
+            selector.evaluate(self.calico.host_labels(h)) for h in self._hosts
+        )
 
     def entity(self, e: EntityRule, p: CalicoPolicy, rule: CalicoRule, node: Node) -> bool:
         selector = entity_selector(e, p.namespace)
@@ -137,15 +143,7 @@ class CalicoPaths(PathFinder):
         return True
 
     def calico_ports(self, rule: CalicoRule, dst: Node) -> PortSet:
-        if rule.protocol is not None:
-            name = _PROTOCOL.get(rule.protocol)
-            if name is None:
-                return PortSet.empty()
-            out = PortSet.single(name, 1, 65535)
-        else:
-            out = PortSet.all()
-        if rule.not_protocol in _PROTOCOL:
-            out = out - PortSet.single(_PROTOCOL[rule.not_protocol], 1, 65535)  # type: ignore[index]
+        out = rule_protocols(rule, self.np.universe)
         name = _PROTOCOL.get(rule.protocol or 0)
         if name is None:
             return out
@@ -167,47 +165,27 @@ class CalicoPaths(PathFinder):
             if any(_inside(IPBlock(_host(ip)), node) for ip in h.expected_ips)
         ]
 
-    def decide(
-        self, direction: Direction, subject: Node, other: Node, dst: Node, asked: PortSet
-    ) -> list[Decision]:
-        out: list[Decision] = []
-        segments: list[Segment] = [(asked, ())] if not asked.is_empty() else []
-        self._hosts = hosts = self.hosts_of(subject)
-        if hosts and segments:
-            failsafe = FAILSAFE_IN if direction == "ingress" else FAILSAFE_OUT
-            open_ = PortSet([PortRange(p, n, n) for p, n in failsafe])  # type: ignore[arg-type]
-            hit = segments[0][0] & open_
-            if not hit.is_empty():
-                step = DecisionStep(
-                    "failsafe", "HostEndpoint", "failsafe", None, direction, 0, "", "allow"
-                )
-                out.append(Decision(hit, (step,), "allow"))
-                left = segments[0][0] - hit
-                segments = [(left, ())] if not left.is_empty() else []
-        for tier in self.calico.tiers:
-            nxt: list[Segment] = []
-            for ports, prefix in segments:
-                decided, left, applied = self._tier(tier, direction, subject, other, dst, ports)
-                for part, step, verdict in decided:
-                    if verdict == "pass":
-                        nxt.append((part, (*prefix, step)))
-                    else:
-                        out.append(Decision(part, (*prefix, step), verdict))  # type: ignore[arg-type]
-                if left.is_empty():
-                    continue
-                if applied and tier.default_action == "Deny":
-                    step = DecisionStep(
-                        tier.name, "Tier", tier.name, None, direction, None, "", "isolation"
-                    )
-                    out.append(Decision(left, (*prefix, step), "deny"))
-                elif applied:
-                    step = DecisionStep(
-                        tier.name, "Tier", tier.name, None, direction, None, "", "pass"
-                    )
-                    nxt.append((left, (*prefix, step)))
-                else:
-                    nxt.append((left, prefix))
-            segments = nxt
+    def path_tiers(self):
+        return self.calico.tiers
+
+    def before_tiers(self, direction, subject, segments, out):
+        """Felix's failsafe ports on a host endpoint are open before any policy."""
+        self._hosts = self.hosts_of(subject)
+        if not self._hosts or not segments:
+            return segments
+        failsafe = FAILSAFE_IN if direction == "ingress" else FAILSAFE_OUT
+        open_ = PortSet([PortRange(p, n, n) for p, n in failsafe])  # type: ignore[arg-type]
+        hit = segments[0][0] & open_
+        if hit.is_empty():
+            return segments
+        step = DecisionStep("failsafe", "HostEndpoint", "failsafe", None, direction, 0, "", "allow")
+        out.append(Decision(hit, (step,), "allow"))
+        left = segments[0][0] - hit
+        return [(left, ())] if not left.is_empty() else []
+
+    def after_tiers(self, direction, segments):
+        """A host endpoint without the default-allow profile denies what no tier decided."""
+        hosts = self._hosts
         if hosts and any(DEFAULT_ALLOW not in h.profiles for h in hosts):
             step = DecisionStep(
                 "host-endpoint-default",
@@ -219,10 +197,13 @@ class CalicoPaths(PathFinder):
                 "",
                 "isolation",
             )
-            out += [Decision(ports, (*prefix, step), "deny") for ports, prefix in segments]
-            return out
-        out += [Decision(ports, prefix, "allow") for ports, prefix in segments]
-        return out
+            return [Decision(ports, (*prefix, step), "deny") for ports, prefix in segments]
+        return super().after_tiers(direction, segments)
+
+    def tier_end(self, tier, direction, subject, applied):
+        """A Calico tier that applied and decided nothing: its defaultAction."""
+        action = "isolation" if tier.default_action == "Deny" else "pass"
+        return DecisionStep(tier.name, "Tier", tier.name, None, direction, None, "", action)
 
     def _entries(self, tier: str) -> list[tuple[tuple[float, str], object]]:
         entries: list[tuple[tuple[float, str], object]] = [
@@ -241,10 +222,9 @@ class CalicoPaths(PathFinder):
         entries.sort(key=lambda item: item[0])
         return entries
 
-    def _tier(self, tier, direction, subject, other, dst, ports: PortSet):
+    def run_tier(self, tier, direction, subject, other, dst, ports: PortSet):
         decided: list[tuple[PortSet, DecisionStep, str]] = []
         undecided = ports
-        passed = PortSet.empty()
         applied = False
         for _, p in _entries_cached(self, tier.name):
             if undecided.is_empty():
@@ -253,61 +233,37 @@ class CalicoPaths(PathFinder):
                 if direction not in p.types or not self.subject_of(p, subject):
                     continue
                 applied = True
-                for rule in p.rules(direction):
-                    subject_side = rule.destination if direction == "ingress" else rule.source
-                    peer_side = rule.source if direction == "ingress" else rule.destination
-                    if not self.entity(subject_side, p, rule, subject):
-                        continue
-                    if not self.entity(peer_side, p, rule, other):
-                        continue
-                    hit = undecided & self.calico_ports(rule, dst)
-                    if hit.is_empty() or rule.action == "Log":
-                        continue
-                    undecided = undecided - hit
-                    action = rule.action.lower()
-                    decided.append((hit, _calico_step(p, tier.name, direction, rule), action))
-                    if action == "pass":
-                        passed = passed | hit
+                found, undecided = self.calico_rules(
+                    p, tier.name, direction, subject, other, dst, undecided
+                )
             elif isinstance(p, Policy):
                 if p not in self.np.isolating(subject, direction):
                     continue
                 applied = True
-                for ri, rule in enumerate(p.rules(direction)):
-                    if self.np.first_peer(p, rule, other) is False:
-                        continue
-                    covered = PortSet.empty()
-                    for _, entry in self.np.rule_ports(rule, dst):
-                        covered |= entry
-                    hit = undecided & covered
-                    if hit.is_empty():
-                        continue
-                    undecided = undecided - hit
-                    step = DecisionStep(
-                        tier.name,
-                        "NetworkPolicy",
-                        p.id,
-                        None,
-                        direction,
-                        ri,
-                        "",
-                        "allow",
-                        p.source.file if p.source else "",
-                        rule.line,
-                    )
-                    decided.append((hit, step, "allow"))
+                found, undecided = self.np_rules(p, tier.name, direction, other, dst, undecided)
             else:
                 if not self.in_pod_set(p.subject, subject):
                     continue
                 applied = True
-                for i, rule in enumerate(p.rules(direction)):
-                    if not any(self.peer_matches(peer, other) for peer in rule.peers):
-                        continue
-                    hit = undecided & self.rule_ports(rule, dst)
-                    if hit.is_empty():
-                        continue
-                    undecided = undecided - hit
-                    decided.append((hit, admin_step(p, direction, i, rule), rule.action))
+                found, undecided = self.admin_rules(p, direction, other, dst, undecided)
+            decided += found
         return decided, undecided, applied
+
+    def calico_rules(self, p: CalicoPolicy, tier: str, direction, subject, other, dst, undecided):
+        decided: list[tuple[PortSet, DecisionStep, str]] = []
+        for rule in p.rules(direction):
+            subject_side = rule.destination if direction == "ingress" else rule.source
+            peer_side = rule.source if direction == "ingress" else rule.destination
+            if not self.entity(subject_side, p, rule, subject):
+                continue
+            if not self.entity(peer_side, p, rule, other):
+                continue
+            hit = undecided & self.calico_ports(rule, dst)
+            if hit.is_empty() or rule.action == "Log":
+                continue
+            undecided = undecided - hit
+            decided.append((hit, _calico_step(p, tier, direction, rule), rule.action.lower()))
+        return decided, undecided
 
 
 def _entries_cached(finder: CalicoPaths, tier: str):

@@ -108,6 +108,13 @@ def _words(cells: np.ndarray, words: int) -> np.ndarray:
     return np.ascontiguousarray(cells).view(U64).reshape(*cells.shape, words)
 
 
+# compose() shortcuts (tests turn them off to compare with the plain path): a tier that only
+# denies at its end needs no gather; a tier selecting less than FULL_SHARE of a block's
+# subjects is gathered for those only.
+SKIP_ENDS = True
+FULL_SHARE = 0.8
+
+
 class TierTable:
     """One tier's (allow, undecided-after) over its own signatures, for one direction.
 
@@ -161,6 +168,10 @@ class TierTable:
         self._both = both.view(np.dtype((np.void, 16 * words))).reshape(both.shape[:2])
         self.words = words
         self.trivial = not self.allow.any() and bool((self.undecided == all_words).all())
+        # No rule, default deny (a Calico tier's end): it only denies its subjects' rest.
+        self.ends_only = tier.default == DENY_IF_SELECTED and not any(
+            p.rules.get(direction) for p in tier.policies
+        )
 
     @property
     def pairs(self) -> dict:
@@ -265,13 +276,26 @@ class Decider:
             if table is not None:
                 if table.trivial:
                     continue
-                if live.all():
+                if table.ends_only and SKIP_ENDS:  # no gather: its subjects' rest is denied
+                    ends = selected[subjects] & live
+                    if egress:
+                        undecided[ends] = 0
+                    else:
+                        undecided[:, ends] = 0
+                    live &= ~ends
+                    continue
+                # Only subjects the tier selects can change; gather those unless nearly all.
+                act = live & selected[subjects]
+                count = int(act.sum())
+                if not count:
+                    continue
+                if count >= len(subjects) * FULL_SHARE:
                     allow, after = table.gather(rows, cols)
                     np.bitwise_and(allow, undecided, out=allow)
                     allowed |= allow
                     undecided &= after
                     continue
-                idx = np.flatnonzero(live)
+                idx = np.flatnonzero(act)
                 if egress:
                     allow, after = table.gather(rows[idx], cols)
                     sub = undecided[idx]
@@ -291,8 +315,11 @@ class Decider:
                     part = undecided & union_cells
                     part &= mask
                     allowed |= part
-                    undecided &= ~mask
-                    live &= ~applies
+                    if tier.default == DENY_IF_SELECTED:
+                        undecided &= ~mask
+                        live &= ~applies
+                    else:  # a union run inside a longer tier (Calico's default): the rest goes on
+                        undecided &= ~part
         allowed |= undecided
         return allowed
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from netviz.engine.addresses import parse_address, parse_network
 from netviz.engine.calico import calico_blocks, calico_port_specs
+from netviz.engine.calico_caveats import host_endpoint_caveats
 from netviz.engine.calico_paths import CalicoPaths, calico_explanation
 from netviz.engine.calico_program import calico_program, name_network_sets
 from netviz.engine.caveats import caveat_key, host_network_caveats, pod_ip_caveats
@@ -93,7 +94,8 @@ class Evaluator:
             self.externals = name_network_sets(self.externals, calico)
         self._by_id: dict[str, Endpoint | ExternalRange] = {e.id: e for e in self.nodes.endpoints}
         self._by_id.update((x.id, x) for x in self.externals)
-        self._explainer = Explainer(self.policies, self.nodes.ns_labels)
+        universe = self.compiled.atoms.universe()
+        self._explainer = Explainer(self.policies, self.nodes.ns_labels, universe)
         self._paths = PathFinder(self._explainer, admin, cluster.nodes) if self.mode else None
         if self.mode and calico is not None:
             self._paths = CalicoPaths(self._explainer, admin, cluster.nodes, cluster)
@@ -111,6 +113,8 @@ class Evaluator:
         if self.cluster.admin_policies:
             caveats += analysis_caveats(self.cluster.admin_policies, self.nodes.endpoints)
             caveats += domain_caveats(self.nodes.domains)
+        if self.cluster.calico is not None:
+            caveats += host_endpoint_caveats(self.cluster.calico)
         return Analysis(
             endpoints=list(self.nodes.endpoints),
             externals=list(self.externals),

@@ -39,8 +39,16 @@ def named_ports(node: Node) -> dict[tuple[str, str], int] | None:
 
 
 class Explainer:
-    def __init__(self, policies: list[Policy], ns_labels: Mapping[str, Mapping[str, str]]) -> None:
+    def __init__(
+        self,
+        policies: list[Policy],
+        ns_labels: Mapping[str, Mapping[str, str]],
+        universe: PortSet | None = None,
+    ) -> None:
+        """`universe`: every connection of the input (PortAtoms.universe()): what a rule
+        without ports allows; PortSet.all() unless the input names other protocols."""
         self.ns_labels = ns_labels
+        self.universe = PortSet.all() if universe is None else universe
         self.by_namespace: dict[str, list[Policy]] = {}
         for p in policies:
             self.by_namespace.setdefault(p.namespace, []).append(p)
@@ -85,10 +93,9 @@ class Explainer:
             if direction in p.policy_types and matches(p.pod_selector, node.labels)
         ]
 
-    @staticmethod
-    def rule_ports(rule: Rule, dst: Node) -> list[tuple[int | None, PortSet]]:
+    def rule_ports(self, rule: Rule, dst: Node) -> list[tuple[int | None, PortSet]]:
         if not rule.ports:
-            return [(None, PortSet.all())]
+            return [(None, self.universe)]
         named = named_ports(dst)
         out = []
         for i, spec in enumerate(rule.ports):
@@ -102,7 +109,7 @@ class Explainer:
     ) -> DirectionVerdict:
         policies = self.isolating(subject, direction)
         if not policies:
-            return DirectionVerdict(direction, False, PortSet.all())
+            return DirectionVerdict(direction, False, self.universe)
         allowed = PortSet.empty()
         allowed_by: list[tuple[RuleRef, PortSet]] = []
         denied: list[PolicyDenial] = []
@@ -132,15 +139,15 @@ class Explainer:
         return DirectionVerdict(direction, True, allowed, tuple(allowed_by), tuple(denied))
 
     def explain(self, src: Node, dst: Node, asked: PortSet | None) -> Explanation:
-        asked = PortSet.all() if asked is None else asked
+        asked = self.universe if asked is None else asked
         if isinstance(src, ExternalRange) and isinstance(dst, ExternalRange):
             raise ValueError("traffic between two external ranges is outside any policy")
         eg = self.verdict("egress", src, dst, dst, asked)
         ing = self.verdict("ingress", dst, src, dst, asked)
         if src is dst and isinstance(src, Endpoint) and src.kind == "Pod":
             loop = (Caveat("self", src.id, None, None, SELF_DETAIL),)
-            eg = DirectionVerdict("egress", eg.isolated, PortSet.all(), caveats=loop)
-            ing = DirectionVerdict("ingress", ing.isolated, PortSet.all(), caveats=loop)
+            eg = DirectionVerdict("egress", eg.isolated, self.universe, caveats=loop)
+            ing = DirectionVerdict("ingress", ing.isolated, self.universe, caveats=loop)
         else:
             eg = _with_caveats(eg, self.caveats("egress", src, dst, dst, eg, ing))
             ing = _with_caveats(ing, self.caveats("ingress", dst, src, dst, ing, eg))

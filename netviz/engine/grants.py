@@ -128,10 +128,10 @@ class TieredGranter(Granter):
 
     def _parts(self, direction, subject: int, other: int, dst: int) -> Parts:
         from netviz.engine.paths import step_ref
-        from netviz.engine.ports import PortSet
 
         obj = self.node_object
-        decisions = self.finder.decide(direction, obj(subject), obj(other), obj(dst), PortSet.all())
+        everything = self.m.atoms.universe()
+        decisions = self.finder.decide(direction, obj(subject), obj(other), obj(dst), everything)
         out = []
         for d in decisions:
             if d.verdict != "allow":

@@ -19,7 +19,7 @@ from netviz.engine.ports import PortSet
 from netviz.engine.result import Decision, DecisionStep, ExternalRange, RuleRef
 from netviz.engine.selectors import matches
 from netviz.engine.tiered_caveats import pair_caveats
-from netviz.k8s.model import Direction, Endpoint, IPBlock
+from netviz.k8s.model import Direction, Endpoint, IPBlock, Policy
 from netviz.k8s.tiermodel import BANP, AdminPeer, AdminPolicy, AdminRule, NodeObject, PodSet
 
 Segment = tuple[PortSet, tuple[DecisionStep, ...]]
@@ -64,10 +64,9 @@ class PathFinder:
             return any(covers(normalise(d), other.domain) for d in peer.domains)
         return False
 
-    @staticmethod
-    def rule_ports(rule: AdminRule, dst: Node) -> PortSet:
+    def rule_ports(self, rule: AdminRule, dst: Node) -> PortSet:
         if rule.ports is None:
-            return PortSet.all()
+            return self.np.universe
         named = named_ports(dst)
         out = PortSet.empty()
         for spec in rule.ports:
@@ -80,91 +79,123 @@ class PathFinder:
     def decide(
         self, direction: Direction, subject: Node, other: Node, dst: Node, asked: PortSet
     ) -> list[Decision]:
-        """The decisions covering `asked` for one direction, in port order of their first part."""
+        """The decisions covering `asked` for one direction, in port order of their first part:
+        the program's tiers in order (path_tiers), each run by run_tier and closed by tier_end;
+        what no tier decided is allowed (or what close() says)."""
         out: list[Decision] = []
         segments: list[Segment] = [(asked, ())] if not asked.is_empty() else []
-        for tier in ("Admin", "NetworkPolicy", "Baseline"):
+        segments = self.before_tiers(direction, subject, segments, out)
+        for tier in self.path_tiers():
             nxt: list[Segment] = []
             for ports, prefix in segments:
-                if tier == "NetworkPolicy":
-                    decided, left = self._np_tier(direction, subject, other, dst, ports)
-                else:
-                    decided, left = self._admin_tier(tier, direction, subject, other, dst, ports)
+                decided, left, applied = self.run_tier(tier, direction, subject, other, dst, ports)
                 for part, step, verdict in decided:
                     if verdict == "pass":
                         nxt.append((part, (*prefix, step)))
                     else:
-                        out.append(Decision(part, (*prefix, step), verdict))
-                if not left.is_empty():
+                        out.append(Decision(part, (*prefix, step), verdict))  # type: ignore[arg-type]
+                if left.is_empty():
+                    continue
+                end = self.tier_end(tier, direction, subject, applied) if applied else None
+                if end is None:
                     nxt.append((left, prefix))
+                elif end.action == "pass":
+                    nxt.append((left, (*prefix, end)))
+                else:
+                    out.append(Decision(left, (*prefix, end), "deny"))
             segments = nxt
-        out += [Decision(ports, prefix, "allow") for ports, prefix in segments]
-        return out
+        return out + self.after_tiers(direction, segments)
 
-    def _admin_tier(self, tier, direction, subject, other, dst, ports: PortSet):
+    # The program, as decide() walks it; CalicoPaths has Calico's tiers instead.
+    def path_tiers(self) -> Sequence:
+        return ("Admin", "NetworkPolicy", "Baseline")
+
+    def before_tiers(self, direction, subject, segments: list[Segment], out: list[Decision]):
+        """What is decided before the first tier (nothing here; failsafe ports for Calico)."""
+        return segments
+
+    def after_tiers(self, direction, segments: list[Segment]) -> list[Decision]:
+        """What no tier decided: allowed."""
+        return [Decision(ports, prefix, "allow") for ports, prefix in segments]
+
+    def run_tier(self, tier, direction, subject, other, dst, ports: PortSet):
+        """(decided parts with their step and verdict, what is left, whether the tier applied)."""
         decided: list[tuple[PortSet, DecisionStep, str]] = []
-        undecided = ports
+        undecided, applied = ports, False
+        if tier == "NetworkPolicy":
+            for p in self.np.isolating(subject, direction):
+                applied = True
+                found, undecided = self.np_rules(p, tier, direction, other, dst, undecided)
+                decided += found
+            return decided, undecided, applied
         for p in self.tiers[tier]:
             if undecided.is_empty():
                 break
             if not self.in_pod_set(p.subject, subject):
                 continue
-            for i, rule in enumerate(p.rules(direction)):
-                if not any(self.peer_matches(peer, other) for peer in rule.peers):
-                    continue
-                hit = undecided & self.rule_ports(rule, dst)
-                if hit.is_empty():
-                    continue
-                undecided = undecided - hit
-                decided.append((hit, admin_step(p, direction, i, rule), rule.action))
+            applied = True
+            found, undecided = self.admin_rules(p, direction, other, dst, undecided)
+            decided += found
+        return decided, undecided, applied
+
+    def tier_end(self, tier, direction, subject, applied: bool) -> DecisionStep | None:
+        """The step of what a tier that applied and decided nothing does: NetworkPolicy
+        isolates (named after the first selecting policy); the admin tiers go on."""
+        if tier != "NetworkPolicy":
+            return None
+        first = self.np.isolating(subject, direction)[0]
+        return DecisionStep(
+            "NetworkPolicy",
+            "NetworkPolicy",
+            first.id,
+            None,
+            direction,
+            None,
+            "",
+            "isolation",
+            first.source.file if first.source else "",
+            first.source.line if first.source else 0,
+        )
+
+    # --- one policy's rules, in order: the first that matches a part decides it --------------
+    def admin_rules(self, p: AdminPolicy, direction, other, dst, undecided: PortSet):
+        decided: list[tuple[PortSet, DecisionStep, str]] = []
+        for i, rule in enumerate(p.rules(direction)):
+            if not any(self.peer_matches(peer, other) for peer in rule.peers):
+                continue
+            hit = undecided & self.rule_ports(rule, dst)
+            if hit.is_empty():
+                continue
+            undecided = undecided - hit
+            decided.append((hit, admin_step(p, direction, i, rule), rule.action))
         return decided, undecided
 
-    def _np_tier(self, direction, subject, other, dst, ports: PortSet):
-        policies = self.np.isolating(subject, direction)
-        if not policies:
-            return [], ports
+    def np_rules(self, p: Policy, tier: str, direction, other, dst, undecided: PortSet):
         decided: list[tuple[PortSet, DecisionStep, str]] = []
-        undecided = ports
-        for p in policies:
-            for ri, rule in enumerate(p.rules(direction)):
-                if self.np.first_peer(p, rule, other) is False:
-                    continue
-                covered = PortSet.empty()
-                for _, entry in self.np.rule_ports(rule, dst):
-                    covered |= entry
-                hit = undecided & covered
-                if hit.is_empty():
-                    continue
-                undecided = undecided - hit
-                step = DecisionStep(
-                    "NetworkPolicy",
-                    "NetworkPolicy",
-                    p.id,
-                    None,
-                    direction,
-                    ri,
-                    "",
-                    "allow",
-                    p.source.file if p.source else "",
-                    rule.line,
-                )
-                decided.append((hit, step, "allow"))
-        if not undecided.is_empty():
-            first = policies[0]
+        for ri, rule in enumerate(p.rules(direction)):
+            if self.np.first_peer(p, rule, other) is False:
+                continue
+            covered = PortSet.empty()
+            for _, entry in self.np.rule_ports(rule, dst):
+                covered |= entry
+            hit = undecided & covered
+            if hit.is_empty():
+                continue
+            undecided = undecided - hit
             step = DecisionStep(
+                tier,
                 "NetworkPolicy",
-                "NetworkPolicy",
-                first.id,
+                p.id,
                 None,
                 direction,
-                None,
+                ri,
                 "",
-                "isolation",
-                first.source.file if first.source else "",
-                first.source.line if first.source else 0,
+                "allow",
+                p.source.file if p.source else "",
+                rule.line,
             )
-            decided.append((undecided, step, "deny"))
-        return decided, PortSet.empty()
+            decided.append((hit, step, "allow"))
+        return decided, undecided
 
 
 def admin_step(p: AdminPolicy, direction: Direction, index: int, rule: AdminRule) -> DecisionStep:
@@ -233,7 +264,7 @@ def with_decisions(finder: PathFinder, exp, src: Node, dst: Node):
         whole = (
             shown
             if exp.asked.is_all()
-            else finder.decide(v.direction, subject, other, dst, PortSet.all())
+            else finder.decide(v.direction, subject, other, dst, finder.np.universe)
         )
         allowed = PortSet.empty()
         for d in whole:

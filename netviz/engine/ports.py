@@ -8,10 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from netviz.engine import protocols
 from netviz.k8s.model import PROTOCOLS, Protocol
 
 MIN_PORT = 1
 MAX_PORT = 65535
+# The port dimensions, then the other protocols (netviz.engine.protocols) where an input has them.
+KEYS: tuple[str, ...] = (*PROTOCOLS, protocols.IP)
+_IP_END = protocols.SIZE - 1
+_FULL = {p: ((MIN_PORT, MAX_PORT),) for p in PROTOCOLS} | {protocols.IP: ((0, protocols.SIZE - 1),)}
 
 
 @dataclass(frozen=True, order=True)
@@ -23,6 +28,8 @@ class PortRange:
     end: int
 
     def __str__(self) -> str:
+        if self.protocol == protocols.IP:
+            return "; ".join(str(p) for p in protocols.pieces(self.start, self.end))
         if self.start == MIN_PORT and self.end == MAX_PORT:
             return f"{self.protocol} 1-65535"
         if self.start == self.end:
@@ -42,26 +49,32 @@ def _normalise(ranges: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]
 
 
 class PortSet:
-    """An immutable set of ports per protocol, stored as merged inclusive ranges."""
+    """An immutable set of ports per protocol, stored as merged inclusive ranges.
 
-    __slots__ = ("_by_proto", "_hash")
+    `ip` says the set lives in an input that models the other protocols too (key "IP"): then
+    "all" also needs every one of them. It does not take part in equality."""
 
-    def __init__(self, ranges: Iterable[PortRange] = ()) -> None:
+    __slots__ = ("_by_proto", "_hash", "_ip")
+
+    def __init__(self, ranges: Iterable[PortRange] = (), ip: bool = False) -> None:
         buckets: dict[str, list[tuple[int, int]]] = {}
         for r in ranges:
             if r.start > r.end:
                 continue
-            buckets.setdefault(r.protocol, []).append(
-                (max(r.start, MIN_PORT), min(r.end, MAX_PORT))
-            )
+            high = _IP_END if r.protocol == protocols.IP else MAX_PORT
+            low = 0 if high == _IP_END else MIN_PORT
+            buckets.setdefault(r.protocol, []).append((max(r.start, low), min(r.end, high)))
         self._by_proto: dict[str, tuple[tuple[int, int], ...]] = {
-            p: _normalise(buckets[p]) for p in PROTOCOLS if p in buckets
+            p: _normalise(buckets[p]) for p in KEYS if p in buckets
         }
         self._hash: int | None = None
+        self._ip = ip or protocols.IP in self._by_proto
 
     @classmethod
-    def all(cls) -> PortSet:
-        return cls(PortRange(p, MIN_PORT, MAX_PORT) for p in PROTOCOLS)
+    def all(cls, ip: bool = False) -> PortSet:
+        """Every port of TCP, UDP and SCTP; with `ip`, every other protocol too."""
+        keys = KEYS if ip else PROTOCOLS
+        return cls(PortRange(p, *_FULL[p][0]) for p in keys)  # type: ignore[arg-type]
 
     @classmethod
     def empty(cls) -> PortSet:
@@ -72,7 +85,7 @@ class PortSet:
         return cls([PortRange(protocol, start, start if end is None else end)])
 
     def ranges(self) -> Iterator[PortRange]:
-        for proto in PROTOCOLS:
+        for proto in KEYS:
             for start, end in self._by_proto.get(proto, ()):
                 yield PortRange(proto, start, end)
 
@@ -83,18 +96,23 @@ class PortSet:
         return not self._by_proto
 
     def is_all(self) -> bool:
-        full = ((MIN_PORT, MAX_PORT),)
-        return all(self._by_proto.get(p) == full for p in PROTOCOLS)
+        keys = KEYS if self._ip else PROTOCOLS
+        return all(self._by_proto.get(p) == _FULL[p] for p in keys)
+
+    @property
+    def models_ip(self) -> bool:
+        """Whether the set's input models the protocols besides TCP, UDP and SCTP."""
+        return self._ip
 
     def __bool__(self) -> bool:
         return bool(self._by_proto)
 
     def __or__(self, other: PortSet) -> PortSet:
-        return PortSet([*self.ranges(), *other.ranges()])
+        return PortSet([*self.ranges(), *other.ranges()], self._ip or other._ip)
 
     def __and__(self, other: PortSet) -> PortSet:
         out: list[PortRange] = []
-        for proto in PROTOCOLS:
+        for proto in KEYS:
             a, b = self._by_proto.get(proto, ()), other._by_proto.get(proto, ())
             i = j = 0
             while i < len(a) and j < len(b):
@@ -105,11 +123,11 @@ class PortSet:
                     i += 1
                 else:
                     j += 1
-        return PortSet(out)
+        return PortSet(out, self._ip or other._ip)
 
     def __sub__(self, other: PortSet) -> PortSet:
         out: list[PortRange] = []
-        for proto in PROTOCOLS:
+        for proto in KEYS:
             cuts = other._by_proto.get(proto, ())
             for start, end in self._by_proto.get(proto, ()):
                 cur = start
@@ -123,10 +141,13 @@ class PortSet:
                         break
                 if cur <= end:
                     out.append(PortRange(proto, cur, end))
-        return PortSet(out)
+        return PortSet(out, self._ip or other._ip)
 
-    def __contains__(self, item: tuple[str, int]) -> bool:
+    def __contains__(self, item: tuple) -> bool:
+        """`("TCP", 80)`, or another protocol: `("ICMP", (8, 0))`, `("UDPLite", None)`, `(47, None)`."""
         proto, port = item
+        if proto not in PROTOCOLS:
+            proto, port = protocols.IP, protocols.value(proto, port)
         return any(s <= port <= e for s, e in self._by_proto.get(proto, ()))
 
     def issubset(self, other: PortSet) -> bool:
@@ -155,12 +176,35 @@ class PortSet:
             if spans:
                 text = ",".join(str(s) if s == e else f"{s}-{e}" for s, e in spans)
                 parts.append(f"{proto} {text}")
+        other = self._by_proto.get(protocols.IP)
+        if other:
+            text = protocols.describe(other)
+            rest = text.removeprefix("all other protocols except ")
+            ports_all = all(self._by_proto.get(p) == _FULL[p] for p in PROTOCOLS)
+            if rest != text and ports_all:
+                return "All Connections except " + rest
+            parts.append(text)
         return "; ".join(parts)
 
     def as_json(self) -> list[dict]:
-        """`[{"protocol": "TCP", "port": 80, "end_port": 80}, ...]` (all ports: 1..65535)."""
-        return [{"protocol": r.protocol, "port": r.start, "end_port": r.end} for r in self.ranges()]
+        """`[{"protocol": "TCP", "port": 80, "end_port": 80}, ...]` (all ports: 1..65535), then
+        the other protocols as `{"protocol": "ICMP", "number": 1, "end_number": 1}` with
+        `icmp_type`/`end_icmp_type` and `icmp_code`/`end_icmp_code` where only some ICMP is in,
+        and `"protocol": "IP"` for numbered ones (docs/protocols.md)."""
+        out: list[dict] = []
+        for r in self.ranges():
+            if r.protocol == protocols.IP:
+                out.extend(p.as_json() for p in protocols.pieces(r.start, r.end))
+            else:
+                out.append({"protocol": r.protocol, "port": r.start, "end_port": r.end})
+        return out
 
     @classmethod
     def from_json(cls, items: Iterable[dict]) -> PortSet:
-        return cls(PortRange(i["protocol"], int(i["port"]), int(i["end_port"])) for i in items)
+        out = []
+        for i in items:
+            if "number" in i:
+                out.append(PortRange(protocols.IP, *protocols.from_json(i)))  # type: ignore[arg-type]
+            else:
+                out.append(PortRange(i["protocol"], int(i["port"]), int(i["end_port"])))
+        return cls(out)

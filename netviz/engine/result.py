@@ -108,6 +108,7 @@ CaveatCode = Literal[
     "domain-not-resolved",  # a domainNames endpoint: its names may resolve to addresses ipBlocks
     # or networks cover, which netviz cannot tell (DNS is not resolved)
     "domain-overlap",  # a wildcard domain endpoint leaves out the more specific patterns given
+    "host-endpoint-without-ips",  # a Calico HostEndpoint by interfaceName only: no address
 ]
 
 

@@ -203,6 +203,7 @@ def _not_listening(d: D) -> str:
 _PLUGIN = {
     "host-network-pod": "hostNetwork pods, which network plugins treat differently",
     "ipblock-matches-pod-ip": "pod IPs inside an ipBlock, which network plugins treat differently",
+    "host-endpoint-without-ips": "Calico host endpoints without expectedIPs, which have no address",
     "ipblock-matches-node-ip": "node addresses inside an ipBlock, so traffic from those nodes "
     "(kubelet probes, NodePort hops) is matched or not depending on the plugin",
 }

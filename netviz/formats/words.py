@@ -65,6 +65,11 @@ _CAVEATS = {
         "specific patterns ({detail}) are endpoints of their own, which rules for this wildcard "
         "also reach"
     ),
+    "host-endpoint-without-ips": (
+        "({detail}) has no expectedIPs: the traffic through it has no address netviz knows, so "
+        "no connection to or from it is shown; no rule selector matches it either (Calico "
+        "matches host endpoints in rules by expectedIPs)"
+    ),
 }
 
 

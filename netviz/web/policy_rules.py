@@ -7,6 +7,7 @@ from collections import OrderedDict, defaultdict
 
 from netviz.k8s.model import IPBlock, LabelSelector, Peer, Policy, PortSpec, Rule
 from netviz.web import edges, links, store
+from netviz.web.calico_policies import calico_context
 from netviz.web.models import Review, Revision
 
 # How many selected endpoints a policy lists before the rest go behind "more".
@@ -144,6 +145,7 @@ def policies_context(review: Review, revision: Revision) -> dict:
         "policies": [_policy(p, stored.get(p.id, {}), counts) for p in parsed],
         "policies_url": links.policies(review, revision.number),
         **tiered_context(revision, counts),
+        **calico_context(revision),
     }
 
 

@@ -317,11 +317,6 @@ def test_it_reads_a_pods_service_account():
     ("rule", "fragment"),
     [
         (
-            "{action: Allow, protocol: ICMP}",
-            "matches only ICMP traffic, which netviz does not model",
-        ),
-        ("{action: Allow, protocol: 47}", "matches only 47 traffic"),
-        (
             "{action: Allow, protocol: TCP, source: {ports: [1024]}}",
             "source ports are not modelled",
         ),

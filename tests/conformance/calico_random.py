@@ -30,6 +30,17 @@ ADDRESSES = ("8.8.8.8", "192.168.1.5", "10.0.0.1", "1.2.3.4")
 PROBES = tuple(
     (proto, port) for proto in ("TCP", "UDP", "SCTP") for port in (22, 53, 80, 81, 443, 5000)
 )
+# Probes of the other protocols: checked where the input names one (else they are not modelled).
+OTHER_PROBES = (
+    ("ICMP", (8, 0)),
+    ("ICMP", (3, 1)),
+    ("ICMP", (3, 4)),
+    ("ICMPv6", (128, 0)),
+    ("UDPLite", None),
+    (47, None),
+    (50, None),
+)
+ICMP_MATCHES = ({"type": 8}, {"type": 8, "code": 0}, {"type": 3, "code": 1}, {"type": 3})
 
 
 @st.composite
@@ -63,12 +74,22 @@ def entity(draw, allow_global_ns: bool) -> dict:
 @st.composite
 def rule(draw) -> dict:
     out: dict = {"action": draw(st.sampled_from(("Allow", "Deny", "Pass", "Log", "Allow")))}
-    protocol = draw(st.sampled_from((None, None, "TCP", "UDP", "SCTP", "ICMP", 6)))
+    protocol = draw(
+        st.sampled_from(
+            (None, None, "TCP", "UDP", "SCTP", "ICMP", 6, "ICMPv6", "UDPLite", 47, 132, "1")
+        )
+    )
     if protocol is not None:
         out["protocol"] = protocol
     if draw(st.integers(0, 6)) == 0 and protocol is None:
-        out["notProtocol"] = draw(st.sampled_from(("TCP", "UDP")))
-    if draw(st.integers(0, 6)) == 0 and protocol not in ("ICMP",):
+        out["notProtocol"] = draw(st.sampled_from(("TCP", "UDP", "ICMP", 47)))
+    icmp_like = protocol in ("ICMP", "ICMPv6", "1")
+    if icmp_like and draw(st.integers(0, 2)) == 0:
+        out["icmp"] = draw(st.sampled_from(ICMP_MATCHES))
+    if icmp_like and draw(st.integers(0, 3)) == 0:
+        out["notICMP"] = draw(st.sampled_from(ICMP_MATCHES))
+    icmp_named = icmp_like or out.get("notProtocol") == "ICMP"
+    if draw(st.integers(0, 6)) == 0 and not icmp_named:
         out["ipVersion"] = draw(st.sampled_from((4, 6)))
     source = draw(entity(True))
     destination = draw(entity(True))
@@ -174,6 +195,29 @@ def calico_clusters(draw, max_policies: int = 4) -> dict:
                 "spec": spec,
             }
         )
+    if draw(st.integers(0, 3)) == 0:  # a profile's labelsToApply: x looks red to selectors
+        sets.append(
+            {
+                "apiVersion": "projectcalico.org/v3",
+                "kind": "Profile",
+                "metadata": {"name": "kns.x"},
+                "spec": {"labelsToApply": {"pcns.team": "red", "pcns.env": "prod"}},
+            }
+        )
+    if draw(st.integers(0, 3)) == 0:
+        spec = {"labelsToApply": {"host": "node1", "app": "web"}}
+        sets.append(
+            {
+                "apiVersion": "projectcalico.org/v3",
+                "kind": "Profile",
+                "metadata": {"name": "edge"},
+                "spec": spec,
+            }
+        )
+        for doc in sets:
+            if doc["kind"] == "HostEndpoint":
+                doc["spec"]["profiles"] = ["edge", *doc["spec"].get("profiles", [])]
+                doc["metadata"]["labels"] = {}
     tier_docs = []
     tier_names = ["default"]
     for name in ("security", "platform")[: draw(st.integers(0, 2))]:

@@ -5,8 +5,8 @@ Independent of netviz.engine: it walks tiers, policies and rules one connection 
 builds each selector as Calico does, as *text* (prefixing by re-rendering, `strings.Replace` of
 "all()"), and only then parses it; so it checks the engine's AST-level scoping against the
 string-level original. Project rules: a pod's IP is unknown (nets never match a pod), a
-hostNetwork pod is host traffic (never selected, never a subject); ICMP and other protocols are
-outside the probes (TCP/UDP/SCTP ports).
+hostNetwork pod is host traffic (never selected, never a subject). A probe is (protocol, port)
+for TCP/UDP/SCTP, (ICMP or ICMPv6, (type, code)), or (another protocol by name or number, None).
 """
 
 from __future__ import annotations
@@ -24,6 +24,20 @@ FAILSAFE_IN |= {("TCP", 5473), ("TCP", 6443), ("TCP", 6666), ("TCP", 6667)}
 FAILSAFE_OUT = {("UDP", 53), ("UDP", 67), ("TCP", 179), ("TCP", 2379), ("TCP", 2380)}
 FAILSAFE_OUT |= {("TCP", 5473), ("TCP", 6443), ("TCP", 6666), ("TCP", 6667)}
 PROTOCOL = {6: "TCP", 17: "UDP", 132: "SCTP", 1: "ICMP", 58: "ICMPv6", 136: "UDPLite"}
+NUMBER = {v: k for k, v in PROTOCOL.items()}
+
+
+def _icmp_matches(rule: CalicoRule, number, port) -> bool:
+    """icmp: only ICMP traffic of that type (and code); notICMP: anything but ICMP traffic of
+    that type (and code). Both speak of ICMP and ICMPv6 alike (the rule's protocol decides)."""
+    icmp = number in (1, 58)
+    for match, negated in ((rule.icmp, False), (rule.not_icmp, True)):
+        if match is None or match.type is None:
+            continue
+        same = icmp and port[0] == match.type and match.code in (None, port[1])
+        if same == negated:
+            return False
+    return True
 
 
 def _prefixed(text: str, prefix: str) -> str:
@@ -100,7 +114,8 @@ class CalicoReference:
     # -- labels --------------------------------------------------------------------------------
     def pod_labels(self, e: Endpoint) -> dict[str, str]:
         ns = {"kubernetes.io/metadata.name": e.namespace, **self.ns_labels.get(e.namespace, {})}
-        out = {f"pcns.{k}": v for k, v in ns.items()}
+        out = self.profiles(f"kns.{e.namespace}", f"ksa.{e.namespace}.{e.service_account}")
+        out.update({f"pcns.{k}": v for k, v in ns.items()})
         out["pcns.projectcalico.org/name"] = e.namespace
         for k, v in self.accounts.get((e.namespace, e.service_account), {}).items():
             out[f"pcsa.{k}"] = v
@@ -110,6 +125,19 @@ class CalicoReference:
         out["projectcalico.org/orchestrator"] = "k8s"
         out["projectcalico.org/serviceaccount"] = e.service_account
         return out
+
+    def profiles(self, *names: str) -> dict[str, str]:
+        """labelsToApply of the named profiles: the first profile that gives a label wins."""
+        out: dict[str, str] = {}
+        for name in names:
+            for p in self.calico.profiles:
+                if p.name == name:
+                    for k, v in p.labels_to_apply.items():
+                        out.setdefault(k, v)
+        return out
+
+    def host_labels(self, h) -> dict[str, str]:
+        return {**self.profiles(*h.profiles), **h.labels}
 
     def set_labels(self, s) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -126,7 +154,7 @@ class CalicoReference:
         node = parse(text)
         if isinstance(x, str):  # an address: matched through the sets and hosts that hold it
             addr = ipaddress.ip_address(x)
-            if any(node.evaluate(dict(h.labels)) for h in self.hosts(x)):
+            if any(node.evaluate(self.host_labels(h)) for h in self.hosts(x)):
                 return True
             return any(
                 node.evaluate(self.set_labels(s))
@@ -203,7 +231,7 @@ class CalicoReference:
             if isinstance(p, Policy) or p.namespace is not None or direction not in p.types:
                 return False
             node = parse(policy_selector_text(p) or "all()")
-            return any(node.evaluate(dict(h.labels)) for h in self.hosts(subject))
+            return any(node.evaluate(self.host_labels(h)) for h in self.hosts(subject))
         if isinstance(p, Policy):
             return (
                 p.namespace == subject.namespace
@@ -227,9 +255,12 @@ class CalicoReference:
         return None
 
     def rule_matches(self, p: CalicoPolicy, rule: CalicoRule, src, dst, proto, port) -> bool:
-        if rule.protocol is not None and PROTOCOL.get(rule.protocol) != proto:
+        number = NUMBER.get(proto, proto)
+        if rule.protocol is not None and rule.protocol != number:
             return False
-        if rule.not_protocol is not None and PROTOCOL.get(rule.not_protocol) == proto:
+        if rule.not_protocol is not None and rule.not_protocol == number:
+            return False
+        if not _icmp_matches(rule, number, port):
             return False
         for x in (src, dst):
             if isinstance(x, str) and rule.ip_version not in (

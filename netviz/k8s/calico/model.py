@@ -268,6 +268,16 @@ class ServiceAccount:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """A Profile: `labels_to_apply` are added to every endpoint that has the profile (pods have
+    kns.<namespace> and ksa.<namespace>.<service account>; host endpoints list theirs)."""
+
+    name: str
+    labels_to_apply: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
 class CalicoResources:
     """Every Calico resource read; staged policies are kept apart from the enforced ones."""
 
@@ -277,6 +287,28 @@ class CalicoResources:
     network_sets: tuple[NetworkSet, ...] = ()
     host_endpoints: tuple[HostEndpoint, ...] = ()
     service_accounts: tuple[ServiceAccount, ...] = ()
+    profiles: tuple[Profile, ...] = ()
+
+    def profile_labels(self, names: tuple[str, ...]) -> dict[str, str]:
+        """The labels the named profiles apply, an earlier profile's winning over a later's
+        (an endpoint's own labels then win over them all)."""
+        by_name = {p.name: p for p in self.profiles}
+        out: dict[str, str] = {}
+        for name in reversed(names):
+            found = by_name.get(name)
+            if found is not None:
+                out.update(found.labels_to_apply)
+        return out
+
+    def host_labels(self, host: HostEndpoint) -> dict[str, str]:
+        """A host endpoint's labels: its profiles' labelsToApply under its own."""
+        return {**self.profile_labels(host.profiles), **host.labels}
+
+    def pod_profile_labels(self, namespace: str, account: str) -> dict[str, str]:
+        """What a pod's profiles apply (Calico gives it kns.<ns> and ksa.<ns>.<account>)."""
+        if not self.profiles:
+            return {}
+        return self.profile_labels((f"kns.{namespace}", f"ksa.{namespace}.{account}"))
 
     @property
     def is_empty(self) -> bool:
@@ -287,4 +319,5 @@ class CalicoResources:
             or self.network_sets
             or self.host_endpoints
             or self.service_accounts
+            or self.profiles
         )

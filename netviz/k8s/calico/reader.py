@@ -13,6 +13,7 @@ from netviz.k8s.calico.model import (
     CalicoResources,
     HostEndpoint,
     NetworkSet,
+    Profile,
     ServiceAccount,
     Tier,
 )
@@ -20,6 +21,7 @@ from netviz.k8s.calico.policies import API_VERSIONS, build_calico_policy, build_
 from netviz.k8s.calico.resources import (
     build_host_endpoint,
     build_network_set,
+    build_profile,
     build_service_account,
 )
 from netviz.k8s.fields import Reporter
@@ -32,7 +34,7 @@ POLICY_KINDS = (
     "StagedGlobalNetworkPolicy",
     "StagedKubernetesNetworkPolicy",
 )
-OTHER_KINDS = ("Tier", "NetworkSet", "GlobalNetworkSet", "HostEndpoint")
+OTHER_KINDS = ("Tier", "NetworkSet", "GlobalNetworkSet", "HostEndpoint", "Profile")
 CALICO_KINDS = POLICY_KINDS + OTHER_KINDS
 
 
@@ -51,6 +53,7 @@ class CalicoCollector:
         self.sets: dict[tuple[str | None, str], NetworkSet] = {}
         self.hosts: dict[str, HostEndpoint] = {}
         self.accounts: dict[tuple[str, str], ServiceAccount] = {}
+        self.profiles: dict[str, Profile] = {}
         self.problems: list[Problem] = []
 
     def add(self, value: dict, kind: str, api_version: str, rep: Reporter, text: str) -> None:
@@ -71,6 +74,10 @@ class CalicoCollector:
             host = build_host_endpoint(value, rep)
             if host is not None:
                 self._keep(self.hosts, host.name, host, rep)
+        elif kind == "Profile":
+            profile = build_profile(value, rep)
+            if profile is not None:
+                self._keep(self.profiles, profile.name, profile, rep)
         elif kind == "ServiceAccount":
             account = build_service_account(value, rep)
             if account is not None:
@@ -88,6 +95,7 @@ class CalicoCollector:
     def finish(self) -> CalicoResources | None:
         # ServiceAccounts alone are plain Kubernetes: only Calico selectors read their labels.
         if not (self.tiers or self.policies or self.staged or self.sets or self.hosts):
+            # Profiles alone change labels that no Calico selector reads.
             return None
         tiers = dict(self.tiers)
         for name, (order, action) in BUILTIN_TIERS.items():
@@ -117,4 +125,5 @@ class CalicoCollector:
             network_sets=tuple(self.sets.values()),
             host_endpoints=tuple(self.hosts.values()),
             service_accounts=tuple(self.accounts.values()),
+            profiles=tuple(self.profiles.values()),
         )

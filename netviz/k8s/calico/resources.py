@@ -7,6 +7,7 @@ from netviz.k8s.calico.model import (
     EndpointPort,
     HostEndpoint,
     NetworkSet,
+    Profile,
     ServiceAccount,
 )
 from netviz.k8s.calico.rules import parse_net
@@ -135,8 +136,10 @@ def build_host_endpoint(obj: dict, rep: Reporter) -> HostEndpoint | None:
     if interface and not ips:
         rep.warning(
             sline,
-            "HostEndpoint without expectedIPs: netviz cannot place its interface in the address "
-            "space, so it is left out of the results",
+            f"HostEndpoint without expectedIPs: GlobalNetworkPolicies still select interface "
+            f"{interface}, but the traffic through it has no address netviz knows, so no "
+            "connection to or from it is shown; and no rule selector matches it (Calico matches "
+            "host endpoints in rules by their expectedIPs)",
         )
     profiles = tuple(
         p for p in (get_list(spec, "profiles", "spec", rep, sline) or []) if isinstance(p, str)
@@ -183,3 +186,36 @@ def build_service_account(obj: dict, rep: Reporter) -> ServiceAccount | None:
     if meta is None or rep.errors:
         return None
     return ServiceAccount(meta[0] or "default", meta[1], meta[2], rep.source())
+
+
+# Rules of the profiles Calico makes for every namespace and service account: allow all.
+_ALLOW_ALL = [{"action": "Allow"}]
+
+
+def build_profile(obj: dict, rep: Reporter) -> Profile | None:
+    """A Profile's labelsToApply; its rules only as a warning where they are not allow-all
+    (netviz allows what no tier decided, as the namespace profiles do)."""
+    warn_unknown(obj, _TOP, "", rep, rep.line)
+    meta = calico_meta(obj, rep, namespaced=False)
+    got = _spec(obj, rep)
+    if meta is None or got is None:
+        return None
+    spec, sline = got
+    warn_unknown(spec, ("ingress", "egress", "labelsToApply"), "spec", rep, sline)
+    labels = parse_labels(
+        spec.get("labelsToApply"),
+        "spec.labelsToApply",
+        rep,
+        line_of(spec, "labelsToApply", sline),
+    )
+    for direction in ("ingress", "egress"):
+        rules = spec.get(direction)
+        if rules is not None and rules != _ALLOW_ALL:
+            rep.warning(
+                line_of(spec, direction, sline),
+                f"spec.{direction}: a profile's own rules are not modelled (netviz allows what "
+                "no tier decided, as the allow-all profiles of namespaces and service accounts do)",
+            )
+    if rep.errors:
+        return None
+    return Profile(meta[1], labels, rep.source())

@@ -190,12 +190,6 @@ def _warn_not_modelled(
     source: EntityRule,
     destination: EntityRule,
 ) -> None:
-    if protocol is not None and protocol not in PORT_PROTOCOLS:
-        rep.warning(
-            line,
-            f"{path}: matches only {protocol_name(protocol)} traffic, which netviz does not model "
-            "(it shows TCP, UDP and SCTP ports): the rule decides nothing in the results",
-        )
     if source.ports or source.not_ports:
         rep.warning(
             source.line,
