@@ -116,16 +116,28 @@ class GraphDenialsTestCase(BrowserTestCase):
         self.assertEqual(self.errors, [])
 
 
+ACCEPT_DOMAINS = (
+    "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\n"
+    "metadata: {name: allow-api}\nspec:\n  tier: Admin\n  priority: 10\n"
+    "  subject: {namespaces: {matchLabels: {conformance-house: hufflepuff}}}\n"
+    "  egress:\n  - action: Accept\n"
+    "    to: [{domainNames: ['*.example.com', api.example.com]}]\n"
+)
+
+
 class GraphDomainsTestCase(BrowserTestCase):
+    def test_the_matrix_has_a_column_per_domain_endpoint(self):
+        files = [("model.yaml", model()), ("admin.yaml", ACCEPT_DOMAINS)]
+        review, _, _ = create_review("Domains", uploads(files))
+        self.page.goto(f"{self.live_server_url}/r/{review.view_token}/")
+        self.page.wait_for_selector("[data-testid=matrix][data-drawn=true]", state="attached")
+        cell = self.page.locator(f'td[data-src="{HUFFLEPUFF}"][data-dst="api.example.com"]')
+        self.assertEqual(cell.count(), 1)
+        self.assertIn("api.example.com", self.page.inner_text("[data-testid=matrix]"))
+        self.assertEqual(self.errors, [])
+
     def test_domain_endpoints_are_drawn_outside_as_tags_named_by_their_pattern(self):
-        accept = (
-            "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\n"
-            "metadata: {name: allow-api}\nspec:\n  tier: Admin\n  priority: 10\n"
-            "  subject: {namespaces: {matchLabels: {conformance-house: hufflepuff}}}\n"
-            "  egress:\n  - action: Accept\n"
-            "    to: [{domainNames: ['*.example.com', api.example.com]}]\n"
-        )
-        files = [("model.yaml", model()), ("admin.yaml", accept)]
+        files = [("model.yaml", model()), ("admin.yaml", ACCEPT_DOMAINS)]
         review, _, _ = create_review("Domains", uploads(files))
         self.page.goto(f"{self.live_server_url}/r/{review.view_token}/?tab=graph")
         self.page.wait_for_selector("[data-testid=graph][data-ready=true]")
