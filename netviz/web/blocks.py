@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils.html import json_script
 
-from netviz.web import explore_data, store
+from netviz.web import explore_data, snapshots, store
 from netviz.web.models import Revision
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
@@ -223,7 +223,7 @@ def view(revision: Revision, params) -> View:
         if found is not None:
             _cache.move_to_end(key)
             return found
-    made = View(revision.snapshot, store.load(revision), filters)
+    made = View(snapshots.of(revision), store.load(revision), filters)
     with _lock:
         _cache[key] = made
         while len(_cache) > CACHE_SIZE:
