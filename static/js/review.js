@@ -516,7 +516,7 @@ function main() {
     if (key === "graph") {
       // Once, even when the tab is shown again while the graph is still being drawn.
       mounting ??= (async () => {
-        if (model.lazy) await model.loadAll();
+        // A big review's graph fetches the edges it needs itself (graph.js).
         const options = { color: filters.color, exposureUrl: findingsJson(data.findings_url) };
         graph = await mountGraph(root.querySelector("[data-graph]"), root, model, view, hooks, options);
         window.netviz.graph = graph;
