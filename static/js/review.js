@@ -542,8 +542,21 @@ function main() {
     revealGraph(root);
   };
   keepSelection({ root, model, hooks, openEdge, edgeSlug, graph: () => graph, whenGraph });
+  fillEndpointList(root, model);
   Object.assign(window.netviz, { hooks, show, root });
   root.dataset.ready = "true";
+}
+
+// A big review's "Focus on" suggestions, from the page data when the field is first focused.
+function fillEndpointList(root, model) {
+  const list = document.getElementById("netviz-endpoint-ids");
+  const input = root.querySelector("[data-testid=filter-focus]");
+  if (!list || !input || !("fill" in list.dataset)) return;
+  const fill = () => {
+    delete list.dataset.fill;
+    list.replaceChildren(...model.nodes.map((node) => Object.assign(document.createElement("option"), { value: node[0] })));
+  };
+  input.addEventListener("focus", fill, { once: true });
 }
 
 // Links that name a tab (the summary's counts): switch to it in place instead of reloading.

@@ -149,3 +149,13 @@ class LazyGraphTestCase(BrowserTestCase):
             "() => document.querySelector('[data-testid=graph]').dataset.folded === '0'"
         )
         self.assertEqual(self.shown(), self.expected({*NAMESPACES, OUTSIDE}))
+
+    def test_the_focus_suggestions_are_every_endpoint_once_the_field_is_focused(self):
+        options = "() => [...document.querySelectorAll('#netviz-endpoint-ids option')].map((o) => o.value)"
+        self.assertEqual(self.page.evaluate(options), [])  # not in the page: added on focus
+        self.page.locator("[data-testid=filter-focus]").focus()
+        shown = self.page.evaluate(options)
+        self.assertEqual(
+            shown, self.page.evaluate("() => window.netviz.model.nodes.map((n) => n[0])")
+        )
+        self.assertEqual(sorted(shown), sorted(self.namespace))

@@ -53,7 +53,10 @@ def explore_context(review: Review, revision: Revision, query: QueryDict) -> dic
         "tabs": TABS,
         "tab": query.get("tab", "matrix"),
         "endpoint_ids": page.endpoint_ids,
-        "endpoint_options": explore_data.options(page.endpoint_ids),
+        # A big review's 5,000+ options are a quarter of its page's parse time: review.js adds
+        # them from the page data when the field is first focused.
+        "endpoint_options": "" if page.lazy else explore_data.options(page.endpoint_ids),
+        "lazy": page.lazy,
         "policies_url": links.policies(review, revision.number),
         "findings_url": links.findings(review, revision.number),
         "filtered": any(query.get(k) for k in ("ns", "q", "protocol", "port", "focus")),
