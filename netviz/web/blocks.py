@@ -161,10 +161,16 @@ class View:
             k = self.outside + 1
             index = []
             for ends in (s.src, s.dst):
-                groups = self.group[ends[self.shown]]
-                order = np.argsort(groups, kind="stable")
-                starts = np.searchsorted(groups[order], np.arange(k + 1))
-                index.append((self.shown[order].astype(np.int32), starts))
+                # Small integers sort by radix (stable); by source they are mostly in order
+                # already, pairs being sorted by source node and nodes by namespace.
+                groups = self.group[ends[self.shown]].astype(np.uint16 if k < 65536 else np.int64)
+                if np.all(groups[1:] >= groups[:-1]):
+                    at = self.shown
+                else:
+                    order = np.argsort(groups, kind="stable")
+                    at, groups = self.shown[order], groups[order]
+                starts = np.searchsorted(groups, np.arange(k + 1))
+                index.append((at.astype(np.int32), starts))
             self._index = tuple(index)
         return self._index
 
