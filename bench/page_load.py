@@ -6,7 +6,8 @@ Per size: the CLI's `analyze --format json` time; upload → stored review (a mu
 /api/reviews of a throwaway server, analysed in the request); the bytes of the first load (page,
 static files and the data it fetches before the matrix is drawn, as sent on the wire); time to the
 drawn matrix cold (the server's first look) and warm (median, fresh browser contexts); the time
-to open the namespace nearest 100 endpoints; and the tab's JS heap. It reads back what the page
+to open the namespace nearest 100 endpoints; the time to the drawn graph (namespaces folded when
+big) and the tab's JS heap after it (CDP's JSHeapUsedSize, after a garbage collection). It reads back what the page
 shows — the number of endpoints, the state of sampled namespace blocks and of sampled pairs of
 the opened namespace — against the engine's analysis, and prints MISS instead of a time when they
 differ. Figures, not tests.
@@ -145,8 +146,27 @@ def load(browser, url: str) -> tuple[object, object, dict]:
     return context, page, figures
 
 
-def heap_mb(page) -> float:
-    return page.evaluate("() => performance.memory ? performance.memory.usedJSHeapSize / 1e6 : 0")
+def heap_mb(context, page) -> float:
+    """The tab's JS heap in use (Chromium's own count through CDP; performance.memory is
+    rounded and cached), after a garbage collection."""
+    cdp = context.new_cdp_session(page)
+    try:
+        cdp.send("HeapProfiler.collectGarbage")
+        cdp.send("Performance.enable")
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        return metrics["JSHeapUsedSize"] / 1e6
+    finally:
+        cdp.detach()
+
+
+def open_graph(page) -> float:
+    """Milliseconds from the Graph tab's click to the graph drawn (folded by namespace when big)."""
+    started = page.evaluate("() => performance.now()")
+    page.locator("[data-testid=tab-graph]").click()
+    page.wait_for_selector(
+        "[data-testid=graph][data-ready=true]", state="attached", timeout=300_000
+    )
+    return page.evaluate("() => performance.now()") - started
 
 
 # Clicks namespace g's row label (a toggle button in the table, the label column of the canvas)
@@ -260,8 +280,12 @@ def run_size(size: str, args: argparse.Namespace, browser_type) -> dict:
             g = min(sizes, key=lambda k: (abs(sizes[k] - 100), k))
             row["ns_endpoints"] = sizes[g]
             row["open_ms"] = open_namespace(page, g)
-            row["heap_mb"] = heap_mb(page)
             row["problems"] = read_back(page, expected, g, random.Random(args.seed))
+            row["graph_ms"] = open_graph(page)
+            row["graph_nodes"] = int(
+                page.locator("[data-testid=graph]").get_attribute("data-nodes") or 0
+            )
+            row["heap_mb"] = heap_mb(context, page)
             context.close()
             warm = []
             for _ in range(args.runs):
@@ -278,8 +302,8 @@ def run_size(size: str, args: argparse.Namespace, browser_type) -> dict:
 def table(rows: list[dict]) -> str:
     head = (
         "| size | endpoints | connections | CLI analyze | upload → stored | first load (wire) "
-        "| matrix cold | matrix warm | open a namespace | JS heap |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| matrix cold | matrix warm | open a namespace | graph | JS heap |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     lines = [head]
     for r in rows:
@@ -293,7 +317,8 @@ def table(rows: list[dict]) -> str:
             f"| {r['size']} | {r['endpoints']:,} | {r['connections']:,} | {r['cli_s']:.1f} s "
             f"| {r['stored_s']:.1f} s ({r['stored_s'] / r['cli_s']:.1f}×) | {r['wire_mb']:.2f} MB "
             f"| {ms(r['cold_ms'])} | {ms(r['warm_ms'])} "
-            f"| {opened} ({r['ns_endpoints']} endpoints) | {r['heap_mb']:.0f} MB |"
+            f"| {opened} ({r['ns_endpoints']} endpoints) "
+            f"| {r['graph_ms'] / 1000:.2f} s ({r['graph_nodes']:,} nodes) | {r['heap_mb']:.0f} MB |"
         )
     return "\n".join(lines)
 

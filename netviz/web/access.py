@@ -11,6 +11,7 @@ import hmac
 
 from django.http import Http404
 
+from netviz.web import snapshots
 from netviz.web.models import Review, Revision, hash_token
 
 
@@ -32,21 +33,24 @@ def get_review_for_edit(token: str) -> Review:
 
 def get_revision(review: Review, number: int | None = None) -> Revision:
     """Analysed revision `number` of the review, its latest analysed when None, or 404."""
-    # The pairs are loaded (and cached) by netviz.web.store, only by pages that need them.
+    # The pairs are loaded (and cached) by netviz.web.store, only by pages that need them; the
+    # snapshot comes parsed from netviz.web.snapshots.
     qs = review.revisions.filter(state=Revision.DONE).defer(
-        "cells", "pairs", "findings", "previous_diff"
+        "snapshot", "nodes", "cells", "cell_columns", "pairs", "findings", "previous_diff"
     )
     revision = (
         qs.order_by("-number").first() if number is None else qs.filter(number=number).first()
     )
     if revision is None:
         raise Http404("No such revision")
-    return revision
+    return snapshots.attach(revision)
 
 
 def get_any_revision(review: Review, number: int | None = None) -> Revision:
     """Revision `number` (latest when None) in whatever analysis state, or 404."""
-    qs = review.revisions.defer("previous_diff", "snapshot", "cells", "pairs", "findings")
+    qs = review.revisions.defer(
+        "previous_diff", "snapshot", "nodes", "cells", "cell_columns", "pairs", "findings"
+    )
     revision = (
         qs.order_by("-number").first() if number is None else qs.filter(number=number).first()
     )

@@ -2,6 +2,7 @@
 
 Layout (everything by index, so 60,000 connections stay near a megabyte):
     nodes      [[id, namespace index or -1 for addresses outside the cluster, label, search text]]
+               (search text "" in a lazy page: its filters are applied on the server)
     ports      [[ports text, [[protocol, start, end], ...]], ...]   each distinct port set once
     edges      [[src node, dst node, 2 all ports / 1 some, ports index, policy-set index]]
     policysets [[policy index, ...], ...]   the policies whose rules the grants name
@@ -19,14 +20,15 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from html import escape
 
 import numpy as np
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import format_html, json_script
+from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 
-from netviz.web import edges, links, store
+from netviz.web import edges, links, snapshots, store
 from netviz.web.filters import endpoint_labels
 from netviz.web.models import Review, Revision
 
@@ -133,7 +135,25 @@ def _verdicts(snapshot: dict, node_index: dict[str, int]) -> dict:
     }
 
 
+_nodes_of: OrderedDict[int, tuple[dict, list]] = OrderedDict()
+
+
 def _nodes(snapshot: dict) -> list[list]:
+    """The layout's nodes, worked out once per snapshot object (the page data and the view of
+    a big review both ask for them; netviz.web.snapshots shares one parsed snapshot). Read only."""
+    with _lock:
+        found = _nodes_of.get(id(snapshot))
+        if found is not None and found[0] is snapshot:
+            return found[1]
+    nodes = _make_nodes(snapshot)
+    with _lock:
+        _nodes_of[id(snapshot)] = (snapshot, nodes)
+        while len(_nodes_of) > CACHE_SIZE:
+            _nodes_of.popitem(last=False)
+    return nodes
+
+
+def _make_nodes(snapshot: dict) -> list[list]:
     ns_index = {n: i for i, n in enumerate(snapshot.get("namespaces", []))}
     labels = endpoint_labels(snapshot)
     nodes = [
@@ -150,7 +170,8 @@ def _nodes(snapshot: dict) -> list[list]:
 def build_compact(snapshot: dict, stored: store.Stored, *, lazy: bool = False) -> dict:
     """build() from a revision's stored pairs: the same payload, with no work per pair but
     numpy's. `lazy`: without the edges (`"edges": []`, `"lazy": true`), which the page then
-    fetches a namespace at a time (netviz.web.views.data)."""
+    fetches a namespace at a time (netviz.web.views.data), and without the nodes' search text
+    (`""`: the server applies the filters; half the size of the nodes)."""
     nodes = _nodes(snapshot)
     node_index = {n[0]: i for i, n in enumerate(nodes)}
     columns = stored.columns
@@ -171,7 +192,7 @@ def build_compact(snapshot: dict, stored: store.Stored, *, lazy: bool = False) -
     )
     return {
         "namespaces": list(snapshot.get("namespaces", [])),
-        "nodes": nodes,
+        "nodes": [[i, g, label, ""] for i, g, label, _search in nodes] if lazy else nodes,
         "ports": columns["port_sets"],
         "edges": edges_array.tolist(),
         "policysets": columns["policysets"],
@@ -194,7 +215,7 @@ def options(ids: list[str]) -> str:
         found = _options.get(id(ids))
         if found is not None and found[0] is ids:
             return found[1]
-    html = mark_safe("".join(format_html('<option value="{}">', i) for i in ids))
+    html = mark_safe("".join([f'<option value="{escape(i, quote=True)}">' for i in ids]))
     with _lock:
         _options[id(ids)] = (ids, html)
         while len(_options) > CACHE_SIZE:
@@ -224,7 +245,7 @@ def page(review: Review, revision: Revision) -> Page:
     if found is None:
         stored = store.load(revision)
         lazy = len(stored) > settings.NETVIZ_PAGE_EDGES
-        data = build_compact(revision.snapshot, stored, lazy=lazy)
+        data = build_compact(snapshots.of(revision), stored, lazy=lazy)
         found = (
             json_script(data, "netviz-data"),
             data["namespaces"],

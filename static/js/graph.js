@@ -1,5 +1,7 @@
 // Graph view with cytoscape.js: namespaces as boxes, addresses outside the cluster in a column at
 // the side, kinds by shape. Big reviews start folded by namespace; clicking a namespace opens it.
+// A review whose page carries no edges (model.lazy) draws folded namespaces from the server's
+// namespace blocks and fetches a namespace's edges when it opens (data/ns/<g>.json).
 // Many edges from one namespace to one outside range are drawn as one bundle.
 // Layout: graph_layout.js; keyboard: graph_keyboard.js; highlights: graph_highlight.js; admin
 // denials of the selected endpoint (tiered input): graph_denials.js.
@@ -64,16 +66,31 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
   const shown = [...new Set([...view.rows, ...view.cols])];
   const inRows = new Set(view.rows);
   const inCols = new Set(view.cols);
-  const inView = model.data.edges.filter((e) => inRows.has(e[0]) && inCols.has(e[1]) && model.state(e[0], e[1]) > 0);
-  const visibleEdges = inView.filter((e) => e[0] !== e[1]);
   const groups = new Map();
   for (const i of shown) {
     const key = groupKey(model.nodes[i][1]);
     if (!groups.has(key)) groups.set(key, { g: model.nodes[i][1], members: [] });
     groups.get(key).members.push(i);
   }
+  // Without the edges: every shown connection, from the blocks (a bare Pod's loopback is not one).
+  const loopbacks = shown.filter((i) => inRows.has(i) && inCols.has(i) && model.nodes[i][0].endsWith("[Pod]")).length;
+  const blockTotal = () => {
+    let sum = -loopbacks;
+    for (const a of groups.values()) for (const b of groups.values()) sum += model.block(a.g, b.g)[1];
+    return sum;
+  };
+  // partial: a big review drawn from the blocks and the namespaces fetched so far.
+  const partial = Boolean(model.lazy) && (shown.length > FOLD_NODES || blockTotal() > FOLD_EDGES);
+  if (model.lazy && !partial) await model.loadAll();
+  let inView = [];
+  let visibleEdges = [];
+  const collect = () => {
+    inView = model.data.edges.filter((e) => inRows.has(e[0]) && inCols.has(e[1]) && model.state(e[0], e[1]) > 0);
+    visibleEdges = inView.filter((e) => e[0] !== e[1]);
+  };
+  collect();
   const folded = new Set();
-  if (shown.length > FOLD_NODES || visibleEdges.length > FOLD_EDGES) groups.forEach((_v, key) => folded.add(key));
+  if (partial || shown.length > FOLD_NODES || visibleEdges.length > FOLD_EDGES) groups.forEach((_v, key) => folded.add(key));
 
   const cy = cytoscape({ container: el, style: graphStyle(el), minZoom: 0.05, maxZoom: 4, wheelSensitivity: 0.3 });
   const rep = (i) => {
@@ -117,6 +134,8 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
       const a = rep(e[0]);
       const b = rep(e[1]);
       if (a === b) continue;
+      // Between two folded namespaces: the block below says it all, fetched or not.
+      if (partial && a.startsWith("g:") && b.startsWith("g:")) continue;
       const id = `${a}>${b}`;
       const st = model.state(e[0], e[1]);
       const found = merged.get(id);
@@ -130,6 +149,20 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
         const accepted = single && model.verdict && model.verdict(e[0], e[1]) === "admin-accept";
         const data = { id, source: a, target: b, count: 1, state: st === 2 ? "all" : "some", src: single ? model.nodes[e[0]][0] : "", dst: single ? model.nodes[e[1]][0] : "", ports: model.portsText(e[0], e[1]), verdict: accepted ? "admin-accept" : "" };
         merged.set(id, { group: "edges", data, sets: new Set([e[4]]), classes: accepted ? ["admin-accept"] : [] });
+      }
+    }
+    if (partial) {
+      for (const [ka, a] of groups) {
+        if (!folded.has(ka)) continue;
+        for (const [kb, b] of groups) {
+          if (ka === kb || !folded.has(kb)) continue;
+          const [st, allowed, every, port] = model.block(a.g, b.g);
+          if (!st) continue;
+          const id = `g:${ka}>g:${kb}`;
+          // "some" as for merged edges: one of them allowed on some ports only.
+          const data = { id, source: `g:${ka}`, target: `g:${kb}`, count: allowed, state: every === allowed ? "all" : "some", src: "", dst: "", ports: port >= 0 ? model.data.ports[port][0] : "", verdict: "" };
+          merged.set(id, { group: "edges", data, sets: new Set(), classes: [] });
+        }
       }
     }
     // Bundles: the edges between one namespace's endpoints and one range outside, two or more.
@@ -211,6 +244,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
 
   function render() {
     deny.clear();
+    collect();
     cy.elements().remove();
     kinds.clear();
     const nodes = nodeElements();
@@ -251,8 +285,9 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     if (ranges) parts.push(`${plural(ranges, "address range")} outside the cluster`);
     if (names) parts.push(plural(names, "domain name"));
     const listed = parts.length > 2 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts.join(" and ");
-    let text = `${listed}, ${plural(visibleEdges.length, "connection")}`;
-    if (loops) text += ` (and ${plural(loops, "connection")} of an endpoint to itself, on the matrix's diagonal)`;
+    // Not every edge is fetched: the count is the blocks', an endpoint's own included.
+    let text = `${listed}, ${partial ? plural(blockTotal(), "connection") : plural(visibleEdges.length, "connection")}`;
+    if (loops && !partial) text += ` (and ${plural(loops, "connection")} of an endpoint to itself, on the matrix's diagonal)`;
     if (folded.size) text += `; ${plural(folded.size, "namespace")} folded (click one to open it)`;
     const bundles = cy.edges(".bundle").length;
     if (bundles) text += `; thick lines to the side bundle a namespace's connections with one address range (click one for its endpoints)`;
@@ -272,12 +307,25 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     light.clear();
   };
 
-  function openNode(node) {
-    if (node.hasClass("folded")) {
-      folded.delete(node.data("ns"));
-      render();
-      return;
+  // Unfold namespaces (their keys), fetching their edges first when the page has not got them.
+  async function unfold(keys) {
+    if (partial) {
+      el.setAttribute("aria-busy", "true");
+      try {
+        await model.ensure(keys.map((key) => groups.get(key).g));
+      } catch (error) {
+        status.textContent = `Could not load that namespace (${error.message}).`;
+        return;
+      } finally {
+        el.removeAttribute("aria-busy");
+      }
     }
+    for (const key of keys) folded.delete(key);
+    render();
+  }
+
+  function openNode(node) {
+    if (node.hasClass("folded")) return unfold([node.data("ns")]);
     if (node.hasClass("ns")) return;
     hooks.select?.();
     light.node(node);
@@ -295,8 +343,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
       hooks.pick(edge.data("src"), edge.data("dst"));
       return;
     }
-    for (const end of [edge.source(), edge.target()]) if (end.hasClass("folded")) folded.delete(end.data("ns"));
-    render();
+    return unfold([edge.source(), edge.target()].filter((end) => end.hasClass("folded")).map((end) => end.data("ns")));
   }
 
   const cursor = keyboard({ cy, el, status, rep, openNode, openEdge, clear, busy: light.busy });
@@ -358,8 +405,7 @@ export async function mountGraph(el, root, model, view, hooks, options = {}) {
     fit,
     // Every namespace open, as clicking each folded one would (for scripts and tests).
     openAll() {
-      folded.clear();
-      render();
+      return unfold([...folded]);
     },
     setColour: light.setColour,
     highlightNodes(origin, reached) {

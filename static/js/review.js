@@ -525,7 +525,7 @@ function main() {
     if (key === "graph") {
       // Once, even when the tab is shown again while the graph is still being drawn.
       mounting ??= (async () => {
-        if (model.lazy) await model.loadAll();
+        // A big review's graph fetches the edges it needs itself (graph.js).
         const options = { color: filters.color, exposureUrl: findingsJson(data.findings_url) };
         graph = await mountGraph(root.querySelector("[data-graph]"), root, model, view, hooks, options);
         window.netviz.graph = graph;
@@ -551,8 +551,21 @@ function main() {
     revealGraph(root);
   };
   keepSelection({ root, model, hooks, openEdge, edgeSlug, graph: () => graph, whenGraph });
+  fillEndpointList(root, model);
   Object.assign(window.netviz, { hooks, show, root });
   root.dataset.ready = "true";
+}
+
+// A big review's "Focus on" suggestions, from the page data when the field is first focused.
+function fillEndpointList(root, model) {
+  const list = document.getElementById("netviz-endpoint-ids");
+  const input = root.querySelector("[data-testid=filter-focus]");
+  if (!list || !input || !("fill" in list.dataset)) return;
+  const fill = () => {
+    delete list.dataset.fill;
+    list.replaceChildren(...model.nodes.map((node) => Object.assign(document.createElement("option"), { value: node[0] })));
+  };
+  input.addEventListener("focus", fill, { once: true });
 }
 
 // Links that name a tab (the summary's counts): switch to it in place instead of reloading.

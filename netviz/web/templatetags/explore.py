@@ -20,6 +20,15 @@ TABS = (
     ("policies", "Policies"),
     ("findings", "Findings"),
 )
+# The page's JavaScript modules (review.js, draft.js and what they import), preloaded together.
+MODULES = tuple(
+    f"js/{name}.js"
+    for name in (
+        *("review", "matrix", "urlstate", "words", "graph", "graph_style", "graph_layout"),
+        *("graph_keyboard", "graph_highlight", "graph_hit"),
+        *("draft", "draft_files", "draft_marks", "yaml_editor", "draft_whatif"),
+    )
+)
 
 
 @register.simple_tag
@@ -29,6 +38,7 @@ def explore_context(review: Review, revision: Revision, query: QueryDict) -> dic
     # A big review's page carries the view under its filters and the namespace blocks, not edges.
     view = blocks.view(revision, query).page_script() if page.lazy else ""
     return {
+        "modules": MODULES,
         "data_script": page.script,
         "view_script": view,
         "urls": page.urls,
@@ -43,7 +53,10 @@ def explore_context(review: Review, revision: Revision, query: QueryDict) -> dic
         "tabs": TABS,
         "tab": query.get("tab", "matrix"),
         "endpoint_ids": page.endpoint_ids,
-        "endpoint_options": explore_data.options(page.endpoint_ids),
+        # A big review's 5,000+ options are a quarter of its page's parse time: review.js adds
+        # them from the page data when the field is first focused.
+        "endpoint_options": "" if page.lazy else explore_data.options(page.endpoint_ids),
+        "lazy": page.lazy,
         "policies_url": links.policies(review, revision.number),
         "findings_url": links.findings(review, revision.number),
         "filtered": any(query.get(k) for k in ("ns", "q", "protocol", "port", "focus")),
