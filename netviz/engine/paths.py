@@ -81,7 +81,7 @@ class PathFinder:
     ) -> list[Decision]:
         """The decisions covering `asked` for one direction, in port order of their first part:
         the program's tiers in order (path_tiers), each run by run_tier and closed by tier_end;
-        what no tier decided is allowed (or what close() says)."""
+        what no tier decided is allowed (or what after_tiers() says)."""
         out: list[Decision] = []
         segments: list[Segment] = [(asked, ())] if not asked.is_empty() else []
         segments = self.before_tiers(direction, subject, segments, out)
