@@ -212,6 +212,14 @@ def snapshot(
     return _with_tiered(out, tiered)
 
 
+def base_snapshot(
+    analysis: Analysis, cluster: Cluster | None = None, tiered: dict | None = None
+) -> dict:
+    """snapshot() without its connections, rules and caveats: the namespaces, endpoints, external
+    ranges and policies a diff compares beside the pairs (netviz.diff.pairs)."""
+    return _with_tiered(_base(analysis, cluster), tiered)
+
+
 @dataclass(frozen=True)
 class Compact:
     """A snapshot's connections by class: each distinct (ports, grants) cell once, and per pair
