@@ -220,7 +220,9 @@ class ComparePairsTestCase(TestCase):
     def connections(pairs: Pairs) -> list[dict]:
         return [
             {"src": pairs.ids[s], "dst": pairs.ids[d], "ports": pairs.cell_rows[c]}
-            for s, d, c in zip(pairs.src.tolist(), pairs.dst.tolist(), pairs.cell.tolist())
+            for s, d, c in zip(
+                pairs.src.tolist(), pairs.dst.tolist(), pairs.cell.tolist(), strict=True
+            )
         ]
 
 
