@@ -83,20 +83,25 @@ export function marks(root, model) {
   matrix._marks = (ctx, size, visible) => {
     const css = getComputedStyle(root);
     const colour = { added: css.getPropertyValue("--diff-add").trim(), removed: css.getPropertyValue("--diff-remove").trim(), changed: css.getPropertyValue("--diff-change").trim() };
+    const bg = css.getPropertyValue("--bg").trim();
     const drawn = [];
     if (pairs.size) {
+      const badge = Math.round(size * 0.6);
       ctx.save();
       ctx.lineWidth = 2;
-      ctx.font = `bold ${size - 5}px sans-serif`;
-      ctx.textAlign = "right";
-      ctx.textBaseline = "top";
+      ctx.font = `bold ${badge + 1}px sans-serif`;
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
       for (const [x, y, a, b, single] of visible) {
         const kind = cellKind(a, b, single);
         if (!kind) continue;
+        // A frame, and the symbol in a corner badge of the same colour (as the table's ::after).
         ctx.strokeStyle = colour[kind];
         ctx.strokeRect(x + 1, y + 1, size - 2, size - 2);
         ctx.fillStyle = colour[kind];
-        ctx.fillText(SYMBOL[kind], x + size - 1, y);
+        ctx.fillRect(x + size - badge, y, badge, badge);
+        ctx.fillStyle = bg;
+        ctx.fillText(SYMBOL[kind], x + size - badge / 2, y + badge / 2 + 0.5);
         drawn.push({ src: a, dst: b, single, kind });
       }
       ctx.restore();
