@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,6 +26,16 @@ EDITED_KEPT = 4
 class Kept:
     pairs: Pairs
     parses: ParseMemo
+    fingerprints: dict[str, str] = field(default_factory=dict)
+
+    def trim(self) -> None:
+        """Forget the fingerprints when edits have added as many as the revision has objects."""
+        if len(self.fingerprints) > 2 * self.objects:
+            self.fingerprints.clear()
+
+    @property
+    def objects(self) -> int:
+        return max(1000, len(self.pairs.ids))
 
 
 _cache: OrderedDict[tuple, Kept] = OrderedDict()

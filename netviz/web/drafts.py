@@ -4,7 +4,7 @@ anything, and compared with the saved revision (netviz.diff.compare)."""
 from __future__ import annotations
 
 from netviz.diff.pairs import compare_pairs
-from netviz.diff.snapshot import base_snapshot
+from netviz.diff.snapshot import base_snapshot, fingerprints_kept
 from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
 from netviz.k8s import load_texts
@@ -52,7 +52,9 @@ def evaluate_draft(revision: Revision, changes: object) -> dict:
     # As snapshot() gives it (tiered policies too, as the saved revision's snapshot has them);
     # the pairs compared as arrays with the stored ones (netviz.diff.pairs): no grants, no
     # Python work per unchanged pair.
-    snap = base_snapshot(analysis, cluster, tiered_snapshot(evaluator))
+    base.trim()
+    with fingerprints_kept(base.fingerprints):  # the objects not edited are hashed once
+        snap = base_snapshot(analysis, cluster, tiered_snapshot(evaluator))
     diff = compare_pairs(revision.snapshot, base.pairs, snap, analysis_pairs(analysis))
 
     def problems(items) -> list[dict]:

@@ -7,11 +7,14 @@ export const KINDS = ["added", "removed", "changed"];
 export const SYMBOL = { added: "+", removed: "−", changed: "~" };
 const WORD = { added: "added", removed: "removed", changed: "ports changed" };
 
+// A port set's text after "allowed on": every port of every protocol in words.
+export const onPorts = (text) => (text === "All Connections" ? "every port" : text);
+
 // The draft's verdict of one pair, in words.
 export function afterText(kind, entry) {
-  if (kind === "added") return `Allowed on ${entry.ports_text}`;
+  if (kind === "added") return `Allowed on ${onPorts(entry.ports_text)}`;
   if (kind === "removed") return "Denied";
-  return `Allowed on ${entry.after_text}`;
+  return `Allowed on ${onPorts(entry.after_text)}`;
 }
 
 export function marks(root, model) {

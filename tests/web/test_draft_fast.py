@@ -13,7 +13,7 @@ from django.test import TestCase, override_settings
 from bench.generate import generate, parse_spec
 from netviz.diff import compare
 from netviz.diff.pairs import Pairs, compare_pairs
-from netviz.diff.snapshot import compact_snapshot
+from netviz.diff.snapshot import compact_snapshot, fingerprint, fingerprints_kept
 from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
 from netviz.k8s import load_texts
@@ -242,3 +242,17 @@ class ParseMemoTestCase(TestCase):
             parse_text("x: 1\n", Budget(10, 10, 100))
             parse_text("y: 1\n", Budget(10, 10, 100))
         self.assertEqual(len(memo._items), 2)  # the least recently used went
+
+
+class FingerprintMemoTestCase(TestCase):
+    def test_kept_fingerprints_are_the_fresh_ones_after_edits(self):
+        files = generate(parse_spec("S"))
+        edited = [(n, t.replace("tier: backend", "tier: backendx")) for n, t in files]
+        memo: dict[str, str] = {}
+        for version in (files, edited, files):
+            cluster = load_texts(version)
+            objects = [*cluster.policies, *Evaluator(cluster).analysis().endpoints]
+            fresh = [fingerprint(o) for o in objects]
+            with fingerprints_kept(memo):
+                self.assertEqual([fingerprint(o) for o in objects], fresh)
+        self.assertLess(len(memo), 2 * len(objects))  # the unchanged ones hashed once
