@@ -1,5 +1,5 @@
 """What a draft keeps per revision in process between keystrokes (the stored pairs as
-netviz.diff.pairs.Pairs, the parsed files), and a draft's analysis as Pairs (port sets only)."""
+netviz.diff.pairs.Pairs, the parsed files, the fingerprints), and a draft's pairs as Pairs."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from netviz.diff.pairs import Pairs
 from netviz.diff.snapshot import port_rows
-from netviz.engine.result import Analysis
-from netviz.formats.connections import field_getters
+from netviz.engine import Evaluator
+from netviz.engine.pair_arrays import pair_arrays
 from netviz.k8s.yamlsrc import ParseMemo
 from netviz.web import store
 from netviz.web.models import Revision
@@ -66,31 +64,8 @@ def kept(revision: Revision) -> Kept:
     return made
 
 
-def analysis_pairs(analysis: Analysis) -> Pairs:
-    """The analysis's connections as Pairs: one cell per distinct port set object (the engine
-    shares them between equivalent pairs), with C-level maps only per pair."""
-    ids = [e.id for e in analysis.endpoints] + [x.id for x in analysis.externals]
-    conns = analysis.connections
-    src_of, dst_of, ports_of = field_getters(conns)
-    # Ends outside the analysis's lists, if any (never from the engine), numbered after them.
-    ids += sorted({*map(src_of, conns), *map(dst_of, conns)} - set(ids))
-    node = {i: k for k, i in enumerate(ids)}
-    count = len(conns)
-    cells: dict[int, int] = {}
-    kept: list = []  # the port sets, held so their ids stay unique
-
-    def cell_of(ports) -> int:
-        found = cells.get(id(ports))
-        if found is None:
-            found = cells[id(ports)] = len(kept)
-            kept.append(ports)
-        return found
-
-    cell = np.fromiter(map(cell_of, map(ports_of, conns)), dtype=np.int32, count=count)
-    return Pairs(
-        ids=ids,
-        cell_rows=[port_rows(p) for p in kept],
-        src=np.fromiter(map(node.__getitem__, map(src_of, conns)), dtype=np.int32, count=count),
-        dst=np.fromiter(map(node.__getitem__, map(dst_of, conns)), dtype=np.int32, count=count),
-        cell=cell,
-    )
+def evaluator_pairs(evaluator: Evaluator) -> Pairs:
+    """The evaluator's allowed pairs as Pairs (netviz.engine.pair_arrays: no grants, no object
+    per pair)."""
+    ids, ports, src, dst, cell = pair_arrays(evaluator)
+    return Pairs(ids=ids, cell_rows=[port_rows(p) for p in ports], src=src, dst=dst, cell=cell)
