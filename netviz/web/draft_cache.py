@@ -24,6 +24,8 @@ EDITED_KEPT = 4
 class Kept:
     pairs: Pairs
     parses: ParseMemo
+    # What compare_pairs reads of the revision's snapshot besides its pairs.
+    snapshot: dict
     fingerprints: dict[str, str] = field(default_factory=dict)
 
     def trim(self) -> None:
@@ -56,7 +58,8 @@ def kept(revision: Revision) -> Kept:
         dst=stored.dst,
         cell=stored.cell,
     )
-    made = Kept(pairs, ParseMemo(len(key[2]) + EDITED_KEPT))
+    snapshot = {k: revision.snapshot.get(k, []) for k in ("externals", "endpoints", "policies")}
+    made = Kept(pairs, ParseMemo(len(key[2]) + EDITED_KEPT), snapshot)
     with _lock:
         _cache[key] = made
         while len(_cache) > CACHE_SIZE:

@@ -55,7 +55,7 @@ def evaluate_draft(revision: Revision, changes: object) -> dict:
     base.trim()
     with fingerprints_kept(base.fingerprints):  # the objects not edited are hashed once
         snap = base_snapshot(listed(evaluator), cluster, tiered_snapshot(evaluator))
-    diff = compare_pairs(revision.snapshot, base.pairs, snap, evaluator_pairs(evaluator))
+    diff = compare_pairs(base.snapshot, base.pairs, snap, evaluator_pairs(evaluator))
 
     def problems(items) -> list[dict]:
         return [{**p.as_dict(), "in_draft": p.source.file in changed} for p in items]
