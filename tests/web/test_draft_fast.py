@@ -101,8 +101,16 @@ class DraftFastPathTestCase(TestCase):
         fast = evaluate_draft(self.revision, changes)
         plain = plain_diff(self.revision, changes)
         self.assertEqual(fast["diff"], plain)
-        # Asked again: from the parses and pairs kept for the revision, still the same.
-        self.assertEqual(evaluate_draft(self.revision, changes)["diff"], plain)
+        # Asked again: from the parses and pairs kept for the revision, still the same, and the
+        # same problems as a fresh read of every file.
+        again = evaluate_draft(self.revision, changes)
+        self.assertEqual(again["diff"], plain)
+        files, _changed = draft_files(self.revision, changes)
+        fresh = load_texts([(f.name, f.content) for f in files], limits=reader_limits())
+        self.assertEqual(
+            [(p["file"], p["line"], p["message"]) for p in again["errors"] + again["warnings"]],
+            [(p.source.file, p.source.line, p.message) for p in fresh.errors + fresh.warnings],
+        )
         return plain
 
     def test_it_matches_the_plain_path_when_a_peer_label_is_retyped(self):
