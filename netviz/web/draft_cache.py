@@ -22,6 +22,8 @@ EDITED_KEPT = 4
 
 @dataclass
 class Kept:
+    """One revision as its drafts compare with it and re-read it."""
+
     pairs: Pairs
     parses: ParseMemo
     # What compare_pairs reads of the revision's snapshot besides its pairs.
@@ -43,7 +45,7 @@ _lock = threading.Lock()
 
 
 def kept(revision: Revision) -> Kept:
-    """The revision's stored connections as Pairs and a ParseMemo for its drafts, made once."""
+    """The revision's Kept: made on its first draft, then shared by the drafts that follow."""
     key = store.cache_key(revision)
     with _lock:
         found = _cache.get(key)
