@@ -95,6 +95,8 @@ DRAFT_SIZES ?= M
 bench-draft: setup system-deps
 	$(PY) bench/draft_eval.py --sizes "$(DRAFT_SIZES)" $(BENCH_DRAFT_ARGS)
 
-# docs/screenshots/*.png of the review page's views (demo review and a 1,000-workload one).
+# docs/screenshots/*.png of the review page's views and of what-if drafts (demo review and a
+# 1,000-workload one).
 screenshots: setup system-deps
 	$(PY) scripts/screenshots.py
+	$(PY) scripts/screenshots_whatif.py

@@ -4,7 +4,8 @@ docs/screenshots/whatif-*.png at 1440 and 800 px, light and dark.
 The demo review on a throwaway server, with a draft (the frontend's egress port retyped): the
 editor and the changed pairs over the matrix, a changed pair's explanation with its before and
 after and "Block this", "Allow this" on a denied pair, and the least privilege generated for a
-namespace. Each state goes through the visual checks of tests/browser/layout_check.py first
+namespace; and on a generated 1,000-workload review, a default deny added from the "New
+policy" templates, drawn on the canvas matrix and the folded graph. Each state goes through the visual checks of tests/browser/layout_check.py first
 (the editor's textarea lies over its painted copy on purpose: overlaps with it are left out).
 """
 
@@ -15,8 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.generate import generate, parse_spec  # noqa: E402
 from bench.live import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
-from tests.browser.layout_check import OVERLAPS, SIDEWAYS  # noqa: E402
+from tests.browser.layout_check import GRAPH_FITS, OVERLAPS, SIDEWAYS  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 DEMO = sorted((ROOT / "netviz" / "web" / "demo").glob("*.yaml"))
@@ -25,14 +27,19 @@ FRONTEND, BACKEND = "shop/frontend[Deployment]", "shop/backend[Deployment]"
 EDITOR = "textarea[data-testid=editor-text]"
 
 
-def shoot(browser, base: str, token: str) -> tuple[list[str], list[str]]:
+def shoot(browser, base: str, token: str, big: str) -> tuple[list[str], list[str]]:
     taken: list[str] = []
     failed: list[str] = []
 
-    def save(page, name: str) -> None:
+    def save(page, name: str, graph: bool = False) -> None:
+        page.evaluate(
+            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
         problems = page.evaluate(SIDEWAYS) + [
             p for p in page.evaluate(OVERLAPS) if "textarea[data-testid=editor-text]" not in p
         ]
+        if graph:
+            problems += page.evaluate(GRAPH_FITS)
         failed.extend(f"{name}: {p}" for p in problems)
         page.screenshot(path=str(OUT / name))
         taken.append(name)
@@ -89,6 +96,28 @@ def shoot(browser, base: str, token: str) -> tuple[list[str], list[str]]:
             page.locator("[data-testid=generate-check]").wait_for()
             page.locator("[data-testid=generate]").scroll_into_view_if_needed()
             save(page, f"whatif-generate{suffix}.png")
+            page.evaluate("() => localStorage.clear()")
+            # The big review: a default deny for kube-system (its DNS closes for every workload).
+            page.goto(f"{base}/r/{big}/")
+            page.wait_for_selector("[data-testid=draft][data-ready=true]", state="attached")
+            page.click("[data-testid=draft-new]")
+            page.locator("[data-testid=draft-template]").select_option("deny")
+            page.locator("[data-testid=draft-template-ns]").select_option("kube-system")
+            page.click("[data-testid=draft-create]")
+            settled(page, 0)
+            page.click("[data-testid=tab-matrix]")
+            page.wait_for_selector("[data-testid=matrix][data-mode=canvas]", state="attached")
+            page.evaluate(
+                "() => document.querySelector('[data-testid=matrix-draft-legend]').scrollIntoView()"
+            )
+            save(page, f"whatif-canvas-1000{suffix}.png")
+            page.click("[data-testid=tab-graph]")
+            page.wait_for_selector("[data-testid=graph][data-ready=true]")
+            page.wait_for_selector("[data-testid=graph][data-diff-namespaces]", state="attached")
+            page.evaluate(
+                "() => document.querySelector('[data-testid=graph-draft-legend]').scrollIntoView()"
+            )
+            save(page, f"whatif-graph-1000-folded{suffix}.png", graph=True)
             context.close()
     return taken, failed
 
@@ -98,9 +127,10 @@ def main() -> int:
 
     OUT.mkdir(parents=True, exist_ok=True)
     files = [(p.name, p.read_text()) for p in DEMO]
-    with serve([("Demo shop", files)]) as (base, (token,)), sync_playwright() as p:
+    reviews = [("Demo shop", files), ("1,000 workloads", generate(parse_spec("M")))]
+    with serve(reviews) as (base, (token, big)), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        taken, failed = shoot(browser, base, token)
+        taken, failed = shoot(browser, base, token, big)
         browser.close()
     for name in taken:
         print(f"docs/screenshots/{name}")

@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 
@@ -48,8 +50,33 @@ def _plain(value: object) -> object:
 
 
 def fingerprint(value: object) -> str:
-    """A short hash of what an endpoint or policy means (labels, ports, rules), not where it is."""
-    return hashlib.sha256(repr(_plain(value)).encode()).hexdigest()[:16]
+    """A short hash of what an endpoint or policy means (labels, ports, rules), not where it is;
+    from the memo of an enclosing fingerprints_kept() when there is one."""
+    memo = _fingerprints.get()
+    if memo is None:
+        return hashlib.sha256(repr(_plain(value)).encode()).hexdigest()[:16]
+    # Equal reprs mean equal fields (a repr with an address would not: those are not kept).
+    key = repr(value)
+    found = memo.get(key)
+    if found is None:
+        found = hashlib.sha256(repr(_plain(value)).encode()).hexdigest()[:16]
+        if " object at 0x" not in key:
+            memo[key] = found
+    return found
+
+
+_fingerprints: ContextVar[dict[str, str] | None] = ContextVar("netviz_fingerprints", default=None)
+
+
+@contextmanager
+def fingerprints_kept(memo: dict[str, str]) -> Iterator[None]:
+    """fingerprint() answers from `memo` (an object's repr → its fingerprint) in this block, so a
+    draft snapshotted again on each keystroke hashes only the objects that changed."""
+    token = _fingerprints.set(memo)
+    try:
+        yield
+    finally:
+        _fingerprints.reset(token)
 
 
 def _endpoint(e: Endpoint) -> dict:
@@ -211,6 +238,14 @@ def snapshot(
         "caveats": [_caveat(c) for c in analysis.caveats],
     }
     return _with_tiered(out, tiered)
+
+
+def base_snapshot(
+    analysis: Analysis, cluster: Cluster | None = None, tiered: dict | None = None
+) -> dict:
+    """snapshot() without its connections, rules and caveats: the namespaces, endpoints, external
+    ranges and policies a diff compares beside the pairs (netviz.diff.pairs)."""
+    return _with_tiered(_base(analysis, cluster), tiered)
 
 
 @dataclass(frozen=True)

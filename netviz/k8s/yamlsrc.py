@@ -9,6 +9,11 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import yaml
@@ -448,7 +453,60 @@ def _yaml_error_text(exc: yaml.YAMLError) -> str:
     return text or str(exc).splitlines()[0]
 
 
+class ParseMemo:
+    """parse_text() results kept by text and limits, at most `size` of them (least recently used
+    go first): a draft re-read on each keystroke parses only the file being edited. The documents
+    are shared between readers, which only read them."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, tuple[list[Doc], list, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def parse(self, text: str, budget: Budget, json_mode: bool) -> tuple[list[Doc], list]:
+        limits = (budget.max_aliases, budget.max_depth, budget.max_nodes, budget.max_documents)
+        key = (text, json_mode, limits, budget.aliases_used)
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+        if found is None:
+            docs, errors = _parse_text(text, budget, json_mode)
+            found = (docs, errors, budget.aliases_used)
+            with self._lock:
+                self._items[key] = found
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        else:
+            budget.aliases_used = found[2]
+        return list(found[0]), list(found[1])
+
+
+_memo: ContextVar[ParseMemo | None] = ContextVar("netviz_parse_memo", default=None)
+
+
+@contextmanager
+def parses_kept(memo: ParseMemo) -> Iterator[None]:
+    """parse_text() answers from `memo` in this block (this thread or task only)."""
+    token = _memo.set(memo)
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def parse_text(
+    text: str, budget: Budget, json_mode: bool = False
+) -> tuple[list[Doc], list[tuple[int, int, str]]]:
+    """Documents of `text`, and syntax errors as (doc index, line, message); from the ParseMemo
+    of an enclosing parses_kept() when there is one."""
+    memo = _memo.get()
+    if memo is not None:
+        return memo.parse(text, budget, json_mode)
+    return _parse_text(text, budget, json_mode)
+
+
+def _parse_text(
     text: str, budget: Budget, json_mode: bool = False
 ) -> tuple[list[Doc], list[tuple[int, int, str]]]:
     """Documents of `text`, and syntax errors as (doc index, line, message).

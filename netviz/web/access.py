@@ -31,12 +31,15 @@ def get_review_for_edit(token: str) -> Review:
         raise Http404("No such review") from None
 
 
-def get_revision(review: Review, number: int | None = None) -> Revision:
-    """Analysed revision `number` of the review, its latest analysed when None, or 404."""
+def get_revision(
+    review: Review, number: int | None = None, defer: tuple[str, ...] = ()
+) -> Revision:
+    """Analysed revision `number` of the review, its latest analysed when None, or 404; the
+    fields `defer` names too are loaded only if read."""
     # The pairs are loaded (and cached) by netviz.web.store, only by pages that need them; the
     # snapshot comes parsed from netviz.web.snapshots.
     qs = review.revisions.filter(state=Revision.DONE).defer(
-        "snapshot", "nodes", "cells", "cell_columns", "pairs", "findings", "previous_diff"
+        "snapshot", "nodes", "cells", "cell_columns", "pairs", "findings", "previous_diff", *defer
     )
     revision = (
         qs.order_by("-number").first() if number is None else qs.filter(number=number).first()

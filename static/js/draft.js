@@ -238,7 +238,17 @@ async function main() {
     else draft.files[name] = text;
     store();
   }
+  // The first edit asks draft.json for the saved revision as it is, unchanged and unshown: the
+  // server then keeps its files parsed and its pairs loaded for the keystrokes that follow.
+  let warmed = false;
+  const warm = () => {
+    if (warmed) return;
+    warmed = true;
+    fetch(config.draft_url, { method: "POST", headers: { "Content-Type": "application/json" }, referrerPolicy: "same-origin", body: '{"files": {}}' }).catch(() => {});
+  };
+
   async function editPolicy(id, file, line) {
+    warm();
     const text = await current(file);
     if (text === null || text === undefined) return;
     // The saved line only means something while the file is as saved.
@@ -273,6 +283,7 @@ async function main() {
   });
   // A new file in the draft, holding `text`, opened in the editor.
   function addFile(stem, text, title) {
+    warm();
     let name = `${stem}.yaml`;
     for (let n = 2; fileUrl.has(name) || name in draft.files; n++) name = `${stem}-${n}.yaml`;
     setFile(name, text);

@@ -3,6 +3,7 @@
 // for a namespace or the whole review (generate.json, or generate-keep.json once connections
 // are unticked), with its re-evaluation check beside the download. Words here, data from
 // netviz.whatif.
+import { onPorts } from "./draft_marks.js";
 
 function el(tag, attrs = {}, text = "") {
   const e = document.createElement(tag);
@@ -78,7 +79,7 @@ export function whatif(ctx) {
     out.replaceChildren();
     out.dataset.status = p.status;
     if (p.status === "already-allowed") {
-      out.append(el("p", { "data-testid": "allow-status" }, `Already allowed on ${p.allowed_after_text}.`));
+      out.append(el("p", { "data-testid": "allow-status" }, `Already allowed on ${onPorts(p.allowed_after_text)}.`));
       return;
     }
     if (p.status === "impossible") {
@@ -88,7 +89,7 @@ export function whatif(ctx) {
       out.append(ul);
       return;
     }
-    out.append(el("p", { "data-testid": "allow-status" }, `${plural(p.changes.length, "new policy")} allow${p.changes.length === 1 ? "s" : ""} ${p.asked_text === "All Connections" ? "it" : p.asked_text}; afterwards allowed on ${p.allowed_after_text}.`));
+    out.append(el("p", { "data-testid": "allow-status" }, `${plural(p.changes.length, "new policy")} allow${p.changes.length === 1 ? "s" : ""} ${p.asked_text === "All Connections" ? "it" : p.asked_text}; afterwards allowed on ${onPorts(p.allowed_after_text)}.`));
     for (const c of p.changes) out.append(el("p", { class: "hint" }, `${c.direction} of ${c.selects.join(", ")}: ${c.namespace}/${c.name}`));
     out.append(el("pre", { "data-testid": "allow-yaml" }, p.yaml));
     out.append(el("p", {}, p.opened.length ? `It would also open ${plural(p.opened.length, "other pair")}:` : "It opens nothing else."));
@@ -124,7 +125,7 @@ export function whatif(ctx) {
       out.append(el("p", { "data-testid": "block-status" }, "Already denied."));
       return;
     }
-    out.append(el("p", { "data-testid": "block-status" }, `Allowed on ${plan.allowed_text}. To close it, change one side:`));
+    out.append(el("p", { "data-testid": "block-status" }, `Allowed on ${onPorts(plan.allowed_text)}. To close it, change one side:`));
     for (const side of plan.sides) {
       const part = el("div", { "data-testid": "block-side", "data-direction": side.direction });
       const who = side.direction === "egress" ? `Egress of ${side.subject}` : `Ingress of ${side.subject}`;

@@ -408,6 +408,16 @@ function drawCanvas(el, focusEl, model, state, hooks, redraw) {
       ctx.lineTo(w, y);
     }
     ctx.stroke();
+    // A draft's marks over the cells in view, drawn by draft_marks.js: [x, y, src, dst, single].
+    if (el._marks) {
+      const end = (item) => (item.kind === "node" ? model.nodes[item.i][0] : model.groupName(item.group.g));
+      const cells = [];
+      for (let r = r0; r < r1; r++) {
+        if (rows[r].kind === "head") continue;
+        for (let k = k0; k < k1; k++) cells.push([LABEL_W + k * CELL - x0, HEAD_H + r * CELL - y0, end(rows[r]), end(cols[k]), rows[r].kind === "node" && cols[k].kind === "node"]);
+      }
+      el._marks(ctx, CELL, cells);
+    }
     if (cursor.r >= 0) {
       ctx.strokeStyle = c.focus;
       ctx.lineWidth = 2;

@@ -23,7 +23,8 @@ def draft_json(request: HttpRequest, token: str, number: int) -> JsonResponse:
     """Body `{"files": {"name.yaml": "text" | null}}`: revision `number` with those files
     replaced, added or deleted (null), compared with the saved revision."""
     review = get_review(token)
-    revision = get_revision(review, number)
+    # Its snapshot is read once per revision (netviz.web.draft_cache), not on every keystroke.
+    revision = get_revision(review, number, defer=("snapshot",))
     try:
         body = json.loads(request.body.decode("utf-8"))
         if not isinstance(body, dict):
