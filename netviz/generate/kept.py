@@ -112,6 +112,8 @@ class Selection:
     not_allowed: list[tuple[Side, Side, PortSet]] = field(default_factory=list)
     dns_added: list[tuple[Side, Side, PortSet]] = field(default_factory=list)
     has_dns: bool = False
+    # Keep entries not allowed now that no NetworkPolicy could allow (netviz.generate.tiers).
+    cannot_allow: list = field(default_factory=list)
 
 
 def select(
