@@ -18,7 +18,14 @@ from netviz.generate.build import Builder, Note, Plan
 from netviz.generate.kept import KeepEntry, Selection, select
 from netviz.generate.pairs import Difference, Pairs, Piece, Side, connectivity, difference
 from netviz.generate.render import files as render_files
-from netviz.generate.tiers import Decided, cannot_allow, is_tiered, stays_allowed, subjects
+from netviz.generate.tiers import (
+    Decided,
+    cannot_allow,
+    domain_pairs,
+    is_tiered,
+    stays_allowed,
+    subjects,
+)
 from netviz.k8s import Limits, load_texts
 from netviz.k8s.model import Cluster, Problem
 
@@ -124,6 +131,10 @@ def check(cluster: Cluster, result: Generated) -> Check:
                 key = (d.src, d.dst)
                 known[key] = known[key] | d.ports if key in known else d.ports
             diff = Difference(diff.missing, difference(known, extra).extra)
+    unnamed: list[Decided] = []
+    if tiered and diff.missing:
+        unnamed, missing = domain_pairs(ev, diff.missing)
+        diff = Difference(missing, diff.extra)
     endpoints = {e.id: e for e in ev.nodes.endpoints}
     idents = result_idents(result)
     reasons = {}
@@ -146,7 +157,7 @@ def check(cluster: Cluster, result: Generated) -> Check:
         touching,
         tiered=tiered,
         stays_allowed=stays,
-        cannot_allow=list(result.selection.cannot_allow),
+        cannot_allow=list(result.selection.cannot_allow) + unnamed,
     )
 
 

@@ -32,12 +32,29 @@ PROBE_NAME = "netviz-probe-allow-all"
 @dataclass(frozen=True)
 class Decided:
     """Ports of a pair that a policy other than a NetworkPolicy decides; `steps`: the deciding
-    step of each side the scope holds (egress first)."""
+    step of each side the scope holds (egress first). `reason` "domain-name" instead of steps:
+    a kept pair with a domainNames endpoint, which no NetworkPolicy rule can name."""
 
     src: Side
     dst: Side
     ports: PortSet
     steps: tuple[DecisionStep, ...]
+    reason: str = ""
+
+
+def domain_pairs(
+    ev: Evaluator, missing: list[tuple[Side, Side, PortSet]]
+) -> tuple[list[Decided], list[tuple[Side, Side, PortSet]]]:
+    """Missing pairs with a domainNames endpoint (kept, but no NetworkPolicy can name it), and
+    the other missing pairs."""
+    domains = {x.id for x in ev.externals if x.domain}
+    named, rest = [], []
+    for src, dst, ports in missing:
+        if src in domains or dst in domains:
+            named.append(Decided(src, dst, ports, (), "domain-name"))
+        else:
+            rest.append((src, dst, ports))
+    return named, rest
 
 
 def is_tiered(cluster: Cluster) -> bool:

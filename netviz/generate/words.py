@@ -63,6 +63,8 @@ def decided_text(d: Decided, stays: bool) -> str:
     """`stays allowed: decided by [Admin] guard (10) ingress 'scrape' Accept`, or
     `cannot be allowed by NetworkPolicy: decided by ...` for a keep entry."""
     what = "stays allowed" if stays else "cannot be allowed by NetworkPolicy"
+    if d.reason == "domain-name":
+        return f"{what}: a domainNames endpoint, which no NetworkPolicy rule can name"
     return f"{what}: decided by " + " and ".join(map(_step_text, d.steps))
 
 
@@ -76,7 +78,7 @@ def describe_decided(check: Check, limit: int | None = 20) -> list[str]:
     lines = []
     heads = (
         ("Stays allowed whatever NetworkPolicy says (not kept)", "~", check.stays_allowed, True),
-        ("Cannot be allowed by NetworkPolicy (in the keep file)", "!", check.cannot_allow, False),
+        ("Cannot be allowed by NetworkPolicy (kept or listed)", "!", check.cannot_allow, False),
     )
     for head, sign, entries, stays in heads:
         if not entries:

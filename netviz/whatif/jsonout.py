@@ -143,6 +143,7 @@ def generated_json(result: Generated) -> dict:
                     {
                         **entry_json((d.src, d.dst, d.ports)),
                         "decided_by": [s.as_dict() for s in d.steps],
+                        "reason": d.reason,
                         "text": decided_text(d, stays),
                     }
                     for d in items

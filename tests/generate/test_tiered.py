@@ -255,6 +255,64 @@ def test_the_command_prints_both_lists_and_exits_0(tmp_path, capsys):
     out = capsys.readouterr()
     assert status == 0, out.err
     assert "Stays allowed whatever NetworkPolicy says (not kept): 2" in out.out
-    assert "Cannot be allowed by NetworkPolicy (in the keep file): 1" in out.out
+    assert "Cannot be allowed by NetworkPolicy (kept or listed): 1" in out.out
     assert "~ monitoring/prom[Pod] => shop/db[Pod]" in out.out
     assert "! shop/web[Pod] => shop/db[Pod]" in out.out
+
+
+def test_a_calico_pass_that_skips_the_networkpolicies_leaves_the_baseline_final():
+    """A Pass in `default` before order 1000 skips the Kubernetes NetworkPolicies: the Baseline
+    Deny after it then decides whatever NetworkPolicy says (usually the baseline is not final)."""
+    skip = """
+    apiVersion: projectcalico.org/v3
+    kind: GlobalNetworkPolicy
+    metadata: {name: skip}
+    spec:
+      order: 500
+      selector: app == 'web'
+      ingress:
+      - action: Pass
+        source: {selector: app == 'db'}
+    """
+    cluster = load(BASELINE, skip)
+    result = generate(cluster, keep(cluster, (DB, WEB), (PROM, WEB)), namespace="shop")
+    check = result.check
+    assert check.exact, summary(result, {})
+    (entry,) = check.cannot_allow
+    assert (entry.src, entry.dst) == (DB, WEB)
+    assert (entry.steps[0].rule_name, entry.steps[0].action) == ("shop-closed", "deny")
+
+
+def test_admin_accepts_to_addresses_and_domains_stay_allowed_piece_by_piece():
+    out = """
+    apiVersion: policy.networking.k8s.io/v1alpha1
+    kind: AdminNetworkPolicy
+    metadata: {name: egress}
+    spec:
+      priority: 5
+      subject: {namespaces: {matchLabels: {team: shop}}}
+      egress:
+      - name: to-partner
+        action: Allow
+        to: [{networks: [203.0.113.0/24]}]
+      - name: to-api
+        action: Allow
+        to: [{domainNames: [api.example.com]}]
+    """
+    cluster = load(out)
+    everything = generate(cluster, namespace="shop")
+    assert everything.check.exact, summary(everything, {})
+    # Kept now, but a domain endpoint as a source is one no NetworkPolicy rule can name: said.
+    unnamed = {(d.src, d.dst) for d in everything.check.cannot_allow}
+    assert unnamed == {("api.example.com", WEB), ("api.example.com", DB)}
+    assert {d.reason for d in everything.check.cannot_allow} == {"domain-name"}
+    text = "\n".join(summary(everything, {}))
+    assert "a domainNames endpoint, which no NetworkPolicy rule can name" in text
+
+    result = generate(cluster, keep(cluster, (DB, WEB)), namespace="shop")
+    assert result.check.exact, summary(result, {})
+    stays = result.check.stays_allowed
+    assert {d.steps[0].rule_name for d in stays} == {"to-partner", "to-api"}
+    assert (WEB, "api.example.com") in {(d.src, d.dst) for d in stays}
+    pieces = [d.dst for d in stays if not isinstance(d.dst, str)]
+    assert pieces and all(p.cidrs() == ["203.0.113.0/24"] for p in pieces)
