@@ -45,7 +45,8 @@ class Check:
     errors about the generated YAML itself (a bug if any).
     On input with cluster-scoped or Calico policies (`tiered`): `stays_allowed`, connections
     not kept that a rule other than a NetworkPolicy still allows (expected, not `extra`), and
-    `cannot_allow`, keep entries such a rule denies whatever NetworkPolicy says.
+    `cannot_allow`, keep entries such a rule denies whatever NetworkPolicy says, and kept pairs
+    with a domainNames endpoint (no NetworkPolicy names one); both left out of `difference`.
     """
 
     difference: Difference
@@ -114,7 +115,8 @@ def regenerated_cluster(cluster: Cluster, result: Generated) -> tuple[Cluster, t
 
 
 def check(cluster: Cluster, result: Generated) -> Check:
-    """Evaluate the generated set with the workloads; the difference from the expected result."""
+    """Evaluate the generated set with the workloads and the input's other policies; the
+    difference from the expected result."""
     new, problems = regenerated_cluster(cluster, result)
     ev = Evaluator(new)
     actual = connectivity(ev.analysis())
