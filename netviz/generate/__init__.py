@@ -4,6 +4,9 @@ for exactly the connections kept, checked by evaluating the generated set again.
     result = generate(cluster, keep=None, namespace=None, dns=True)
     result.files                      {"<namespace>.yaml": YAML text}
     result.check                      Check: the re-evaluation's difference from the kept set
+
+Only the input's NetworkPolicies of the scope are replaced: cluster-scoped and Calico policies
+stay, and the check evaluates the generated set with them (see netviz.generate.tiers).
 """
 
 from __future__ import annotations
@@ -15,6 +18,14 @@ from netviz.generate.build import Builder, Note, Plan
 from netviz.generate.kept import KeepEntry, Selection, select
 from netviz.generate.pairs import Difference, Pairs, Piece, Side, connectivity, difference
 from netviz.generate.render import files as render_files
+from netviz.generate.tiers import (
+    Decided,
+    cannot_allow,
+    domain_pairs,
+    is_tiered,
+    stays_allowed,
+    subjects,
+)
 from netviz.k8s import Limits, load_texts
 from netviz.k8s.model import Cluster, Problem
 
@@ -32,12 +43,19 @@ class Check:
     `difference.extra` / `.missing`: pairs it allows too / does not allow, with `reasons` per
     entry (codes: "same-labels", "host-network", "host-network-no-ip"); `problems`: the reader's
     errors about the generated YAML itself (a bug if any).
+    On input with cluster-scoped or Calico policies (`tiered`): `stays_allowed`, connections
+    not kept that a rule other than a NetworkPolicy still allows (expected, not `extra`), and
+    `cannot_allow`, keep entries such a rule denies whatever NetworkPolicy says, and kept pairs
+    with a domainNames endpoint (no NetworkPolicy names one); both left out of `difference`.
     """
 
     difference: Difference
     reasons: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     connections: int = 0  # connections of the re-evaluation that touch the scope
+    tiered: bool = False
+    stays_allowed: list[Decided] = field(default_factory=list)
+    cannot_allow: list[Decided] = field(default_factory=list)
 
     @property
     def exact(self) -> bool:
@@ -74,6 +92,9 @@ def generate(
     scope = frozenset([namespace] if namespace is not None else namespaces)
     current = connectivity(ev.analysis())
     selection = select(ev, current, scope, keep, dns)
+    if is_tiered(cluster) and selection.not_allowed:
+        denied, rest = cannot_allow(cluster, scope, selection.not_allowed)
+        selection.cannot_allow, selection.not_allowed = denied, rest
     plan = Builder(ev.nodes.endpoints, selection, dns).plan()
     loopback = [e for e in keep or () if e.problem == "loopback"]
     if loopback:
@@ -85,25 +106,37 @@ def generate(
 
 
 def regenerated_cluster(cluster: Cluster, result: Generated) -> tuple[Cluster, tuple[Problem, ...]]:
-    """The input with the scope's policies replaced by the generated ones, read from their YAML."""
+    """The input with the scope's NetworkPolicies replaced by the generated ones, read from their
+    YAML; everything else (cluster-scoped and Calico policies, nodes, services) as it was."""
     # Our own output, however big the input was: no upload caps (the alias and depth limits stay).
     read = load_texts(list(result.files.items()), GENERATED_LIMITS)
     kept = [p for p in cluster.policies if p.namespace not in result.selection.scope]
-    new = Cluster(
-        namespaces=cluster.namespaces,
-        endpoints=cluster.endpoints,
-        policies=tuple(kept) + read.policies,
-        problems=cluster.problems,
-    )
-    return new, read.errors
+    return replace(cluster, policies=tuple(kept) + read.policies), read.errors
 
 
 def check(cluster: Cluster, result: Generated) -> Check:
-    """Evaluate the generated set with the workloads; the difference from the expected result."""
+    """Evaluate the generated set with the workloads and the input's other policies; the
+    difference from the expected result."""
     new, problems = regenerated_cluster(cluster, result)
     ev = Evaluator(new)
     actual = connectivity(ev.analysis())
     diff = difference(result.selection.expected, actual)
+    tiered = is_tiered(cluster)
+    stays: list[Decided] = []
+    if tiered and diff.extra:
+        stays = stays_allowed(ev, diff.extra, subjects(ev, result.selection.scope))
+        if stays:
+            # Expected now: the extra pairs minus those (their pieces are disjoint, as pairs are).
+            extra: Pairs = {(s, d): p for s, d, p in diff.extra}
+            known: Pairs = {}
+            for d in stays:
+                key = (d.src, d.dst)
+                known[key] = known[key] | d.ports if key in known else d.ports
+            diff = Difference(diff.missing, difference(known, extra).extra)
+    unnamed: list[Decided] = []
+    if tiered and diff.missing:
+        unnamed, missing = domain_pairs(ev, diff.missing)
+        diff = Difference(missing, diff.extra)
     endpoints = {e.id: e for e in ev.nodes.endpoints}
     idents = result_idents(result)
     reasons = {}
@@ -119,7 +152,15 @@ def check(cluster: Cluster, result: Generated) -> Check:
             for x in (s, d)
         )
     )
-    return Check(diff, reasons, problems, touching)
+    return Check(
+        diff,
+        reasons,
+        problems,
+        touching,
+        tiered=tiered,
+        stays_allowed=stays,
+        cannot_allow=list(result.selection.cannot_allow) + unnamed,
+    )
 
 
 def result_idents(result: Generated) -> dict[str, int]:

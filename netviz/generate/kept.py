@@ -50,7 +50,7 @@ def keep_entries(data: object, ev: Evaluator) -> list[KeepEntry]:
     items = data.get("connections") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise KeepFileError('expected {"connections": [{"src", "dst", "ports"}, ...]}')
-    externals = {x.id: piece_of(x) for x in ev.externals}
+    externals = {x.id: piece_of(x) for x in ev.externals if not x.domain}  # domains: by id
     out = []
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("src"), str):
@@ -112,6 +112,8 @@ class Selection:
     not_allowed: list[tuple[Side, Side, PortSet]] = field(default_factory=list)
     dns_added: list[tuple[Side, Side, PortSet]] = field(default_factory=list)
     has_dns: bool = False
+    # Keep entries not allowed now that no NetworkPolicy could allow (netviz.generate.tiers).
+    cannot_allow: list = field(default_factory=list)
 
 
 def select(

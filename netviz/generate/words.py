@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from netviz.formats.explain import describe_step
 from netviz.generate import Check, Generated
 from netviz.generate.build import Note
 from netviz.generate.pairs import side_id
+from netviz.generate.tiers import Decided
 
 REASONS = {
     "same-labels": "labels identical to another endpoint's: no selector tells them apart",
@@ -57,8 +59,50 @@ def describe_note(note: Note) -> str:
     return f"{note.code}: {ids}"
 
 
+def decided_text(d: Decided, stays: bool) -> str:
+    """`stays allowed: decided by [Admin] guard (10) ingress 'scrape' Accept`, or
+    `cannot be allowed by NetworkPolicy: decided by ...` for a keep entry."""
+    what = "stays allowed" if stays else "cannot be allowed by NetworkPolicy"
+    if d.reason == "domain-name":
+        return f"{what}: a domainNames endpoint, which no NetworkPolicy rule can name"
+    return f"{what}: decided by " + " and ".join(map(_step_text, d.steps))
+
+
+def _step_text(step) -> str:
+    return describe_step(step) + (f" ({step.file}:{step.line})" if step.file else "")
+
+
+def describe_decided(check: Check, limit: int | None = 20) -> list[str]:
+    """The pairs NetworkPolicy cannot shape (tiered input only): both lists, each entry with the
+    rule that decides it."""
+    lines = []
+    heads = (
+        ("Stays allowed whatever NetworkPolicy says (not kept)", "~", check.stays_allowed, True),
+        ("Cannot be allowed by NetworkPolicy (kept or listed)", "!", check.cannot_allow, False),
+    )
+    for head, sign, entries, stays in heads:
+        if not entries:
+            continue
+        lines.append(f"  {head}: {len(entries)}")
+        for i, d in enumerate(entries):
+            if limit is not None and i >= limit:
+                lines.append(f"  {sign} ... and {len(entries) - limit} more")
+                break
+            text = f"{side_id(d.src)} => {side_id(d.dst)} : {d.ports}"
+            lines.append(f"  {sign} {text}  ({decided_text(d, stays)})")
+    return lines
+
+
 def describe_check(check: Check, kept: int, limit: int | None = 20) -> list[str]:
     """The check in words; at most `limit` pairs listed per kind (None: all)."""
+    if check.exact and check.tiered:
+        stays = len(check.stays_allowed)
+        return [
+            "Check: exact. Evaluated again with the workloads and the input's other policies, "
+            f"the generated policies allow exactly the {kept} kept connection(s)"
+            + (f", plus {stays} that other policies decide," if stays else "")
+            + " and nothing else."
+        ] + describe_decided(check, limit)
     if check.exact:
         return [
             "Check: exact. Evaluated again with the workloads, the generated policies allow "
@@ -88,7 +132,7 @@ def describe_check(check: Check, kept: int, limit: int | None = 20) -> list[str]
     )
     for p in check.problems:
         lines.append(f"  generated YAML rejected: {p.source}: {p.message}")
-    return lines
+    return lines + describe_decided(check, limit)
 
 
 def summary(result: Generated, written: dict[str, str], limit: int | None = 20) -> list[str]:

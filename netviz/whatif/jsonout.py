@@ -5,7 +5,7 @@ from __future__ import annotations
 from netviz.engine.ports import PortSet
 from netviz.generate import Generated
 from netviz.generate.pairs import Piece
-from netviz.generate.words import REASONS, describe_note
+from netviz.generate.words import REASONS, decided_text, describe_note
 from netviz.whatif.allow import Proposal
 from netviz.whatif.block import BlockPlan
 from netviz.whatif.effects import Entry
@@ -136,4 +136,19 @@ def generated_json(result: Generated) -> dict:
             "missing": entries(check.difference.missing),
             "errors": [p.as_dict() for p in check.problems],
         }
+        if check.tiered:  # cluster-scoped or Calico policies: NetworkPolicy-only output as it was
+
+            def decided(items, stays: bool):
+                return [
+                    {
+                        **entry_json((d.src, d.dst, d.ports)),
+                        "decided_by": [s.as_dict() for s in d.steps],
+                        "reason": d.reason,
+                        "text": decided_text(d, stays),
+                    }
+                    for d in items
+                ]
+
+            out["check"]["stays_allowed"] = decided(check.stays_allowed, True)
+            out["check"]["cannot_allow"] = decided(check.cannot_allow, False)
     return out
