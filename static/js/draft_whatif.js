@@ -255,7 +255,7 @@ function generator(ctx) {
     const line = el("p", { class: "generate-check", "data-testid": "generate-check", "data-exact": String(exact), "data-kept": String(g.summary.kept_connections) });
     line.append(
       el("span", { class: exact ? "check-ok" : "check-bad" }, exact ? "✓ " : "✕ "),
-      `${plural(g.summary.policies, "policy")} for ${plural(g.summary.kept_connections, "kept connection")}; evaluated again, ${exact ? "they reproduce exactly the kept connections" : `they differ: ${check.extra.length} more, ${check.missing.length} missing`}. `,
+      `${plural(g.summary.policies, "policy")} for ${plural(g.summary.kept_connections, "kept connection")}; evaluated again, ${exact ? `they reproduce exactly the kept connections${check.stays_allowed?.length ? `, plus the ${plural(check.stays_allowed.length, "connection")} below that no NetworkPolicy can remove` : ""}` : `they differ: ${check.extra.length} more, ${check.missing.length} missing`}. `,
     );
     const text = g.files.map((f) => f.text).join("---\n");
     const name = `${ns || "all"}-least-privilege.yaml`;
@@ -267,6 +267,18 @@ function generator(ctx) {
     if (!exact && check) {
       if (check.extra.length) result.append(el("p", {}, "Allowed but not kept:"), pairList(check.extra, "generate-extra"));
       if (check.missing.length) result.append(el("p", {}, "Kept but not allowed:"), pairList(check.missing, "generate-missing"));
+    }
+    // Tiered or Calico input: the pairs NetworkPolicy cannot shape, each with its deciding rule.
+    const decided = [
+      ["stays_allowed", "Stays allowed whatever NetworkPolicy says (not kept):"],
+      ["cannot_allow", "Cannot be allowed by NetworkPolicy:"],
+    ];
+    for (const [key, words] of decided) {
+      const items = check?.[key] ?? [];
+      if (!items.length) continue;
+      const list = el("ul", { "data-testid": `generate-${key.replace("_", "-")}` });
+      for (const item of items) list.append(el("li", {}, `${item.src} → ${item.dst}: ${item.text}`));
+      result.append(el("p", {}, words), list);
     }
     for (const n of g.notes) result.append(el("p", { class: "hint" }, n.text));
     for (const p of g.keep_problems ?? []) result.append(el("p", { class: "hint" }, `Kept entry ${p.index + 1} not used: ${p.problem} ${p.detail}`));
