@@ -122,6 +122,7 @@ class Evaluator:
             connections=self._build_connections(),
             caveats=sorted(set(caveats), key=caveat_key),
             tiered_policies=[p.source for p in self.view().tiered_policies()],
+            universe=self.compiled.atoms.universe(),
         )
 
     def _node_ids(self) -> list[tuple[str, int, bool]]:

@@ -28,12 +28,10 @@ from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 
+from netviz.diff.snapshot import universe_rows
 from netviz.web import edges, links, snapshots, store
 from netviz.web.filters import endpoint_labels
 from netviz.web.models import Review, Revision
-
-# A connection allowed on every port of every protocol.
-_ALL_ROWS = [["TCP", 1, 65535], ["UDP", 1, 65535], ["SCTP", 1, 65535]]
 
 # Pages of the last few revisions shown; each is about the size of its JSON.
 CACHE_SIZE = 8
@@ -83,6 +81,7 @@ def build(snapshot: dict, lines: list[str]) -> dict:
     sets: list[list[int]] = []
     set_index: dict[tuple[int, ...], int] = {}
     grants_set: dict[str, int] = {}
+    everything = universe_rows(snapshot)
     out_edges = []
     for line in lines:
         # Most lines share their port set and grants: decode each distinct text once.
@@ -91,7 +90,7 @@ def build(snapshot: dict, lines: list[str]) -> dict:
         if pi is None:
             rows = json.loads(raw_ports)
             pi = port_index[raw_ports] = len(ports)
-            ports.append([raw_text, rows, 2 if rows == _ALL_ROWS else 1])
+            ports.append([raw_text, rows, 2 if rows == everything else 1])
         si = grants_set.get(raw_grants)
         if si is None:
             named = set()

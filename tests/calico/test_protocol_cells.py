@@ -1,0 +1,111 @@
+"""The review page's cells on input with the protocol dimension (docs/protocols.md): a pair is
+"all" only if it has every connection of the input, ICMP and the other protocols included."""
+
+from __future__ import annotations
+
+from django.test import TestCase
+
+from netviz.web import explore_data, store
+from netviz.web.services import create_review
+from tests.browser.base import BrowserTestCase
+from tests.calico.traps import gnp
+from tests.conformance.e2e import e2e_model, manifest
+from tests.web.base import uploads
+
+# Ingress of x/a, y/a, z/a: no ICMP, everything else.
+DENY_ICMP = gnp(
+    "deny-icmp",
+    "  selector: pod == 'a'\n  ingress:\n  - {action: Deny, protocol: ICMP}\n  - {action: Allow}\n",
+)
+# Ingress of x/b, y/b, z/b: TCP, UDP and SCTP, every port, and no other protocol.
+PORTS_ONLY = gnp(
+    "ports-only",
+    "  selector: pod == 'b'\n  ingress:\n  - {action: Allow, protocol: TCP}\n"
+    "  - {action: Allow, protocol: UDP}\n  - {action: Allow, protocol: SCTP}\n"
+    "  - {action: Deny}\n",
+)
+
+
+def review_of(*docs: str):
+    files = [("model.yaml", e2e_model()), ("calico.yaml", manifest("".join(docs)))]
+    review, revision, _ = create_review("ICMP", uploads(files))
+    return review, revision
+
+
+def states(data: dict) -> dict[tuple[str, str], tuple[int, str]]:
+    """(src, dst) → (edge state, ports text) of the page data."""
+    nodes = data["nodes"]
+    return {(nodes[e[0]][0], nodes[e[1]][0]): (e[2], data["ports"][e[3]][0]) for e in data["edges"]}
+
+
+class ProtocolCellsTestCase(TestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.review, self.revision = review_of(DENY_ICMP, PORTS_ONLY)
+
+    def page_datas(self) -> list[dict]:
+        snap = self.revision.snapshot
+        return [
+            explore_data.build(snap, self.revision.connection_lines()),
+            explore_data.build_compact(snap, store.load(self.revision)),
+        ]
+
+    def test_it_says_some_for_a_pair_whose_icmp_is_denied(self):
+        for data in self.page_datas():
+            self.assertEqual(
+                states(data)[("y/c[Pod]", "x/a[Pod]")], (1, "All Connections except ICMP")
+            )
+
+    def test_it_says_all_for_a_pair_with_every_protocol_icmp_included(self):
+        for data in self.page_datas():
+            self.assertEqual(states(data)[("y/a[Pod]", "x/c[Pod]")], (2, "All Connections"))
+
+    def test_it_says_some_for_every_tcp_udp_sctp_port_without_the_other_protocols(self):
+        for data in self.page_datas():
+            self.assertEqual(
+                states(data)[("y/c[Pod]", "x/b[Pod]")],
+                (1, "TCP 1-65535; UDP 1-65535; SCTP 1-65535"),
+            )
+
+    def test_the_json_twin_writes_the_other_protocols_as_docs_protocols_md_says(self):
+        data = self.client.get(f"/r/{self.review.view_token}.json").json()
+        ports = {(c["src"], c["dst"]): c["ports"] for c in data["connections"]}
+        icmp_less = ports[("y/c[Pod]", "x/a[Pod]")]
+        self.assertNotIn({"protocol": "ICMP", "number": 1, "end_number": 1}, icmp_less)
+        self.assertIn({"protocol": "ICMPv6", "number": 58, "end_number": 58}, icmp_less)
+        self.assertIn({"protocol": "TCP", "port": 1, "end_port": 65535}, icmp_less)
+        self.assertIn(
+            {"protocol": "ICMP", "number": 1, "end_number": 1}, ports[("y/a[Pod]", "x/c[Pod]")]
+        )
+
+    def test_the_edge_panel_names_the_icmp_exception(self):
+        from netviz.web.edges import slug
+
+        url = f"/r/{self.review.view_token}/edge/{slug('y/c[Pod]')}/{slug('x/a[Pod]')}/"
+        page = self.client.get(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("All Connections except ICMP", page.content.decode())
+
+    def test_a_review_without_other_protocols_keeps_all_as_every_port(self):
+        _review, revision = review_of(
+            gnp("tcp", "  selector: pod == 'a'\n  ingress:\n  - {action: Allow, protocol: TCP}\n")
+        )
+        self.assertNotIn("universe", revision.snapshot)
+        data = explore_data.build(revision.snapshot, revision.connection_lines())
+        self.assertEqual(states(data)[("y/a[Pod]", "x/c[Pod]")], (2, "All Connections"))
+        self.assertEqual(states(data)[("y/c[Pod]", "x/a[Pod]")], (1, "TCP 1-65535"))
+
+
+class ProtocolCellsBrowserTestCase(BrowserTestCase):
+    def test_the_matrix_cell_of_a_pair_without_icmp_is_some_and_names_the_exception(self):
+        review, _ = review_of(DENY_ICMP, PORTS_ONLY)
+        self.page.goto(f"{self.live_server_url}/r/{review.view_token}/")
+        self.page.wait_for_selector("[data-testid=matrix][data-drawn=true]", state="attached")
+        cell = self.page.locator('td[data-src="y/c[Pod]"][data-dst="x/a[Pod]"]')
+        self.assertEqual(cell.get_attribute("class"), "some")
+        self.assertIn("All Connections except ICMP", cell.get_attribute("title"))
+        full = self.page.locator('td[data-src="y/a[Pod]"][data-dst="x/c[Pod]"]')
+        self.assertEqual(full.get_attribute("class"), "all")
+        ports_only = self.page.locator('td[data-src="y/c[Pod]"][data-dst="x/b[Pod]"]')
+        self.assertEqual(ports_only.get_attribute("class"), "some")
+        self.assertEqual(self.errors, [])
