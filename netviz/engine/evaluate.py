@@ -239,6 +239,11 @@ class Evaluator:
             return calico_explanation(with_decisions(self._paths, exp, a, b))
         return exp if self._paths is None else with_decisions(self._paths, exp, a, b)
 
+    def universe(self) -> PortSet:
+        """Every connection of the input (PortAtoms.universe()): TCP, UDP and SCTP, plus the
+        other protocols where the input's rules name them (docs/protocols.md)."""
+        return self.compiled.atoms.universe()
+
     def node(self, index: int) -> Endpoint | ExternalRange:
         """The endpoint standing for node `index` (a class representative or an external range)."""
         nodes = self.nodes
