@@ -17,7 +17,7 @@ from netviz.cli.base import (
     report_problems,
 )
 from netviz.engine import Evaluator, UnknownEndpoint, protocols
-from netviz.engine.ports import MAX_PORT, MIN_PORT, PortRange, PortSet
+from netviz.engine.ports import MAX_PORT, MIN_PORT, PortSet
 from netviz.entry import service_targets
 from netviz.formats import dump_json, explanation_to_json, render_explanation
 from netviz.formats.connections import ordered_problems
@@ -82,19 +82,14 @@ def asked_ports(
             "SCTP, so netviz does not model it (docs/protocols.md)"
         )
     number = protocols.number_of(protocol)
-    if ports is None:
-        lo, hi = protocols.block(number)
-    elif number in protocols.ICMP_LIKE:
-        if ports[1] > 255:
-            raise UsageError(f"ICMP types run from 0 to 255: --port {ports[0]}-{ports[1]}")
-        lo = protocols.icmp_range(number, ports[0], None)[0]
-        hi = protocols.icmp_range(number, ports[1], None)[1]
-    else:
+    if ports is not None and number not in protocols.ICMP_LIKE:
         raise UsageError(
             f"--port with --protocol {protocol}: netviz matches it as a whole "
             "(--port is an ICMP type only for ICMP and ICMPv6)"
         )
-    return PortSet([PortRange(protocols.IP, lo, hi)], ip=True)  # type: ignore[arg-type]
+    if ports is not None and ports[1] > 255:
+        raise UsageError(f"ICMP types run from 0 to 255: --port {ports[0]}-{ports[1]}")
+    return PortSet.of_protocol(number, ports)
 
 
 def find_service(cluster: Cluster, ref: str) -> Service | None:

@@ -86,6 +86,44 @@ class ProtocolCellsTestCase(TestCase):
         self.assertEqual(page.status_code, 200)
         self.assertIn("All Connections except ICMP", page.content.decode())
 
+    def edge_json(self, query: str, review=None) -> dict:
+        from netviz.web.edges import slug
+
+        token = (review or self.review).view_token
+        url = f"/r/{token}/edge/{slug('y/c[Pod]')}/{slug('x/a[Pod]')}.json?{query}"
+        return self.client.get(url).json()
+
+    def test_the_edge_page_asks_about_icmp_and_its_types(self):
+        icmp = self.edge_json("protocol=ICMP")
+        self.assertEqual(icmp["asked"], [{"protocol": "ICMP", "number": 1, "end_number": 1}])
+        self.assertFalse(icmp["allowed"])
+        reply = self.edge_json("protocol=ICMP&port=0")
+        self.assertEqual(reply["asked"][0]["icmp_type"], 0)
+        self.assertFalse(reply["allowed"])
+        self.assertTrue(self.edge_json("protocol=ICMPv6&port=128")["allowed"])
+        self.assertTrue(self.edge_json("protocol=UDPLite")["allowed"])
+        page = self.client.get(
+            f"/r/{self.review.view_token}/edge/y~c~Pod/x~a~Pod/?protocol=ICMP&port=0"
+        ).content.decode()
+        self.assertIn('<option value="ICMPv6"', page)
+        self.assertIn("port=0", page)  # the other way keeps the ICMP type
+
+    def test_the_edge_page_keeps_its_old_values_and_drops_bad_ones(self):
+        self.assertEqual(
+            self.edge_json("protocol=TCP&port=80")["asked"],
+            [{"protocol": "TCP", "port": 80, "end_port": 80}],
+        )
+        # TCP port 0, ICMP type 300 and a UDPLite port are dropped: every connection is asked.
+        for query in ("protocol=TCP&port=0", "protocol=ICMP&port=300", "protocol=UDPLite&port=5"):
+            self.assertEqual(self.edge_json(query)["asked"][-1]["end_number"], 255, query)
+
+    def test_a_review_without_other_protocols_offers_no_icmp(self):
+        review, _ = review_of(
+            gnp("tcp", "  selector: pod == 'a'\n  ingress:\n  - {action: Allow, protocol: TCP}\n")
+        )
+        everything = [{"protocol": p, "port": 1, "end_port": 65535} for p in ("TCP", "UDP", "SCTP")]
+        self.assertEqual(self.edge_json("protocol=ICMP", review)["asked"], everything)
+
     def test_a_review_without_other_protocols_keeps_all_as_every_port(self):
         _review, revision = review_of(
             gnp("tcp", "  selector: pod == 'a'\n  ingress:\n  - {action: Allow, protocol: TCP}\n")
