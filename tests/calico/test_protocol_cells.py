@@ -134,6 +134,63 @@ class ProtocolCellsTestCase(TestCase):
         self.assertEqual(states(data)[("y/c[Pod]", "x/a[Pod]")], (1, "TCP 1-65535"))
 
 
+class ProtocolFilterTestCase(TestCase):
+    """The review page's Protocol and Port filters with ICMP, ICMPv6 and UDPLite."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        # Pod a: ICMP only in; pod b: TCP, UDP, SCTP only; pod c: everything.
+        icmp_only = gnp(
+            "icmp-only",
+            "  selector: pod == 'a'\n  ingress:\n  - {action: Allow, protocol: ICMP}\n"
+            "  - {action: Deny}\n",
+        )
+        self.review, self.revision = review_of(icmp_only, PORTS_ONLY)
+
+    def pairs(self, query: str) -> set[tuple[str, str]]:
+        data = self.client.get(f"/r/{self.review.view_token}.json?{query}").json()
+        return {(c["src"], c["dst"]) for c in data["connections"]}
+
+    def test_a_port_alone_never_matches_a_pair_connected_only_by_icmp(self):
+        self.assertNotIn(("y/c[Pod]", "x/a[Pod]"), self.pairs("port=80"))
+        self.assertIn(("y/c[Pod]", "x/b[Pod]"), self.pairs("port=80"))
+
+    def test_the_icmp_filter_lists_the_pairs_with_icmp(self):
+        icmp = self.pairs("protocol=ICMP")
+        self.assertIn(("y/c[Pod]", "x/a[Pod]"), icmp)
+        self.assertIn(("y/a[Pod]", "x/c[Pod]"), icmp)
+        self.assertNotIn(("y/c[Pod]", "x/b[Pod]"), icmp)
+        self.assertEqual(self.pairs("protocol=ICMP&port=8"), icmp)
+        self.assertNotIn(("y/c[Pod]", "x/a[Pod]"), self.pairs("protocol=ICMPv6"))
+
+    def test_the_view_of_a_big_review_states_cells_of_the_icmp_asked(self):
+        from django.http import QueryDict
+
+        from netviz.web import blocks
+
+        for query, expected in (("protocol=ICMP&port=8", 2), ("protocol=UDPLite", 0)):
+            view = blocks.view(self.revision, QueryDict(query))
+            at = self.revision_pair("y/c[Pod]", "x/a[Pod]")
+            self.assertEqual(int(view.state[at]), expected, query)
+        # Every TCP, UDP, SCTP port: "all" of the ports asked, as before.
+        view = blocks.view(self.revision, QueryDict("protocol=TCP"))
+        self.assertEqual(int(view.state[self.revision_pair("y/c[Pod]", "x/b[Pod]")]), 2)
+
+    def revision_pair(self, src: str, dst: str) -> int:
+        return store.load(self.revision).find(src, dst)
+
+    def test_the_filter_offers_icmp_only_where_the_input_models_it(self):
+        page = self.client.get(f"/r/{self.review.view_token}/").content.decode()
+        self.assertIn("<option>ICMPv6</option>", page)
+        review, _ = review_of(
+            gnp("tcp", "  selector: pod == 'a'\n  ingress:\n  - {action: Allow, protocol: TCP}\n")
+        )
+        page = self.client.get(f"/r/{review.view_token}/").content.decode()
+        self.assertNotIn("<option>ICMPv6</option>", page)
+        data = self.client.get(f"/r/{review.view_token}.json?protocol=ICMP").json()
+        self.assertNotIn("protocol", data["filters"])  # ignored like any unknown value
+
+
 class ProtocolCellsBrowserTestCase(BrowserTestCase):
     def test_the_matrix_cell_of_a_pair_without_icmp_is_some_and_names_the_exception(self):
         review, _ = review_of(DENY_ICMP, PORTS_ONLY)
@@ -146,4 +203,22 @@ class ProtocolCellsBrowserTestCase(BrowserTestCase):
         self.assertEqual(full.get_attribute("class"), "all")
         ports_only = self.page.locator('td[data-src="y/c[Pod]"][data-dst="x/b[Pod]"]')
         self.assertEqual(ports_only.get_attribute("class"), "some")
+        self.assertEqual(self.errors, [])
+
+    def test_the_icmp_filter_states_the_cells_of_icmp(self):
+        review, _ = review_of(DENY_ICMP, PORTS_ONLY)
+        base = f"{self.live_server_url}/r/{review.view_token}/"
+        state = """([s, d]) => { const m = window.netviz.model;
+            const at = (id) => m.nodes.findIndex((n) => n[0] === id);
+            return m.state(at(s), at(d)); }"""
+        cases = (("protocol=ICMP", 0, 2), ("protocol=ICMPv6&port=128", 2, 2), ("port=80", 2, 2))
+        for query, no_icmp, everything in cases:
+            self.page.goto(f"{base}?{query}")
+            self.page.wait_for_selector("[data-testid=matrix][data-drawn=true]", state="attached")
+            self.assertEqual(self.page.evaluate(state, ["y/c[Pod]", "x/a[Pod]"]), no_icmp, query)
+            self.assertEqual(self.page.evaluate(state, ["y/a[Pod]", "x/c[Pod]"]), everything)
+            ports_only = self.page.evaluate(state, ["y/c[Pod]", "x/b[Pod]"])
+            self.assertEqual(ports_only, 0 if "ICMP" in query else 2, query)
+        cell = self.page.locator('td[data-src="y/a[Pod]"][data-dst="x/c[Pod]"]')
+        self.assertEqual(cell.get_attribute("class"), "all")
         self.assertEqual(self.errors, [])
