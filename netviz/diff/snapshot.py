@@ -18,6 +18,7 @@ from operator import attrgetter, itemgetter
 import numpy as np
 
 from netviz.engine.ports import PortRange, PortSet
+from netviz.engine.protocols import IP
 from netviz.engine.result import Analysis, Caveat, ExternalRange, Grant, RuleRef
 from netviz.engine.rows import ConnectionRow
 from netviz.engine.selectors import matches
@@ -119,8 +120,19 @@ def port_set(rows: list[list]) -> PortSet:
     return PortSet(PortRange(proto, start, end) for proto, start, end in rows)
 
 
+ALL_ROWS = [["TCP", 1, 65535], ["UDP", 1, 65535], ["SCTP", 1, 65535]]
+
+
+def universe_rows(snap: dict) -> list[list]:
+    """port_rows() of every connection of the snapshot's input (Analysis.universe): a pair
+    with exactly these rows is allowed on all of them; the one test of "all" for the pages."""
+    return snap.get("universe", ALL_ROWS)
+
+
 def ports_json(rows: list[list]) -> list[dict]:
     """Rows in the layout every netviz JSON output uses (PortSet.as_json)."""
+    if any(row[0] == IP for row in rows):  # the other protocols: their own entries
+        return port_set(rows).as_json()
     return [{"protocol": proto, "port": start, "end_port": end} for proto, start, end in rows]
 
 
@@ -201,6 +213,8 @@ def _base(analysis: Analysis, cluster: Cluster | None) -> dict:
             if isinstance(x, ExternalRange)
         ],
         "policies": policies,
+        # Only where the input models the other protocols (docs/protocols.md): else the default.
+        **({"universe": port_rows(analysis.universe)} if analysis.universe.models_ip else {}),
     }
 
 

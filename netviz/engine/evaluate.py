@@ -122,6 +122,7 @@ class Evaluator:
             connections=self._build_connections(),
             caveats=sorted(set(caveats), key=caveat_key),
             tiered_policies=[p.source for p in self.view().tiered_policies()],
+            universe=self.compiled.atoms.universe(),
         )
 
     def _node_ids(self) -> list[tuple[str, int, bool]]:
@@ -237,6 +238,11 @@ class Evaluator:
         if isinstance(self._paths, CalicoPaths):
             return calico_explanation(with_decisions(self._paths, exp, a, b))
         return exp if self._paths is None else with_decisions(self._paths, exp, a, b)
+
+    def universe(self) -> PortSet:
+        """Every connection of the input (PortAtoms.universe()): TCP, UDP and SCTP, plus the
+        other protocols where the input's rules name them (docs/protocols.md)."""
+        return self.compiled.atoms.universe()
 
     def node(self, index: int) -> Endpoint | ExternalRange:
         """The endpoint standing for node `index` (a class representative or an external range)."""

@@ -84,6 +84,20 @@ class PortSet:
     def single(cls, protocol: Protocol, start: int, end: int | None = None) -> PortSet:
         return cls([PortRange(protocol, start, start if end is None else end)])
 
+    @classmethod
+    def of_protocol(cls, protocol: str | int, types: tuple[int, int] | None = None) -> PortSet:
+        """Every connection of one protocol besides TCP, UDP and SCTP, by Calico's name or
+        number; of ICMP or ICMPv6 with `types` only those ICMP types (0-255, every code)."""
+        number = protocols.number_of(protocol)
+        if types is None:
+            lo, hi = protocols.block(number)
+        else:
+            if number not in protocols.ICMP_LIKE or not 0 <= types[0] <= types[1] <= 255:
+                raise ValueError(f"no ICMP types {types} of protocol {protocol}")
+            lo = protocols.icmp_range(number, types[0], None)[0]
+            hi = protocols.icmp_range(number, types[1], None)[1]
+        return cls([PortRange(protocols.IP, lo, hi)], ip=True)  # type: ignore[arg-type]
+
     def ranges(self) -> Iterator[PortRange]:
         for proto in KEYS:
             for start, end in self._by_proto.get(proto, ()):

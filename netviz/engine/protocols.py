@@ -53,6 +53,11 @@ def value(protocol: str | int, icmp: tuple[int, int] | None = None) -> int:
 _NUMBER_OF = {name: n for n, name in NAMES.items()}
 
 
+def number_of(protocol: str | int) -> int:
+    """A protocol's number from Calico's name (ICMP, ICMPv6, UDPLite) or its number."""
+    return int(_NUMBER_OF.get(protocol, protocol))  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
 class Piece:
     """A readable part of a range: protocols `number..end_number` (whole), or of one ICMP

@@ -268,3 +268,6 @@ class Analysis:
     # ClusterNetworkPolicy / AdminNetworkPolicy / BaselineAdminNetworkPolicy, in evaluation order
     # (Admin tier by priority, then Baseline); empty for NetworkPolicy-only input.
     tiered_policies: list = field(default_factory=list)
+    # Every connection of the input: TCP, UDP and SCTP, plus the other protocols where the
+    # input names them (PortAtoms.universe()). A pair is allowed on "all" only if it has this.
+    universe: PortSet = field(default_factory=PortSet.all)

@@ -17,6 +17,7 @@ import numpy as np
 from django.utils.html import json_script
 
 from netviz.web import explore_data, snapshots, store
+from netviz.web.filters import OTHER_PROTOCOLS, asked_rows, valid_port
 from netviz.web.models import Revision
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
@@ -37,17 +38,20 @@ class Filters:
     dir: str = "both"
 
     @classmethod
-    def of(cls, params) -> Filters:
+    def of(cls, params, other_protocols: bool = False) -> Filters:
+        """`other_protocols`: the revision models ICMP, ICMPv6 and UDPLite (else ignored)."""
         try:
             port = int(params.get("port") or "")
         except ValueError:
             port = None
         protocol = params.get("protocol") or ""
+        known = PROTOCOLS + OTHER_PROTOCOLS if other_protocols else PROTOCOLS
+        protocol = protocol if protocol in known else ""
         return cls(
             ns=tuple(n for n in params.getlist("ns") if n),
             q=(params.get("q") or "").strip().lower(),
-            protocol=protocol if protocol in PROTOCOLS else "",
-            port=port if port is not None and 1 <= port <= 65535 else None,
+            protocol=protocol,
+            port=valid_port(protocol or None, port),
             focus=(params.get("focus") or "").strip(),
             dir=params.get("dir") or "both",
         )
@@ -59,16 +63,15 @@ class Filters:
 
 def port_states(port_sets: list[list], filters: Filters) -> np.ndarray:
     """Per port set: 0 nothing, 1 some, 2 every port of the ports asked (portState in review.js)."""
-    protocols = [filters.protocol] if filters.protocol else list(PROTOCOLS)
-    lo = filters.port if filters.port is not None else 1
-    hi = filters.port if filters.port is not None else 65535
-    total = len(protocols) * (hi - lo + 1)
+    wanted = asked_rows(filters.protocol or None, filters.port)
+    total = sum(hi - lo + 1 for _p, lo, hi in wanted)
     out = np.zeros(len(port_sets), dtype=np.int8)
     for i, (_text, rows) in enumerate(port_sets):
         covered = sum(
             max(0, min(end, hi) - max(start, lo) + 1)
             for proto, start, end in rows
-            if proto in protocols
+            for p, lo, hi in wanted
+            if proto == p
         )
         out[i] = 0 if covered == 0 else 2 if covered == total else 1
     return out
@@ -245,7 +248,7 @@ class View:
 
 def view(revision: Revision, params) -> View:
     """The revision under the query string's filters, cached per (revision, filters)."""
-    filters = Filters.of(params)
+    filters = Filters.of(params, "universe" in snapshots.of(revision))
     key = (store.cache_key(revision), filters)
     with _lock:
         found = _cache.get(key)

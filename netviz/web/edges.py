@@ -69,7 +69,10 @@ def evaluator(revision: Revision) -> Evaluator:
 
 
 def asked_ports(protocol: str | None, port: int | None) -> PortSet | None:
-    """The ports a question is about: one port, one protocol, or everything (None)."""
+    """The ports a question is about: one port, one protocol, or everything (None). ICMP,
+    ICMPv6, UDPLite: that protocol, of ICMP and ICMPv6 with `port` only that ICMP type."""
+    if protocol is not None and protocol not in PROTOCOLS:
+        return PortSet.of_protocol(protocol, None if port is None else (port, port))
     if port is not None:
         return PortSet(PortRange(p, port, port) for p in ([protocol] if protocol else PROTOCOLS))
     if protocol:

@@ -12,6 +12,8 @@ Only with tiered (cluster-scoped) policies:
     verdicts       [[src node, dst node, kind index], ...]   pairs an ordered tier decided; other
                    denied pairs are "not allowed by NetworkPolicy"
     verdicts_total how many such pairs in all (the list may be cut short)
+Only where the input models the other protocols (docs/protocols.md):
+    protocol_blocks {"ICMP": [first, last], ...}   each one's values in the port rows' "IP"
 """
 
 from __future__ import annotations
@@ -28,12 +30,11 @@ from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 
+from netviz.diff.snapshot import universe_rows
+from netviz.engine import protocols
 from netviz.web import edges, links, snapshots, store
-from netviz.web.filters import endpoint_labels
+from netviz.web.filters import OTHER_PROTOCOLS, endpoint_labels
 from netviz.web.models import Review, Revision
-
-# A connection allowed on every port of every protocol.
-_ALL_ROWS = [["TCP", 1, 65535], ["UDP", 1, 65535], ["SCTP", 1, 65535]]
 
 # Pages of the last few revisions shown; each is about the size of its JSON.
 CACHE_SIZE = 8
@@ -83,6 +84,7 @@ def build(snapshot: dict, lines: list[str]) -> dict:
     sets: list[list[int]] = []
     set_index: dict[tuple[int, ...], int] = {}
     grants_set: dict[str, int] = {}
+    everything = universe_rows(snapshot)
     out_edges = []
     for line in lines:
         # Most lines share their port set and grants: decode each distinct text once.
@@ -91,7 +93,7 @@ def build(snapshot: dict, lines: list[str]) -> dict:
         if pi is None:
             rows = json.loads(raw_ports)
             pi = port_index[raw_ports] = len(ports)
-            ports.append([raw_text, rows, 2 if rows == _ALL_ROWS else 1])
+            ports.append([raw_text, rows, 2 if rows == everything else 1])
         si = grants_set.get(raw_grants)
         if si is None:
             named = set()
@@ -116,7 +118,21 @@ def build(snapshot: dict, lines: list[str]) -> dict:
             for p in policies
         ],
     }
-    return {**out, **_verdicts(snapshot, node_index)}
+    return {**out, **_verdicts(snapshot, node_index), **_protocol_blocks(snapshot)}
+
+
+def _protocol_blocks(snapshot: dict) -> dict:
+    """Where the input models the other protocols: the values (port rows `"IP"`) of those the
+    filter offers, for review.js to ask about them as netviz.web.filters.asked_rows does."""
+    if "universe" not in snapshot:
+        return {}
+    named = {p: list(protocols.block(protocols.number_of(p))) for p in OTHER_PROTOCOLS}
+    return {"protocol_blocks": named}
+
+
+def other_protocols(revision: Revision) -> bool:
+    """Whether the revision's input models ICMP, ICMPv6, UDPLite (docs/protocols.md)."""
+    return "universe" in snapshots.of(revision)
 
 
 def _verdicts(snapshot: dict, node_index: dict[str, int]) -> dict:
@@ -202,6 +218,7 @@ def build_compact(snapshot: dict, stored: store.Stored, *, lazy: bool = False) -
         ],
         **({"lazy": True, "edge_count": len(stored)} if lazy else {}),
         **_verdicts(snapshot, node_index),
+        **_protocol_blocks(snapshot),
     }
 
 

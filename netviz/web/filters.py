@@ -10,9 +10,14 @@ import json
 
 import numpy as np
 
+from netviz.engine import protocols
+from netviz.engine.ports import MAX_PORT, MIN_PORT
+from netviz.k8s.model import PROTOCOLS
 from netviz.web.models import decode_connection
 
 FILTER_KEYS = ("ns", "q", "protocol", "port")
+# Offered where the revision models the other protocols (its snapshot has a "universe").
+OTHER_PROTOCOLS = ("ICMP", "ICMPv6", "UDPLite")
 
 
 # A range outside the cluster made of more CIDRs than this is named by its first two.
@@ -34,10 +39,35 @@ def endpoint_labels(snap: dict) -> dict[str, str]:
     return labels
 
 
+def asked_rows(protocol: str | None, port: int | None) -> list[tuple[str, int, int]]:
+    """The port rows a protocol/port filter asks about: that port (or every port) of TCP, UDP
+    and SCTP or of the one named; ICMP, ICMPv6, UDPLite as their values (docs/protocols.md),
+    of ICMP and ICMPv6 with `port` as the ICMP type. Never the other protocols for a port alone."""
+    if protocol in OTHER_PROTOCOLS:
+        number = protocols.number_of(protocol)
+        if port is None:
+            return [(protocols.IP, *protocols.block(number))]
+        return [(protocols.IP, *protocols.icmp_range(number, port, None))]
+    lo, hi = (port, port) if port is not None else (MIN_PORT, MAX_PORT)
+    return [(p, lo, hi) for p in ([protocol] if protocol else PROTOCOLS)]
+
+
+def valid_port(protocol: str | None, port: int | None) -> int | None:
+    """`port` if it makes sense with `protocol` (1-65535; an ICMP type 0-255; none for
+    UDPLite), else None: an invalid value is dropped, never an error."""
+    if port is None or protocol == "UDPLite":
+        return None
+    if protocol in ("ICMP", "ICMPv6"):
+        return port if 0 <= port <= 255 else None
+    return port if MIN_PORT <= port <= MAX_PORT else None
+
+
 def _ports_match(rows: list[list], protocol: str | None, port: int | None) -> bool:
+    wanted = asked_rows(protocol, port)
     return any(
-        (not protocol or proto == protocol) and (port is None or start <= port <= end)
+        proto == p and start <= hi and lo <= end
         for proto, start, end in rows
+        for p, lo, hi in wanted
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from netviz.k8s.model import PROTOCOLS
+from netviz.web.filters import OTHER_PROTOCOLS, valid_port
 from netviz.web.services import PASTED_NAME, Upload, clean_name
 
 ACCEPT = ".yaml,.yml,.json"
@@ -104,12 +105,23 @@ class ConnectionFilter(forms.Form):
     protocol = forms.ChoiceField(
         required=False, choices=[("", "any")] + [(p, p) for p in PROTOCOLS], label="Protocol"
     )
-    port = forms.IntegerField(required=False, min_value=1, max_value=65535, label="Port")
+    port = forms.IntegerField(required=False, min_value=0, max_value=65535, label="Port")
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, data, namespaces: list[str]) -> None:
+    def __init__(self, data, namespaces: list[str], other_protocols: bool = False) -> None:
+        """`other_protocols`: the revision models ICMP, ICMPv6 and UDPLite (docs/protocols.md);
+        the port is then an ICMP type with ICMP and ICMPv6."""
         super().__init__(data)
         self.fields["ns"].choices = [(n, n) for n in namespaces]
+        if other_protocols:
+            self.fields["protocol"].choices += [(p, p) for p in OTHER_PROTOCOLS]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        port = data.get("port")
+        if port is not None and valid_port(data.get("protocol") or None, port) is None:
+            self.add_error("port", "not a port (or ICMP type) of this protocol")
+        return data
 
     def values(self) -> dict:
         """Cleaned values, with invalid ones dropped rather than failing the page.

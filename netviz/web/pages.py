@@ -63,7 +63,7 @@ def connection_lines(revision: Revision, params) -> tuple[ConnectionFilter, dict
     """The filter form bound to the query string, its values, and the matching stored lines
     (built only when read)."""
     snap = revision.snapshot
-    form = ConnectionFilter(params, snap.get("namespaces", []))
+    form = ConnectionFilter(params, snap.get("namespaces", []), "universe" in snap)
     values = form.values()
     stored = store.load(revision)
     return form, values, store.Lines(stored, filter_pairs(snap, stored, values))

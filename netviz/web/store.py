@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from netviz.diff.snapshot import Compact
+from netviz.diff.snapshot import Compact, universe_rows
 from netviz.web.models import Revision
 
 # Pairs as little-endian int32 rows src, dst, cell; compressed, they take ~2 bytes a pair.
@@ -56,19 +56,17 @@ def _cell(line: str) -> dict:
     return {"ports": ports, "ports_text": ports_text, "grants": grants}
 
 
-# A connection allowed on every port of every protocol.
-_ALL_ROWS = [["TCP", 1, 65535], ["UDP", 1, 65535], ["SCTP", 1, 65535]]
-
-
 def columns_of(snapshot: dict, cells: list[dict], cell: np.ndarray) -> dict:
     """What the matrix and graph need of each cell, worked out once at upload: its `all` flag
-    (2 every port, 1 some), port-set index and policy-set index, with the distinct port sets
-    (`[text, rows]`) and policy sets (policy indexes) numbered in order of first use by the
-    pairs `cell`, as netviz.web.explore_data.build numbers them. JSON-able."""
+    (2 every connection of the input, netviz.diff.snapshot.universe_rows; 1 some), port-set
+    index and policy-set index, with the distinct port sets (`[text, rows]`) and policy sets
+    (policy indexes) numbered in order of first use by the pairs `cell`, as
+    netviz.web.explore_data.build numbers them. JSON-able."""
     policies = snapshot.get("policies", [])
     policy_index = {p["id"]: i for i, p in enumerate(policies)}
     rule_policy = [policy_index.get(r["policy"], -1) for r in snapshot.get("rules", [])]
     used, first = np.unique(cell, return_index=True)
+    everything = universe_rows(snapshot)
     flag, port_of, set_of = [0] * len(cells), [0] * len(cells), [0] * len(cells)
     ports: list[list] = []
     port_index: dict[tuple, int] = {}
@@ -90,7 +88,7 @@ def columns_of(snapshot: dict, cells: list[dict], cell: np.ndarray) -> dict:
         if si is None:
             si = set_index[key] = len(sets)
             sets.append(list(key))
-        flag[c] = 2 if item["ports"] == _ALL_ROWS else 1
+        flag[c] = 2 if item["ports"] == everything else 1
         port_of[c], set_of[c] = pi, si
     return {"all": flag, "ports": port_of, "set": set_of, "port_sets": ports, "policysets": sets}
 

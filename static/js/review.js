@@ -18,7 +18,7 @@ function readFilters(params) {
     ns: params.getAll("ns").filter(Boolean),
     q: (params.get("q") || "").trim().toLowerCase(),
     protocol: params.get("protocol") || "",
-    port: port >= 1 && port <= 65535 ? port : null,
+    port: port >= 0 && port <= 65535 ? port : null, // 0: an ICMP type (askedRows drops it else)
     focus: (params.get("focus") || "").trim(),
     dir: params.get("dir") || "both",
     tab: params.get("tab") || "matrix",
@@ -28,6 +28,21 @@ function readFilters(params) {
 
 // A bare Pod always reaches itself (loopback), so the engine lists no connection for it.
 const isBarePod = (node) => node[0].endsWith("[Pod]");
+
+// The port rows the protocol/port filter asks about, or null: netviz.web.filters.asked_rows and
+// valid_port (blocks.Filters.of), ICMP, ICMPv6, UDPLite only where data.protocol_blocks has them.
+function askedRows(filters, data) {
+  const other = (data.protocol_blocks || {})[filters.protocol];
+  const own = ["TCP", "UDP", "SCTP"].includes(filters.protocol);
+  const protocol = own || other ? filters.protocol : "";
+  const icmp = protocol === "ICMP" || protocol === "ICMPv6";
+  const port = filters.port === null || protocol === "UDPLite" ? null : filters.port;
+  const ok = port !== null && (icmp ? port <= 255 : other ? false : port >= 1);
+  if (!protocol && !ok) return null;
+  if (other) return [["IP", other[0] + (ok ? port * 256 : 0), ok ? other[0] + port * 256 + 255 : other[1]]];
+  const [lo, hi] = ok ? [port, port] : [1, 65535];
+  return (protocol ? [protocol] : ["TCP", "UDP", "SCTP"]).map((p) => [p, lo, hi]);
+}
 
 // Everything the views share: nodes, a dense pair → edge index, and each port set's state.
 function buildModel(data, filters, served) {
@@ -41,18 +56,17 @@ function buildModel(data, filters, served) {
   };
   data.edges.forEach(index);
   const indexOf = dense ? (i) => table[i] : (i) => table.get(i) ?? -1;
-  const asked = filters.protocol || filters.port !== null;
-  const protocols = filters.protocol ? [filters.protocol] : ["TCP", "UDP", "SCTP"];
-  const lo = filters.port ?? 1;
-  const hi = filters.port ?? 65535;
+  const wanted = askedRows(filters, data);
+  const asked = wanted !== null;
+  const total = asked ? wanted.reduce((n, [, lo, hi]) => n + hi - lo + 1, 0) : 0;
   const portState = new Uint8Array(data.ports.length);
   data.ports.forEach(([, rows], i) => {
     let covered = 0;
     for (const [proto, start, end] of rows) {
-      if (!protocols.includes(proto)) continue;
-      covered += Math.max(0, Math.min(end, hi) - Math.max(start, lo) + 1);
+      for (const [p, lo, hi] of wanted || []) {
+        if (p === proto) covered += Math.max(0, Math.min(end, hi) - Math.max(start, lo) + 1);
+      }
     }
-    const total = protocols.length * (hi - lo + 1);
     portState[i] = covered === 0 ? 0 : covered === total ? 2 : 1;
   });
   // Pairs an ordered tier (Admin/Baseline) decided: "admin-deny" / "admin-accept" (tiered input only).

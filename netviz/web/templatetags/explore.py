@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from netviz.k8s.model import PROTOCOLS
 from netviz.web import blocks, explore_data, links
+from netviz.web.filters import OTHER_PROTOCOLS
 from netviz.web.models import Review, Revision
 
 register = template.Library()
@@ -45,7 +46,8 @@ def explore_context(review: Review, revision: Revision, query: QueryDict) -> dic
         "namespaces": [(n, n in chosen) for n in page.namespaces],
         "q": query.get("q", ""),
         "protocol": query.get("protocol", ""),
-        "protocols": PROTOCOLS,
+        "protocols": PROTOCOLS
+        + (OTHER_PROTOCOLS if explore_data.other_protocols(revision) else ()),
         "port": query.get("port", ""),
         "focus": query.get("focus", ""),
         "dir": query.get("dir", "both"),

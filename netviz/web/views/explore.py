@@ -18,16 +18,37 @@ from netviz.web.policy_rules import policies_context
 
 
 class AskForm(forms.Form):
-    """Which ports the explanation is about; nothing given means every port."""
+    """Which ports the explanation is about; nothing given means every port. Where the input
+    models the other protocols (docs/protocols.md), ICMP, ICMPv6 and UDPLite too, with the
+    port as the ICMP type."""
 
     protocol = forms.ChoiceField(
         required=False, choices=[("", "any")] + [(p, p) for p in PROTOCOLS]
     )
-    port = forms.IntegerField(required=False, min_value=1, max_value=65535)
+    port = forms.IntegerField(required=False, min_value=0, max_value=65535)
+
+    def __init__(self, data, other_protocols: bool = False) -> None:
+        super().__init__(data)
+        if other_protocols:
+            self.fields["protocol"].choices += [(p, p) for p in OTHER_PROTOCOLS]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        protocol, port = data.get("protocol") or None, data.get("port")
+        if port is None:
+            return data
+        if protocol in OTHER_PROTOCOLS and (protocol == "UDPLite" or port > 255):
+            self.add_error("port", "an ICMP type 0-255, for ICMP and ICMPv6 only")
+        elif protocol not in OTHER_PROTOCOLS and port < 1:
+            self.add_error("port", "ports run from 1 to 65535")
+        return data
 
     def values(self) -> tuple[str | None, int | None]:
         data = self.cleaned_data if self.is_valid() else {}
         return data.get("protocol") or None, data.get("port")
+
+
+OTHER_PROTOCOLS = ("ICMP", "ICMPv6", "UDPLite")
 
 
 def _explain(request: HttpRequest, revision: Revision, src: str, dst: str):
@@ -36,7 +57,7 @@ def _explain(request: HttpRequest, revision: Revision, src: str, dst: str):
     src_id, dst_id = known.get(src), known.get(dst)
     if src_id is None or dst_id is None:
         raise Http404("No such endpoint in this revision")
-    form = AskForm(request.GET)
+    form = AskForm(request.GET, other_protocols="universe" in revision.snapshot)
     protocol, port = form.values()
     try:
         context = edges.explanation_context(
