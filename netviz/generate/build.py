@@ -8,6 +8,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from netviz.engine import protocols
 from netviz.engine.ports import MAX_PORT, MIN_PORT, PortSet
 from netviz.generate.blocks import ip_blocks
 from netviz.generate.identify import Identity, identities
@@ -32,7 +33,9 @@ class Note:
     "dns-kept" (DNS connections kept although the keep file left them out),
     "not-allowed-now" (keep entries not allowed now: generating never adds connectivity),
     "loopback" (keep entries from a bare pod to itself: always allowed, no policy applies),
-    "domain-names" (domainNames endpoints of cluster-scoped policies: no NetworkPolicy names them).
+    "domain-names" (domainNames endpoints of cluster-scoped policies: no NetworkPolicy names them),
+    "other-protocols" (kept connections on ICMP or another protocol besides TCP, UDP and SCTP,
+    which a NetworkPolicy rule can allow only by allowing every protocol: left out).
     """
 
     code: str
@@ -257,9 +260,18 @@ class Builder:
             ]
             if not listed:
                 continue
+            entries = ports_list(ports)
+            if entries is not None and ports.protocol_ranges(protocols.IP):
+                # ICMP and the like: a rule allows them only without `ports`, which would allow
+                # every port too; they are left out and said (an empty `ports` allows all).
+                note = Note("other-protocols", ns, ())
+                if note not in plan.notes:
+                    plan.notes.append(note)
+                if not entries:
+                    continue
             count += len(listed)
             rule: dict = {field_name: listed}
-            if (entries := ports_list(ports)) is not None:
+            if entries is not None:
                 rule["ports"] = entries
             rules.append(rule)
         return rules, count

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import yaml
 
-from netviz.engine import Evaluator
+from netviz.engine import Evaluator, protocols
 from netviz.engine.ports import PortSet
 from netviz.engine.result import DecisionStep, Explanation
 from netviz.generate.build import policy_manifest
@@ -45,13 +45,15 @@ class Decided:
 def domain_pairs(
     ev: Evaluator, missing: list[tuple[Side, Side, PortSet]]
 ) -> tuple[list[Decided], list[tuple[Side, Side, PortSet]]]:
-    """Missing pairs with a domainNames endpoint (kept, but no NetworkPolicy can name it), and
-    the other missing pairs."""
+    """Missing pairs with a domainNames endpoint (kept, but no NetworkPolicy can name it) or
+    missing only ICMP and other protocols besides TCP, UDP and SCTP, and the other missing pairs."""
     domains = {x.id for x in ev.externals if x.domain}
     named, rest = [], []
     for src, dst, ports in missing:
         if src in domains or dst in domains:
             named.append(Decided(src, dst, ports, (), "domain-name"))
+        elif all(r.protocol == protocols.IP for r in ports.ranges()):
+            named.append(Decided(src, dst, ports, (), "other-protocols"))  # ICMP and the like
         else:
             rest.append((src, dst, ports))
     return named, rest

@@ -37,6 +37,12 @@ def describe_note(note: Note) -> str:
             f"{ids}: domainNames endpoints of cluster-scoped policies; a NetworkPolicy cannot name "
             f"a domain, so connections with them are left out in namespace {note.namespace}."
         )
+    if note.code == "other-protocols":
+        return (
+            f"Namespace {note.namespace}: kept connections on ICMP or other protocols besides TCP, "
+            "UDP and SCTP are left out: a NetworkPolicy rule allows them only by allowing every "
+            "port of every protocol."
+        )
     if note.code == "dns-assumed":
         return (
             f"{note.namespace}: no kube-dns in the input; allow-dns-egress lets every pod reach "
@@ -65,6 +71,8 @@ def decided_text(d: Decided, stays: bool) -> str:
     what = "stays allowed" if stays else "cannot be allowed by NetworkPolicy"
     if d.reason == "domain-name":
         return f"{what}: a domainNames endpoint, which no NetworkPolicy rule can name"
+    if d.reason == "other-protocols":
+        return f"{what}: {d.ports} only, which no NetworkPolicy rule can allow on its own"
     return f"{what}: decided by " + " and ".join(map(_step_text, d.steps))
 
 
