@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from netviz.engine import Evaluator
+from netviz.engine import Evaluator, protocols
 from netviz.engine.ports import PortSet
 from netviz.engine.result import ExternalRange
 from netviz.generate.blocks import ip_blocks
@@ -120,7 +120,7 @@ def allow(ev: Evaluator, src: str, dst: str, asked: PortSet | None = None) -> Pr
     """The proposal for one pair (ids or anything Evaluator.resolve takes); raises UnknownEndpoint."""
     src_id, dst_id = ev.resolve(src), ev.resolve(dst)
     a, b = ev.endpoint(src_id), ev.endpoint(dst_id)
-    asked = PortSet.all() if asked is None else asked
+    asked = ev.universe() if asked is None else asked
     explanation = ev.explain(src_id, dst_id, asked)
     if asked.issubset(explanation.allowed):
         return Proposal(src_id, dst_id, asked, "already-allowed", allowed_after=explanation.allowed)
@@ -150,7 +150,10 @@ def allow(ev: Evaluator, src: str, dst: str, asked: PortSet | None = None) -> Pr
         name = _name(f"{base}-{_ports_slug(asked)}-{direction}", taken)
         taken.add(name)
         rule: dict = {"from" if direction == "ingress" else "to": named}
-        if (entries := ports_list(asked)) is not None:
+        entries = ports_list(asked)
+        if entries is not None and asked.protocol_ranges(protocols.IP):
+            entries = None  # ICMP and the like: a rule allows them only with every port
+        if entries is not None:
             rule["ports"] = entries
         manifest = policy_manifest(
             subject.namespace,

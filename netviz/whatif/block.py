@@ -69,7 +69,7 @@ def _remove(policies: list[Policy], refs: set[tuple[str, Direction, int]]) -> li
 def block(ev: Evaluator, src: str, dst: str, asked: PortSet | None = None) -> BlockPlan:
     """What it takes to block one pair (ids or anything Evaluator.resolve takes)."""
     src_id, dst_id = ev.resolve(src), ev.resolve(dst)
-    asked = PortSet.all() if asked is None else asked
+    asked = ev.universe() if asked is None else asked
     explanation = ev.explain(src_id, dst_id, asked)
     plan = BlockPlan(src_id, dst_id, asked, explanation.allowed)
     if not plan.is_allowed:

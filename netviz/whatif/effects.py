@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from netviz.engine import Evaluator
 from netviz.engine.ports import PortSet
@@ -25,12 +25,9 @@ class Effect:
 
 
 def with_policies(cluster: Cluster, policies: Iterable[Policy]) -> Cluster:
-    return Cluster(
-        namespaces=cluster.namespaces,
-        endpoints=cluster.endpoints,
-        policies=tuple(policies),
-        problems=cluster.problems,
-    )
+    """The cluster with other NetworkPolicies; everything else of it (cluster-scoped and Calico
+    policies, nodes, services) stays, since it decides too."""
+    return replace(cluster, policies=tuple(policies))
 
 
 def effect(before: Pairs, cluster: Cluster) -> Effect:
