@@ -21,7 +21,7 @@ from netviz.engine.calico import (
     rule_protocols,
 )
 from netviz.engine.explain import Explainer, Node, named_ports
-from netviz.engine.paths import PathFinder
+from netviz.engine.paths import PathFinder, node_key
 from netviz.engine.ports import PortRange, PortSet
 from netviz.engine.result import Decision, DecisionStep, ExternalRange
 from netviz.k8s.calico.model import (
@@ -226,28 +226,37 @@ class CalicoPaths(PathFinder):
         decided: list[tuple[PortSet, DecisionStep, str]] = []
         undecided = ports
         applied = False
-        for _, p in _entries_cached(self, tier.name):
+        for p in self.applying(tier.name, direction, subject):
             if undecided.is_empty():
                 break
+            applied = True
             if isinstance(p, CalicoPolicy):
-                if direction not in p.types or not self.subject_of(p, subject):
-                    continue
-                applied = True
                 found, undecided = self.calico_rules(
                     p, tier.name, direction, subject, other, dst, undecided
                 )
             elif isinstance(p, Policy):
-                if p not in self.np.isolating(subject, direction):
-                    continue
-                applied = True
                 found, undecided = self.np_rules(p, tier.name, direction, other, dst, undecided)
             else:
-                if not self.in_pod_set(p.subject, subject):
-                    continue
-                applied = True
                 found, undecided = self.admin_rules(p, direction, other, dst, undecided)
             decided += found
         return decided, undecided, applied
+
+    def applying(self, tier: str, direction, subject: Node) -> list:
+        """The tier's entries (in order) that select `subject` for `direction`."""
+        return self.remembered(
+            self._subjects,
+            (tier, direction, node_key(subject)),
+            lambda: [
+                p for _, p in _entries_cached(self, tier) if self._applies(p, direction, subject)
+            ],
+        )
+
+    def _applies(self, p, direction, subject: Node) -> bool:
+        if isinstance(p, CalicoPolicy):
+            return direction in p.types and self.subject_of(p, subject)
+        if isinstance(p, Policy):
+            return p in self.np.isolating(subject, direction)
+        return self.in_pod_set(p.subject, subject)
 
     def calico_rules(self, p: CalicoPolicy, tier: str, direction, subject, other, dst, undecided):
         decided: list[tuple[PortSet, DecisionStep, str]] = []
@@ -256,7 +265,11 @@ class CalicoPaths(PathFinder):
             peer_side = rule.source if direction == "ingress" else rule.destination
             if not self.entity(subject_side, p, rule, subject):
                 continue
-            if not self.entity(peer_side, p, rule, other):
+            if not self.remembered(
+                self._peers,
+                (id(peer_side), id(p), id(rule), node_key(other)),
+                lambda: self.entity(peer_side, p, rule, other),  # noqa: B023 (called at once)
+            ):
                 continue
             hit = undecided & self.calico_ports(rule, dst)
             if hit.is_empty() or rule.action == "Log":

@@ -23,6 +23,14 @@ from netviz.k8s.model import Direction, Endpoint, IPBlock, Policy
 from netviz.k8s.tiermodel import BANP, AdminPeer, AdminPolicy, AdminRule, NodeObject, PodSet
 
 Segment = tuple[PortSet, tuple[DecisionStep, ...]]
+MEMO_SIZE = 1_000_000  # remembered lookups per table before it is cleared (memory bound)
+
+
+def node_key(node: Node):
+    """A node as a memo key: an endpoint by its id, an address range by its value (a range may be
+    made for one question, so never by object identity). Rules and peers are keyed by identity:
+    they live as long as the input."""
+    return node.id if isinstance(node, Endpoint) else node
 
 
 class PathFinder:
@@ -40,6 +48,23 @@ class PathFinder:
             for t in ("Admin", "Baseline")
         }
         self.node_objects = node_objects
+        # Pure lookups asked again for every pair an endpoint is in (grants of every cell of a
+        # big review): the policies whose subject an endpoint is, per tier, and peer matches.
+        # `memo` off gives the plain path (tests compare the two).
+        self.memo = True
+        self._subjects: dict[tuple, list] = {}
+        self._peers: dict[tuple[int, int], bool] = {}
+
+    def remembered(self, table: dict, key, compute):
+        """compute() once per key while `memo` is on; the peer table is bounded by clearing."""
+        if not self.memo:
+            return compute()
+        found = table.get(key)
+        if found is None:
+            if len(table) >= MEMO_SIZE:
+                table.clear()
+            found = table[key] = compute()
+        return found
 
     # --- matching -------------------------------------------------------------------------
     def in_pod_set(self, pod_set: PodSet, node: Node) -> bool:
@@ -51,6 +76,11 @@ class PathFinder:
         return pod_set.pod_selector is None or matches(pod_set.pod_selector, node.labels)
 
     def peer_matches(self, peer: AdminPeer, other: Node) -> bool:
+        return self.remembered(
+            self._peers, (id(peer), node_key(other)), lambda: self._peer_matches(peer, other)
+        )
+
+    def _peer_matches(self, peer: AdminPeer, other: Node) -> bool:
         if peer.kind in ("namespaces", "pods"):
             return peer.pods is not None and self.in_pod_set(peer.pods, other)
         if peer.kind == "networks":
@@ -128,15 +158,21 @@ class PathFinder:
                 found, undecided = self.np_rules(p, tier, direction, other, dst, undecided)
                 decided += found
             return decided, undecided, applied
-        for p in self.tiers[tier]:
+        for p in self.subjects_of(tier, subject):
             if undecided.is_empty():
                 break
-            if not self.in_pod_set(p.subject, subject):
-                continue
             applied = True
             found, undecided = self.admin_rules(p, direction, other, dst, undecided)
             decided += found
         return decided, undecided, applied
+
+    def subjects_of(self, tier: str, subject: Node) -> list[AdminPolicy]:
+        """The tier's policies (in order) whose subject `subject` is."""
+        return self.remembered(
+            self._subjects,
+            (tier, node_key(subject)),
+            lambda: [p for p in self.tiers[tier] if self.in_pod_set(p.subject, subject)],
+        )
 
     def tier_end(self, tier, direction, subject, applied: bool) -> DecisionStep | None:
         """The step of what a tier that applied and decided nothing does: NetworkPolicy
