@@ -7,8 +7,8 @@ sets are `[protocol, start, end]` rows, and rules are listed once and referred t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
@@ -30,14 +30,22 @@ SNAPSHOT_VERSION = 2
 _LOCATION_FIELDS = frozenset({"source", "line", "text"})
 
 
+# Leaves returned as they are; checked first, since most of a tree is leaves.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _meaning_fields(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names without the location fields, worked out once per class."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in _LOCATION_FIELDS)
+
+
 def _plain(value: object) -> object:
     """A dataclass tree as nested tuples, without location fields, for a stable fingerprint."""
+    if type(value) in _LEAVES:
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return tuple(
-            (f.name, _plain(getattr(value, f.name)))
-            for f in dataclasses.fields(value)
-            if f.name not in _LOCATION_FIELDS
-        )
+        return tuple((name, _plain(getattr(value, name))) for name in _meaning_fields(type(value)))
     if isinstance(value, Mapping):
         return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
     if isinstance(value, frozenset | set):
@@ -237,6 +245,21 @@ class Compact:
         ]
 
 
+def _first_seen_numbers(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """Number each distinct (a[k], b[k]) in order of first appearance: per pair its number (int32),
+    and per number its first pair, as a dict filled pair by pair would, in numpy."""
+    if not len(a):
+        return np.zeros(0, dtype=np.int32), []
+    _, a_code = np.unique(a, return_inverse=True)
+    b_values, b_code = np.unique(b, return_inverse=True)
+    key = a_code.astype(np.int64) * len(b_values) + b_code
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    number = np.empty(len(order), dtype=np.int32)
+    number[order] = np.arange(len(order), dtype=np.int32)
+    return number[inverse.reshape(-1)], first[order].tolist()
+
+
 def compact_snapshot(
     analysis: Analysis, cluster: Cluster | None = None, tiered: dict | None = None
 ) -> tuple[dict, Compact]:
@@ -254,18 +277,9 @@ def compact_snapshot(
     # says as much as identity of the grants, without computing the grants of every pair.
     rows = bool(conns) and set(map(type, conns)) == {ConnectionRow}
     grants_of = itemgetter(3) if rows else attrgetter("grants")
-    keys = zip(map(id, map(ports_of, conns)), map(id, map(grants_of, conns)), strict=True)
-    index: dict[tuple[int, int], int] = {}
-    firsts: list[int] = []  # per cell, its first pair
-
-    def cell_of(k: int, key: tuple[int, int]) -> int:
-        found = index.get(key)
-        if found is None:
-            found = index[key] = len(firsts)
-            firsts.append(k)
-        return found
-
-    cell = np.fromiter(map(cell_of, itertools.count(), keys), dtype=np.int32, count=count)
+    ports_ids = np.fromiter(map(id, map(ports_of, conns)), dtype=np.int64, count=count)
+    grants_ids = np.fromiter(map(id, map(grants_of, conns)), dtype=np.int64, count=count)
+    cell, firsts = _first_seen_numbers(ports_ids, grants_ids)
     rules = _Rules()
     cells = []
     for k in firsts:
