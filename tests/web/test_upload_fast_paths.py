@@ -16,7 +16,9 @@ from django.test import SimpleTestCase
 from bench.generate import generate, parse_spec
 from netviz.diff.snapshot import _first_seen_numbers, compact_snapshot, fingerprint, snapshot
 from netviz.engine import Evaluator, addresses
+from netviz.engine.ports import PortSet
 from netviz.findings import fixes
+from netviz.findings.facts import Facts, Traffic
 from netviz.formats.connections import ordered_connections
 from netviz.k8s import load_texts
 
@@ -58,12 +60,39 @@ def numbered_by_dict(keys) -> tuple[list[int], list[int]]:
     return out, firsts
 
 
+def plain_traffic(ev) -> dict:
+    """Facts.traffic as first written: one Python pass over the connections."""
+    out = {e.id: Traffic() for e in Facts.of(ev.cluster, ev).endpoints}
+    ext = {x.id for x in ev.externals}
+    in_ports: dict[str, set[PortSet]] = {}
+    out_ports: dict[str, set[PortSet]] = {}
+    for c in ev.analysis().connections:
+        src, dst = c.src, c.dst
+        if src == dst:
+            continue
+        if src in ext:
+            out[dst].in_external.add(src)
+            in_ports.setdefault(dst, set()).add(c.ports)
+        elif dst in ext:
+            out[src].out_external.add(dst)
+            out_ports.setdefault(src, set()).add(c.ports)
+        else:
+            out[dst].in_pods.add(src)
+            out[src].out_pods.add(dst)
+    for key, sets in in_ports.items():
+        out[key].in_external_ports = PortSet(r for ps in sets for r in ps.ranges())
+    for key, sets in out_ports.items():
+        out[key].out_external_ports = PortSet(r for ps in sets for r in ps.ranges())
+    return out
+
+
 class UploadFastPathsTestCase(SimpleTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.cluster = load_texts([(n, c.encode()) for n, c in BIG])
-        cls.analysis = Evaluator(cls.cluster).analysis()
+        cls.ev = Evaluator(cls.cluster)
+        cls.analysis = cls.ev.analysis()
 
     def test_it_is_big_enough_to_cross_batches(self):
         self.assertGreater(len(self.analysis.connections), 3 * 8192)
@@ -117,3 +146,12 @@ class UploadFastPathsTestCase(SimpleTestCase):
             self.assertEqual(
                 addresses.parse_address(text), addresses.parse_address.__wrapped__(text)
             )
+
+    def test_traffic_grouped_in_numpy_is_the_traffic_of_the_plain_pass(self):
+        traffic = Facts.of(self.cluster, self.ev).traffic
+        plain = plain_traffic(self.ev)
+        self.assertEqual(traffic.keys(), plain.keys())
+        self.assertTrue(any(t.in_external for t in plain.values()))
+        self.assertTrue(any(t.out_external_ports for t in plain.values()))
+        for key, t in plain.items():
+            self.assertEqual(traffic[key], t, key)
