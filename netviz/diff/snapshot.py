@@ -35,23 +35,28 @@ _LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 @functools.cache
-def _meaning_fields(cls: type) -> tuple[str, ...]:
-    """A dataclass's field names without the location fields, worked out once per class."""
+def _meaning_fields(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names without the location fields, worked out once per class; None
+    for any other class."""
+    if not dataclasses.is_dataclass(cls) or issubclass(cls, type):
+        return None
     return tuple(f.name for f in dataclasses.fields(cls) if f.name not in _LOCATION_FIELDS)
 
 
 def _plain(value: object) -> object:
     """A dataclass tree as nested tuples, without location fields, for a stable fingerprint."""
-    if type(value) in _LEAVES:
+    cls = type(value)
+    if cls in _LEAVES:
         return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return tuple((name, _plain(getattr(value, name))) for name in _meaning_fields(type(value)))
+    names = _meaning_fields(cls)
+    if names is not None:
+        return tuple([(name, _plain(getattr(value, name))) for name in names])
     if isinstance(value, Mapping):
-        return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
+        return tuple(sorted([(str(k), _plain(v)) for k, v in value.items()]))
     if isinstance(value, frozenset | set):
-        return tuple(sorted(repr(_plain(v)) for v in value))
+        return tuple(sorted([repr(_plain(v)) for v in value]))
     if isinstance(value, tuple | list):
-        return tuple(_plain(v) for v in value)
+        return tuple([_plain(v) for v in value])
     return value
 
 
