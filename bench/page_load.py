@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -63,6 +64,24 @@ def post_files(url: str, files: list[Path], title: str) -> dict:
     )
     with urllib.request.urlopen(request, timeout=3600) as response:
         return json.loads(response.read())
+
+
+def children_cpu() -> float:
+    """CPU seconds of the finished child processes waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def server_cpu() -> float:
+    """CPU seconds used so far by this process's running children (the throwaway server): on a
+    shared machine a CPU figure beside the wall-clock one says what the work costs."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
 
 
 def cli_seconds(yaml_dir: Path) -> float:
@@ -256,11 +275,15 @@ def read_back(page, expected: Expected, g: int, rng: random.Random) -> list[str]
 def run_size(size: str, args: argparse.Namespace, browser_type) -> dict:
     yaml_dir, _stats = ensure_cluster(size, args.seed, args.cache)
     files = sorted(p for p in yaml_dir.rglob("*.yaml"))
+    cpu = children_cpu()
     row = {"size": size, "cli_s": cli_seconds(yaml_dir)}
+    row["cli_cpu_s"] = children_cpu() - cpu
     with serve([]) as (base, _tokens):
+        cpu = server_cpu()
         started = time.perf_counter()
         created = post_files(f"{base}/api/reviews", files, f"bench {size}")
         row["stored_s"] = time.perf_counter() - started
+        row["stored_cpu_s"] = server_cpu() - cpu
         url = created["view_url"]
         expected = Expected(files)
         row["connections"] = expected.connections
@@ -302,8 +325,8 @@ def run_size(size: str, args: argparse.Namespace, browser_type) -> dict:
 def table(rows: list[dict]) -> str:
     head = (
         "| size | endpoints | connections | CLI analyze | upload → stored | first load (wire) "
-        "| matrix cold | matrix warm | open a namespace | graph | JS heap |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| matrix cold | matrix warm | open a namespace | graph | JS heap | CPU: CLI, stored |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     lines = [head]
     for r in rows:
@@ -318,7 +341,9 @@ def table(rows: list[dict]) -> str:
             f"| {r['stored_s']:.1f} s ({r['stored_s'] / r['cli_s']:.1f}×) | {r['wire_mb']:.2f} MB "
             f"| {ms(r['cold_ms'])} | {ms(r['warm_ms'])} "
             f"| {opened} ({r['ns_endpoints']} endpoints) "
-            f"| {r['graph_ms'] / 1000:.2f} s ({r['graph_nodes']:,} nodes) | {r['heap_mb']:.0f} MB |"
+            f"| {r['graph_ms'] / 1000:.2f} s ({r['graph_nodes']:,} nodes) | {r['heap_mb']:.0f} MB "
+            f"| {r['cli_cpu_s']:.1f} s, {r['stored_cpu_s']:.1f} s "
+            f"({r['stored_cpu_s'] / r['cli_cpu_s']:.1f}×) |"
         )
     return "\n".join(lines)
 

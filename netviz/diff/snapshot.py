@@ -7,8 +7,8 @@ sets are `[protocol, start, end]` rows, and rules are listed once and referred t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
-import itertools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,20 +33,33 @@ SNAPSHOT_VERSION = 2
 _LOCATION_FIELDS = frozenset({"source", "line", "text"})
 
 
+# Leaves returned as they are; checked first, since most of a tree is leaves.
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+@functools.cache
+def _meaning_fields(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names without the location fields, worked out once per class; None
+    for any other class."""
+    if not dataclasses.is_dataclass(cls) or issubclass(cls, type):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in _LOCATION_FIELDS)
+
+
 def _plain(value: object) -> object:
     """A dataclass tree as nested tuples, without location fields, for a stable fingerprint."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return tuple(
-            (f.name, _plain(getattr(value, f.name)))
-            for f in dataclasses.fields(value)
-            if f.name not in _LOCATION_FIELDS
-        )
+    cls = type(value)
+    if cls in _LEAVES:
+        return value
+    names = _meaning_fields(cls)
+    if names is not None:
+        return tuple([(name, _plain(getattr(value, name))) for name in names])
     if isinstance(value, Mapping):
-        return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
+        return tuple(sorted([(str(k), _plain(v)) for k, v in value.items()]))
     if isinstance(value, frozenset | set):
-        return tuple(sorted(repr(_plain(v)) for v in value))
+        return tuple(sorted([repr(_plain(v)) for v in value]))
     if isinstance(value, tuple | list):
-        return tuple(_plain(v) for v in value)
+        return tuple([_plain(v) for v in value])
     return value
 
 
@@ -286,6 +299,21 @@ class Compact:
         ]
 
 
+def _first_seen_numbers(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """Number each distinct (a[k], b[k]) in order of first appearance: per pair its number (int32),
+    and per number its first pair, as a dict filled pair by pair would, in numpy."""
+    if not len(a):
+        return np.zeros(0, dtype=np.int32), []
+    _, a_code = np.unique(a, return_inverse=True)
+    b_values, b_code = np.unique(b, return_inverse=True)
+    key = a_code.astype(np.int64) * len(b_values) + b_code
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    number = np.empty(len(order), dtype=np.int32)
+    number[order] = np.arange(len(order), dtype=np.int32)
+    return number[inverse.reshape(-1)], first[order].tolist()
+
+
 def compact_snapshot(
     analysis: Analysis, cluster: Cluster | None = None, tiered: dict | None = None
 ) -> tuple[dict, Compact]:
@@ -303,18 +331,9 @@ def compact_snapshot(
     # says as much as identity of the grants, without computing the grants of every pair.
     rows = bool(conns) and set(map(type, conns)) == {ConnectionRow}
     grants_of = itemgetter(3) if rows else attrgetter("grants")
-    keys = zip(map(id, map(ports_of, conns)), map(id, map(grants_of, conns)), strict=True)
-    index: dict[tuple[int, int], int] = {}
-    firsts: list[int] = []  # per cell, its first pair
-
-    def cell_of(k: int, key: tuple[int, int]) -> int:
-        found = index.get(key)
-        if found is None:
-            found = index[key] = len(firsts)
-            firsts.append(k)
-        return found
-
-    cell = np.fromiter(map(cell_of, itertools.count(), keys), dtype=np.int32, count=count)
+    ports_ids = np.fromiter(map(id, map(ports_of, conns)), dtype=np.int64, count=count)
+    grants_ids = np.fromiter(map(id, map(grants_of, conns)), dtype=np.int64, count=count)
+    cell, firsts = _first_seen_numbers(ports_ids, grants_ids)
     rules = _Rules()
     cells = []
     for k in firsts:

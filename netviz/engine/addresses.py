@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -15,6 +16,8 @@ _TOP = {4: 1 << 32, 6: 1 << 128}
 _ADDR = {4: ipaddress.IPv4Address, 6: ipaddress.IPv6Address}
 
 
+# Parsed objects are immutable; the findings checks test the same few blocks against every node.
+@functools.lru_cache(maxsize=16384)
 def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     try:
         return ipaddress.ip_network(text.strip(), strict=False)
@@ -22,6 +25,7 @@ def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | 
         return None
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.strip())

@@ -11,6 +11,7 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter, itemgetter
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -20,6 +21,7 @@ from netviz.engine.addresses import parse_network
 from netviz.engine.atoms import spec_range
 from netviz.engine.peers import CompiledPolicy, CompiledRule, peer_mask
 from netviz.engine.ports import PortRange, PortSet
+from netviz.engine.rows import ConnectionRow
 from netviz.engine.selectors import matches
 from netviz.findings.model import Subject
 from netviz.k8s.calico.model import CalicoPolicy
@@ -297,28 +299,57 @@ class Facts:
     def traffic(self) -> dict[str, Traffic]:
         """Per endpoint id, who may connect to it and whom it may connect to (itself left out)."""
         out = {e.id: Traffic() for e in self.endpoints}
-        ext = self.external_ids
-        in_ports: dict[str, set[PortSet]] = {}
-        out_ports: dict[str, set[PortSet]] = {}
-        # One pass, no PortSet arithmetic inside: this runs once per allowed connection.
-        for c in self.ev.analysis().connections:
-            src, dst = c.src, c.dst
-            if src == dst:
-                continue
-            if src in ext:
-                out[dst].in_external.add(src)
-                in_ports.setdefault(dst, set()).add(c.ports)
-            elif dst in ext:
-                out[src].out_external.add(dst)
-                out_ports.setdefault(src, set()).add(c.ports)
-            else:
-                out[dst].in_pods.add(src)
-                out[src].out_pods.add(dst)
-        for key, sets in in_ports.items():
-            out[key].in_external_ports = PortSet(r for ps in sets for r in ps.ranges())
-        for key, sets in out_ports.items():
-            out[key].out_external_ports = PortSet(r for ps in sets for r in ps.ranges())
+        conns = self.ev.analysis().connections
+        if not conns:
+            return out
+        # Node numbers from C-level maps, then grouped in numpy: no Python work per connection.
+        ids = [e.id for e in self.endpoints]
+        ids += sorted(self.external_ids - set(ids))
+        number = {i: k for k, i in enumerate(ids)}.__getitem__
+        rows = set(map(type, conns)) == {ConnectionRow}
+        src_of, dst_of, ports_of = (
+            (itemgetter(0), itemgetter(1), itemgetter(2))
+            if rows
+            else (attrgetter("src"), attrgetter("dst"), attrgetter("ports"))
+        )
+        count = len(conns)
+        src = np.fromiter(map(number, map(src_of, conns)), dtype=np.int64, count=count)
+        dst = np.fromiter(map(number, map(dst_of, conns)), dtype=np.int64, count=count)
+        ports = list(map(ports_of, conns))
+        external = np.arange(len(ids)) >= len(self.endpoints)
+        apart = src != dst
+        from_ext, to_ext = apart & external[src], apart & ~external[src] & external[dst]
+        pods = apart & ~external[src] & ~external[dst]
+        _group_into(out, ids, dst[from_ext], src[from_ext], "in_external")
+        _group_into(out, ids, src[to_ext], dst[to_ext], "out_external")
+        _group_into(out, ids, dst[pods], src[pods], "in_pods")
+        _group_into(out, ids, src[pods], dst[pods], "out_pods")
+        for mask, key_of, attr in (
+            (from_ext, dst, "in_external_ports"),
+            (to_ext, src, "out_external_ports"),
+        ):
+            by_key: dict[int, dict[int, PortSet]] = {}
+            for k, at in zip(key_of[mask].tolist(), np.flatnonzero(mask).tolist(), strict=True):
+                ps = ports[at]
+                by_key.setdefault(k, {})[id(ps)] = ps
+            for k, sets in by_key.items():
+                setattr(out[ids[k]], attr, PortSet(r for ps in sets.values() for r in ps.ranges()))
         return out
+
+
+def _group_into(
+    out: dict[str, Traffic], ids: list[str], keys: np.ndarray, values: np.ndarray, attr: str
+) -> None:
+    """Add to each key's Traffic set `attr` the ids of its values."""
+    if not len(keys):
+        return
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], len(keys)]
+    name = ids.__getitem__
+    for k, a, b in zip(keys[starts].tolist(), starts.tolist(), ends.tolist(), strict=True):
+        getattr(out[ids[k]], attr).update(map(name, values[a:b].tolist()))
 
 
 _FACTS: WeakKeyDictionary[Evaluator, Facts] = WeakKeyDictionary()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 
@@ -12,6 +13,7 @@ from netviz.k8s.model import Direction
 _TYPES = {"ingress": "Ingress", "egress": "Egress"}
 
 
+@functools.lru_cache(maxsize=8192)  # label keys and values repeat across thousands of fixes
 def _quote(value: str) -> str:
     """A YAML scalar that reads back as this very string ("true", "1.0", "a: b" need quotes)."""
     try:
