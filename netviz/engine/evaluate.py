@@ -24,6 +24,7 @@ from netviz.engine.explain import Explainer
 from netviz.engine.grants import Granter, TieredGranter
 from netviz.engine.matrix import Matrix
 from netviz.engine.nogc import gc_paused
+from netviz.engine.pair_arrays import source_rows
 from netviz.engine.paths import PathFinder, with_decisions
 from netviz.engine.peers import Compiled, all_blocks
 from netviz.engine.ports import PortSet
@@ -144,48 +145,20 @@ class Evaluator:
         granter = Granter(m) if self._paths is None else TieredGranter(m, self._paths, self.node)
         ordered = self._node_ids()
         ids = [node_id for node_id, _, _ in ordered]
-        node_class = np.array([cls for _, cls, _ in ordered], dtype=np.int64)
-        # Members of each class as ranks (CSR): by_class[start[c]:start[c + 1]].
-        by_class = np.argsort(node_class, kind="stable")
-        start = np.searchsorted(node_class[by_class], np.arange(m.classes + 1))
-        # (ports, grants) per (egress cell, ingress cell): equivalent pairs share both objects.
-        # Grants are computed only when asked for: most callers only want the ports.
-        # A pair of cells is one int key: (egress key + 1) * span + ingress key + 1.
-        span = len(m.is_rep) * len(m.id_rep) + 1
-        cells: dict[int, int] = {}
+        # (ports, grants) per cell: equivalent pairs share both objects. Grants are computed only
+        # when asked for: most callers only want the ports.
         cell_ports: list[PortSet] = []
         cell_grants: list[GrantCell] = []
-        rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+        def new_cell(egress: int, ingress: int, words) -> None:
+            mask = m.atoms.from_words(words)
+            cell_ports.append(m.atoms.portset(mask))
+            cell_grants.append(GrantCell(granter, egress, ingress, mask))
+
         out: list[Connection] = []
         new = tuple.__new__
-        # Rows by ingress-source signature (each computed once), then connections in output order.
-        for cls in np.argsort(m.class_is, kind="stable").tolist():
-            if start[cls] == start[cls + 1]:
-                continue  # no endpoint or range left in this class
-            dst_classes, words, eg_keys, in_keys = m.allowed_from(cls)
-            keys = ((eg_keys + 1) * span + in_keys + 1).tolist()
-            cell_of = np.fromiter(map(cells.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
-            for i in np.flatnonzero(cell_of < 0).tolist():
-                c = cells.get(keys[i])
-                if c is None:
-                    mask = m.atoms.from_words(words[i])
-                    c = cells[keys[i]] = len(cell_ports)
-                    cell_ports.append(m.atoms.portset(mask))
-                    cell_grants.append(GrantCell(granter, int(eg_keys[i]), int(in_keys[i]), mask))
-                cell_of[i] = c
-            sizes = start[dst_classes + 1] - start[dst_classes]
-            offsets = np.repeat(start[dst_classes] - np.cumsum(sizes) + sizes, sizes)
-            dst_ranks = by_class[offsets + np.arange(int(sizes.sum()))]
-            dst_cells = np.repeat(cell_of, sizes)
-            order = np.argsort(dst_ranks, kind="stable")
-            rows[cls] = (dst_ranks[order].astype(np.int32), dst_cells[order].astype(np.int32))
         # One row of connections per source, built by C-level maps: no Python code per pair.
-        for rank, (src_id, cls, bare_pod) in enumerate(ordered):
-            dst_ranks, dst_cells = rows[cls]
-            if bare_pod:  # a bare pod reaching itself is loopback, not listed
-                at = int(np.searchsorted(dst_ranks, rank))
-                if at < len(dst_ranks) and dst_ranks[at] == rank:
-                    dst_ranks, dst_cells = np.delete(dst_ranks, at), np.delete(dst_cells, at)
+        for _rank, src_id, dst_ranks, dst_cells in source_rows(m, ordered, new_cell):
             cl = dst_cells.tolist()
             fields = zip(
                 repeat(src_id),
