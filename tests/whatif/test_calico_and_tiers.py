@@ -7,25 +7,11 @@ from netviz.engine import Evaluator
 from netviz.engine.ports import PortSet
 from netviz.whatif import allow, block
 from tests.generate.helpers import netpol
+from tests.generate.test_protocols import TIER
 from tests.generate.test_tiered import DB, GUARD, PODS, WEB, load
 
-SECURITY = """
-apiVersion: projectcalico.org/v3
-kind: Tier
-metadata: {name: security}
-spec: {order: 100}
----
-apiVersion: projectcalico.org/v3
-kind: GlobalNetworkPolicy
-metadata: {name: security.db}
-spec:
-  tier: security
-  order: 5
-  selector: app == 'db'
-  types: [Ingress]
-  ingress:
-%s  - action: Pass
-"""
+# A Calico tier before the NetworkPolicies with db's ingress rules (%s), then Pass.
+SECURITY = TIER
 
 
 def db_from_web(ports=None) -> dict:
