@@ -81,7 +81,12 @@ def _keys(space: _Space, snap: dict, pairs: Pairs, total: int) -> tuple[np.ndarr
             flat += [space.node(p) for p in _cut(x, space.bounds[x.version])]
         start[k + 1] = len(flat)
     pieces = np.array(flat, dtype=np.int64)
-    klass = np.array([space.port_class(r) for r in pairs.cell_rows], dtype=np.int64)
+    # Cells often share one rows list: each is numbered once (the lists live through this call).
+    numbered: dict[int, int] = {}
+    for r in pairs.cell_rows:
+        if id(r) not in numbered:
+            numbered[id(r)] = space.port_class(r)
+    klass = np.array([numbered[id(r)] for r in pairs.cell_rows], dtype=np.int64)
     src, dst = pairs.src.astype(np.int64), pairs.dst.astype(np.int64)
     ports = klass[pairs.cell] if len(klass) else np.zeros(0, dtype=np.int64)
     ext_src = is_ext[src] if len(is_ext) else np.zeros(0, dtype=bool)

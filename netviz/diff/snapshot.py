@@ -69,6 +69,11 @@ def fingerprint(value: object) -> str:
     memo = _fingerprints.get()
     if memo is None:
         return hashlib.sha256(repr(_plain(value)).encode()).hexdigest()[:16]
+    # The same object as before (netviz.k8s.built keeps those of unchanged documents): its
+    # fingerprint, without even a repr; it is held with it, so its id is not reused meanwhile.
+    same = memo.get(id(value))
+    if same is not None and same[0] is value:
+        return same[1]
     # Equal reprs mean equal fields (a repr with an address would not: those are not kept).
     key = repr(value)
     found = memo.get(key)
@@ -76,16 +81,19 @@ def fingerprint(value: object) -> str:
         found = hashlib.sha256(repr(_plain(value)).encode()).hexdigest()[:16]
         if " object at 0x" not in key:
             memo[key] = found
+    if " object at 0x" not in key:
+        memo[id(value)] = (value, found)
     return found
 
 
-_fingerprints: ContextVar[dict[str, str] | None] = ContextVar("netviz_fingerprints", default=None)
+# By repr (str) and by the object itself (its id → the object and its fingerprint).
+_fingerprints: ContextVar[dict | None] = ContextVar("netviz_fingerprints", default=None)
 
 
 @contextmanager
-def fingerprints_kept(memo: dict[str, str]) -> Iterator[None]:
-    """fingerprint() answers from `memo` (an object's repr → its fingerprint) in this block, so a
-    draft snapshotted again on each keystroke hashes only the objects that changed."""
+def fingerprints_kept(memo: dict) -> Iterator[None]:
+    """fingerprint() answers from `memo` (an object, or its repr → its fingerprint) in this
+    block, so a draft snapshotted again on each keystroke hashes only the objects that changed."""
     token = _fingerprints.set(memo)
     try:
         yield

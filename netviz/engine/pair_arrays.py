@@ -67,13 +67,20 @@ def pair_arrays(
     evaluator: Evaluator,
 ) -> tuple[list[str], list[PortSet], np.ndarray, np.ndarray, np.ndarray]:
     """(node ids, port set per cell, src, dst, cell): pair k is `ids[src[k]]` → `ids[dst[k]]` on
-    `ports[cell[k]]`, in the order analysis().connections lists them."""
+    `ports[cell[k]]`, in the order analysis().connections lists them; cells with equal ports
+    share one PortSet."""
     m = evaluator.matrix
     ordered = evaluator._node_ids()
     ports: list[PortSet] = []
+    # Cells are many, their port sets few: each distinct one is made once, and shared.
+    made: dict[bytes, PortSet] = {}
 
     def new_cell(_egress: int, _ingress: int, words) -> None:
-        ports.append(m.atoms.portset(m.atoms.from_words(words)))
+        key = words.tobytes()
+        found = made.get(key)
+        if found is None:
+            found = made[key] = m.atoms.portset(m.atoms.from_words(words))
+        ports.append(found)
 
     src_parts, dst_parts, cell_parts = [], [], []
     for rank, _id, dst_ranks, dst_cells in source_rows(m, ordered, new_cell):

@@ -40,6 +40,21 @@ class Reporter:
         finally:
             self._entry.pop()
 
+    def state(self) -> tuple:
+        """What the reporter holds after an object was built (netviz.k8s.built keeps it)."""
+        return (
+            self.kind,
+            self.namespace,
+            self.name,
+            tuple(self.problems),
+            self.errors,
+            self.entries,
+        )
+
+    def restore(self, state: tuple) -> None:
+        self.kind, self.namespace, self.name, problems, self.errors, self.entries = state
+        self.problems = list(problems)
+
     def source(self, line: int | None = None) -> Source:
         return Source(self.file, self.doc, line or self.line)
 

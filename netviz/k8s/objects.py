@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from netviz.k8s import builders
+from netviz.k8s.built import built
 from netviz.k8s.calico.reader import CalicoCollector, is_calico
 from netviz.k8s.clusterpolicy import API_VERSIONS as ADMIN_API_VERSIONS
 from netviz.k8s.clusterpolicy import build_admin_policy
@@ -153,19 +154,21 @@ class ObjectReader:
         if kind == "Namespace":
             self._namespace(value, rep)
         elif kind == "NetworkPolicy":
-            policy = build_policy(value, rep, text.lines(span[0], span[1]))
+            policy = built(value, rep, lambda: build_policy(value, rep, text.lines(*span)))
             if policy is not None:
                 self._keep(self.policies, (policy.namespace, policy.name), policy, rep)
         elif kind in ADMIN_API_VERSIONS:
-            admin = build_admin_policy(value, kind, rep, text.lines(span[0], span[1]))
+            admin = built(
+                value, rep, lambda: build_admin_policy(value, kind, rep, text.lines(*span))
+            )
             if admin is not None:
                 self._keep(self.admin_policies, (kind, admin.name), admin, rep)
         elif kind == "Node":
-            node = build_node(value, rep)
+            node = built(value, rep, lambda: build_node(value, rep))
             if node is not None:
                 self._keep(self.nodes, node.name, node, rep)
         elif kind in WORKLOAD_KINDS:
-            workload = build_workload(value, kind, rep)
+            workload = built(value, rep, lambda: build_workload(value, kind, rep))
             if workload is not None:
                 self._keep(self.workloads, workload.key, workload, rep)
         self.problems.extend(rep.problems)
@@ -223,20 +226,15 @@ class ObjectReader:
     def _entry(self, value: dict, kind: str, rep: Reporter) -> None:
         """Services and the routes that lead to them from outside (netviz.k8s.services, .routes)."""
         if kind == "Service":
-            service = build_service(value, rep)
+            service = built(value, rep, lambda: build_service(value, rep))
             if service is not None:
                 self._keep(self.services, (service.namespace, service.name), service, rep)
         elif kind == "Gateway":
-            gateway = build_gateway(value, rep)
+            gateway = built(value, rep, lambda: build_gateway(value, rep))
             if gateway is not None:
                 self._keep(self.gateways, (gateway.namespace, gateway.name), gateway, rep)
         else:
-            if kind == "Ingress":
-                route = build_ingress(value, rep)
-            elif kind in ROUTE_KINDS:
-                route = build_gateway_route(value, kind, rep)
-            else:
-                route = build_openshift_route(value, rep)
+            route = built(value, rep, lambda: _build_route(value, kind, rep))
             if route is not None:
                 self._keep(self.routes, (kind, route.namespace, route.name), route, rep)
         self.problems.extend(rep.problems)
@@ -330,6 +328,14 @@ class ObjectReader:
             gateways=tuple(self.gateways.values()),
             calico=calico,
         )
+
+
+def _build_route(value: dict, kind: str, rep: Reporter) -> Route | None:
+    if kind == "Ingress":
+        return build_ingress(value, rep)
+    if kind in ROUTE_KINDS:
+        return build_gateway_route(value, kind, rep)
+    return build_openshift_route(value, rep)
 
 
 def _typed_list_item(list_kind: str, api_version: object) -> tuple[str, str] | None:

@@ -84,6 +84,7 @@ class Budget:
     max_nodes: int
     max_documents: int = 1_000_000  # documents per file, empty ones included
     aliases_used: int = 0
+    documents_seen: int = 0  # by the last parse, empty ones included
 
 
 class _Abort(Exception):
@@ -464,21 +465,28 @@ class ParseMemo:
         self._lock = threading.Lock()
 
     def parse(self, text: str, budget: Budget, json_mode: bool) -> tuple[list[Doc], list]:
-        limits = (budget.max_aliases, budget.max_depth, budget.max_nodes, budget.max_documents)
+        # The documents a file may still have (what the files before it left of the input's
+        # limit) is not in the key: a parse that stopped short of its limit is the same under
+        # any limit at least as high as the documents it saw.
+        limits = (budget.max_aliases, budget.max_depth, budget.max_nodes)
         key = (text, json_mode, limits, budget.aliases_used)
+        cap = budget.max_documents
         with self._lock:
             found = self._items.get(key)
-            if found is not None:
+            if found is not None and (found[3] == cap or (not found[5] and found[4] <= cap)):
                 self._items.move_to_end(key)
+            else:
+                found = None
         if found is None:
             docs, errors = _parse_text(text, budget, json_mode)
-            found = (docs, errors, budget.aliases_used)
+            truncated = budget.documents_seen > cap
+            found = (docs, errors, budget.aliases_used, cap, budget.documents_seen, truncated)
             with self._lock:
                 self._items[key] = found
                 while len(self._items) > self.size:
                     self._items.popitem(last=False)
         else:
-            budget.aliases_used = found[2]
+            budget.aliases_used, budget.documents_seen = found[2], found[4]
         return list(found[0]), list(found[1])
 
 
@@ -528,12 +536,14 @@ def _parse_text(
             finally:
                 loader.dispose()
             docs.extend(builder.docs)
+            budget.documents_seen = builder.doc_index
             if builder.truncated:
                 message = f"more than {budget.max_documents} documents: the rest is not read"
                 errors.append((builder.doc_index, builder.truncated, message))
             return docs, errors
         except yaml.YAMLError as exc:
             docs.extend(builder.docs)
+            budget.documents_seen = builder.doc_index
             line = _yaml_error_line(exc) + offset
             index = builder.current.index if builder.current else builder.doc_index + 1
             errors.append((index, line, f"YAML syntax error: {_yaml_error_text(exc)}"))

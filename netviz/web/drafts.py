@@ -9,6 +9,7 @@ from netviz.diff.tiered import tiered_snapshot
 from netviz.engine import Evaluator
 from netviz.engine.pair_arrays import listed
 from netviz.k8s import load_texts
+from netviz.k8s.built import builds_kept
 from netviz.k8s.yamlsrc import parses_kept
 from netviz.web.draft_cache import evaluator_pairs, kept
 from netviz.web.models import Revision
@@ -45,8 +46,9 @@ def evaluate_draft(revision: Revision, changes: object) -> dict:
     files, changed = draft_files(revision, changes)
     check_size(files)
     base = kept(revision)
-    # The files not edited are parsed once per revision, not on every keystroke.
-    with parses_kept(base.parses):
+    # The files not edited are parsed, and their objects built, once per revision, not on every
+    # keystroke.
+    with parses_kept(base.parses), builds_kept(base.builds):
         cluster = load_texts([(f.name, f.content) for f in files], limits=reader_limits())
     evaluator = Evaluator(cluster)
     # As snapshot() gives it (tiered policies too, as the saved revision's snapshot has them);

@@ -266,16 +266,37 @@ class ParseMemoTestCase(TestCase):
             parse_text("y: 1\n", Budget(10, 10, 100))
         self.assertEqual(len(memo._items), 2)  # the least recently used went
 
+    def test_it_gives_what_a_fresh_parse_gives_under_every_documents_limit(self):
+        # Four documents, the last two empty: a limit of 3 stops at an empty one.
+        text = "a: 1\n---\nb: [1, 2]\n---\n---\n"
+        memo = ParseMemo(4)
+        for cap in (10, 4, 3, 1, 4, 2, 100, 3):
+            fresh = Budget(10, 10, 100, max_documents=cap)
+            expected = parse_text(text, fresh)
+            budget = Budget(10, 10, 100, max_documents=cap)
+            with parses_kept(memo):
+                self.assertEqual(parse_text(text, budget), expected, cap)
+            self.assertEqual(budget.documents_seen, fresh.documents_seen, cap)
+        truncated = parse_text(text, Budget(10, 10, 100, max_documents=3))[1]
+        self.assertIn("more than 3 documents", truncated[-1][2])
+
 
 class FingerprintMemoTestCase(TestCase):
     def test_kept_fingerprints_are_the_fresh_ones_after_edits(self):
         files = generate(parse_spec("S"))
         edited = [(n, t.replace("tier: backend", "tier: backendx")) for n, t in files]
-        memo: dict[str, str] = {}
+        memo: dict = {}
         for version in (files, edited, files):
             cluster = load_texts(version)
             objects = [*cluster.policies, *Evaluator(cluster).analysis().endpoints]
             fresh = [fingerprint(o) for o in objects]
             with fingerprints_kept(memo):
                 self.assertEqual([fingerprint(o) for o in objects], fresh)
-        self.assertLess(len(memo), 2 * len(objects))  # the unchanged ones hashed once
+        reprs = [k for k in memo if isinstance(k, str)]
+        self.assertLess(len(reprs), 2 * len(objects))  # the unchanged ones hashed once
+        # The same objects again (as a draft's unchanged documents give them): by identity.
+        for k in reprs:
+            del memo[k]
+        with fingerprints_kept(memo):
+            self.assertEqual([fingerprint(o) for o in objects], fresh)
+        self.assertEqual([k for k in memo if isinstance(k, str)], [])

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from netviz.k8s.built import built
 from netviz.k8s.calico.model import (
     BUILTIN_TIERS,
     DEFAULT_TIER,
@@ -58,28 +59,30 @@ class CalicoCollector:
 
     def add(self, value: dict, kind: str, api_version: str, rep: Reporter, text: str) -> None:
         if kind in POLICY_KINDS:
-            policy = build_calico_policy(value, kind, api_version, rep, text)
+            policy = built(
+                value, rep, lambda: build_calico_policy(value, kind, api_version, rep, text)
+            )
             if policy is not None:
                 store = self.staged if policy.staged else self.policies
                 self._keep(store, (kind, policy.namespace, policy.name), policy, rep)
         elif kind == "Tier":
-            tier = build_tier(value, rep)
+            tier = built(value, rep, lambda: build_tier(value, rep))
             if tier is not None:
                 self._keep(self.tiers, tier.name, tier, rep)
         elif kind in ("NetworkSet", "GlobalNetworkSet"):
-            netset = build_network_set(value, kind, rep)
+            netset = built(value, rep, lambda: build_network_set(value, kind, rep))
             if netset is not None:
                 self._keep(self.sets, (netset.namespace, netset.name), netset, rep)
         elif kind == "HostEndpoint":
-            host = build_host_endpoint(value, rep)
+            host = built(value, rep, lambda: build_host_endpoint(value, rep))
             if host is not None:
                 self._keep(self.hosts, host.name, host, rep)
         elif kind == "Profile":
-            profile = build_profile(value, rep)
+            profile = built(value, rep, lambda: build_profile(value, rep))
             if profile is not None:
                 self._keep(self.profiles, profile.name, profile, rep)
         elif kind == "ServiceAccount":
-            account = build_service_account(value, rep)
+            account = built(value, rep, lambda: build_service_account(value, rep))
             if account is not None:
                 self._keep(self.accounts, (account.namespace, account.name), account, rep)
 
