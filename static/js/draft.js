@@ -412,6 +412,12 @@ async function main() {
   section.dataset.ready = "true";
 }
 
+// What a refusal without a JSON reason means here.
+const REFUSED = {
+  404: "this review or revision is gone (HTTP 404)",
+  413: "the draft is larger than the upload limit (HTTP 413)",
+};
+
 // The changed files as one download: the file itself when it is the only one (and nothing is
 // deleted), else the zip draft.zip builds of them all (with DELETED.txt); a refusal shown inline.
 async function download(files, config, section) {
@@ -434,7 +440,7 @@ async function download(files, config, section) {
     });
     if (!response.ok) {
       const answer = await response.json().catch(() => ({}));
-      throw new Error(answer.error || `HTTP ${response.status}`);
+      throw new Error(answer.error || REFUSED[response.status] || `HTTP ${response.status}`);
     }
     const disposition = response.headers.get("Content-Disposition") || "";
     const name = /filename="([^"]+)"/.exec(disposition)?.[1] || `draft-rev${config.revision}-draft.zip`;
