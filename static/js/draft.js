@@ -150,6 +150,7 @@ async function main() {
       editor.setErrors([]);
       q("[data-editor-errors]").replaceChildren();
       q("[data-draft-status]").textContent = "Edit a policy in the Policies tab, or start a new one.";
+      q("[data-draft-download-error]").hidden = true;
       section.dataset.state = "idle";
       return finish();
     }
@@ -350,7 +351,7 @@ async function main() {
     asked++;
     show(null);
   });
-  q("[data-draft-download]").addEventListener("click", () => download(draft.files, config));
+  q("[data-draft-download]").addEventListener("click", () => download(draft.files, config, section));
   q("[data-draft-share]").addEventListener("click", async () => {
     const status = q("[data-draft-status]");
     try {
@@ -411,15 +412,46 @@ async function main() {
   section.dataset.ready = "true";
 }
 
-// The changed files as one download each (a deleted file as an empty note in a list).
-function download(files, config) {
+// What a refusal without a JSON reason means here.
+const REFUSED = {
+  404: "this review or revision is gone (HTTP 404)",
+  413: "the draft is larger than the upload limit (HTTP 413)",
+};
+
+// The changed files as one download: the file itself when it is the only one (and nothing is
+// deleted), else the zip draft.zip builds of them all (with DELETED.txt); a refusal shown inline.
+async function download(files, config, section) {
   const names = Object.keys(files).sort();
-  const deleted = names.filter((n) => files[n] === null);
-  for (const n of names) {
-    if (files[n] === null) continue;
-    save(new Blob([files[n]], { type: "application/yaml" }), n);
+  const error = section.querySelector("[data-draft-download-error]");
+  const button = section.querySelector("[data-draft-download]");
+  error.hidden = true;
+  if (names.length === 1 && files[names[0]] !== null) {
+    save(new Blob([files[names[0]]], { type: "application/yaml" }), names[0]);
+    return;
   }
-  if (deleted.length) save(new Blob([`Deleted in the draft of revision ${config.revision}:\n${deleted.join("\n")}\n`], { type: "text/plain" }), "deleted-files.txt");
+  button.disabled = true;
+  section.dataset.downloading = "true";
+  try {
+    const response = await fetch(config.zip_url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/zip, application/json" },
+      referrerPolicy: "same-origin",
+      body: JSON.stringify({ files }),
+    });
+    if (!response.ok) {
+      const answer = await response.json().catch(() => ({}));
+      throw new Error(answer.error || REFUSED[response.status] || `HTTP ${response.status}`);
+    }
+    const disposition = response.headers.get("Content-Disposition") || "";
+    const name = /filename="([^"]+)"/.exec(disposition)?.[1] || `draft-rev${config.revision}-draft.zip`;
+    save(await response.blob(), name);
+  } catch (e) {
+    error.textContent = `The changed files were not downloaded: ${e.message}`;
+    error.hidden = false;
+  } finally {
+    button.disabled = false;
+    delete section.dataset.downloading;
+  }
 }
 
 function save(blob, name) {

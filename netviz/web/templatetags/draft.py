@@ -22,6 +22,7 @@ def draft_config(
         "key": f"netviz-draft:{review.view_token}:{number}",
         "revision": number,
         "draft_url": reverse("netviz-draft", args=[review.view_token, number]),
+        "zip_url": reverse("netviz-draft-zip", args=[review.view_token, number]),
         "allow_url": links.whatif(review, number, "allow"),
         "block_url": links.whatif(review, number, "block"),
         "generate_url": links.whatif(review, number, "generate.json"),

@@ -1,4 +1,5 @@
-"""A draft evaluated: POST edited files for a revision, get its errors and its connectivity diff.
+"""A draft evaluated: POST edited files for a revision, get its errors and its connectivity diff;
+or its changed files as one zip to download (draft.zip, same body).
 
 Nothing is stored (saving is "add revision", for edit link holders), so the view link is enough.
 """
@@ -7,12 +8,16 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from netviz.web.access import get_review, get_revision
-from netviz.web.drafts import BadDraft, UploadRefused, evaluate_draft
+from netviz.web.draft_zip import draft_zip
+from netviz.web.drafts import BadDraft, UploadRefused, draft_files, evaluate_draft
+from netviz.web.services import check_size
+from netviz.web.views.downloads import attachment
 
 
 # Nothing stored that grants anything (like the JSON API): no CSRF token, so review pages stay
@@ -37,3 +42,28 @@ def draft_json(request: HttpRequest, token: str, number: int) -> JsonResponse:
     except UploadRefused as e:
         return JsonResponse({"error": e.message, "errors": e.problems}, status=e.status)
     return JsonResponse({"revision": revision.number, **result})
+
+
+@csrf_exempt
+@require_POST
+def draft_zip_download(request: HttpRequest, token: str, number: int) -> HttpResponse:
+    """Body as draft.json's: `<review>-rev<n>-draft.zip` with the files the draft changes or
+    adds, and DELETED.txt listing those it deletes (netviz.web.draft_zip)."""
+    review = get_review(token)
+    revision = get_revision(review, number, defer=("snapshot",))
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+        if not isinstance(body, dict):
+            raise BadDraft('expected a JSON object {"files": {...}}')
+        files, changed = draft_files(revision, body.get("files"))
+        check_size(files)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return JsonResponse({"error": "the body is not JSON"}, status=400)
+    except BadDraft as e:
+        return JsonResponse({"error": str(e)}, status=400)
+    except UploadRefused as e:
+        return JsonResponse({"error": e.message, "errors": e.problems}, status=e.status)
+    if not changed:
+        return JsonResponse({"error": "the draft changes nothing"}, status=400)
+    name = f"{slugify(review.title) or 'draft'}-rev{number}-draft.zip"
+    return attachment(draft_zip(files, changed), name, "application/zip")
