@@ -282,6 +282,42 @@ class Matrix:
         keep = words.any(axis=1)
         return cand[keep], words[keep], eg_key[keep], in_key[keep]
 
+    def allowed_block(
+        self, srcs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """allowed_from() of several source classes at once, ingress-source signatures in
+        ascending order: (position in `srcs`, destination class, allowed atom words, egress cell
+        key, ingress cell key) per pair with something allowed, by position then destination.
+        Works on len(srcs) x classes arrays: the caller bounds the block."""
+        dst_pod, cid, ced = self.class_subject, self.class_id, self.class_ed
+        n_ed, n_id = len(self.ed_rep), len(self.id_rep)
+        is_ = self.class_is[srcs]
+        signatures, which = np.unique(is_, return_inverse=True)
+        rows = [self.ingress_row(i) for i in signatures.tolist()]
+        inn = np.stack([r[0] for r in rows])  # per signature: words into every id signature
+        inn_any = np.stack([r[1] for r in rows])[which]
+        in_ok = np.where(dst_pod[None, :], inn_any[:, cid], True)
+        subject = self.class_subject[srcs]
+        es = self.class_es[srcs]
+        # A governed range (a subject that is no pod) reaches pods and governed ranges only.
+        to_any = self.class_is_pod[srcs][:, None] | dst_pod[None, :]
+        reach = np.where(
+            subject[:, None], self.egress_any[es][:, ced] & in_ok & to_any, dst_pod & in_ok
+        )
+        at, dst = np.nonzero(reach)
+        from_subject, to_pod = subject[at], dst_pod[dst]
+        in_words = inn[which[at], cid[dst]]
+        eg_words = self.egress[es[at], ced[dst]]
+        words = np.where(
+            from_subject[:, None],
+            np.where(to_pod[:, None], eg_words & in_words, eg_words),
+            in_words,
+        )
+        eg_key = np.where(from_subject, es[at] * n_ed + ced[dst], -1)
+        in_key = np.where(to_pod, is_[at] * n_id + cid[dst], -1)
+        keep = _nonzero(words)
+        return at[keep], dst[keep], words[keep], eg_key[keep], in_key[keep]
+
 
 def _nonzero(cells: np.ndarray) -> np.ndarray:
     """Which cells have any atom; much faster than .any(axis=-1) on uint64 words."""

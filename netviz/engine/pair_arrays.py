@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from netviz.engine.matrix import Matrix
 
 
+# Source classes evaluated together: their arrays (sources x destination classes x words, a few
+# of them) stay within about this many bytes.
+BLOCK_BYTES = 16 << 20
+
+
 def source_rows(
     m: Matrix, ordered: list[tuple[str, int, bool]], new_cell: Callable[[int, int, object], None]
 ) -> Iterator[tuple[int, str, np.ndarray, np.ndarray]]:
@@ -35,25 +40,37 @@ def source_rows(
     span = len(m.is_rep) * len(m.id_rep) + 1
     cells: dict[int, int] = {}
     rows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    # Rows by ingress-source signature (each computed once), then sources in output order.
-    for cls in np.argsort(m.class_is, kind="stable").tolist():
-        if start[cls] == start[cls + 1]:
-            continue  # no endpoint or range left in this class
-        dst_classes, words, eg_keys, in_keys = m.allowed_from(cls)
-        keys = ((eg_keys + 1) * span + in_keys + 1).tolist()
-        cell_of = np.fromiter(map(cells.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
-        for i in np.flatnonzero(cell_of < 0).tolist():
-            c = cells.get(keys[i])
-            if c is None:
-                c = cells[keys[i]] = len(cells)
-                new_cell(int(eg_keys[i]), int(in_keys[i]), words[i])
-            cell_of[i] = c
-        sizes = start[dst_classes + 1] - start[dst_classes]
-        offsets = np.repeat(start[dst_classes] - np.cumsum(sizes) + sizes, sizes)
+    # Classes by ingress-source signature (its rows computed once, in order), in blocks; the
+    # classes no endpoint or range is left in are skipped.
+    walk = np.argsort(m.class_is, kind="stable")
+    walk = walk[start[walk + 1] > start[walk]]
+    per_block = max(1, BLOCK_BYTES // (4 * 8 * max(1, m.classes) * m.atoms.words))
+    for lo in range(0, len(walk), per_block):
+        srcs = walk[lo : lo + per_block]
+        at, dst, words, eg_keys, in_keys = m.allowed_block(srcs)
+        keys = (eg_keys + 1) * span + in_keys + 1
+        distinct, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        cell_of = np.fromiter(
+            map(cells.get, distinct.tolist(), repeat(-1)), dtype=np.int64, count=len(distinct)
+        )
+        fresh = np.flatnonzero(cell_of < 0)
+        for i in fresh[np.argsort(first[fresh], kind="stable")].tolist():
+            k = int(first[i])
+            cell_of[i] = cells[int(distinct[i])] = len(cells)
+            new_cell(int(eg_keys[k]), int(in_keys[k]), words[k])
+        pair_cells = cell_of[inverse.reshape(-1)]
+        # Destination classes into their members' ranks, rows in order of source then rank.
+        sizes = start[dst + 1] - start[dst]
+        offsets = np.repeat(start[dst] - np.cumsum(sizes) + sizes, sizes)
         dst_ranks = by_class[offsets + np.arange(int(sizes.sum()))]
-        dst_cells = np.repeat(cell_of, sizes)
-        order = np.argsort(dst_ranks, kind="stable")
-        rows[cls] = (dst_ranks[order].astype(np.int32), dst_cells[order].astype(np.int32))
+        src_at = np.repeat(at, sizes)
+        order = np.lexsort((dst_ranks, src_at))
+        dst_ranks = dst_ranks[order].astype(np.int32)
+        dst_cells = np.repeat(pair_cells, sizes)[order].astype(np.int32)
+        bounds = np.searchsorted(src_at[order], np.arange(len(srcs) + 1)).tolist()
+        for j, cls in enumerate(srcs.tolist()):
+            a, b = bounds[j], bounds[j + 1]
+            rows[cls] = (dst_ranks[a:b], dst_cells[a:b])
     for rank, (node_id, cls, bare_pod) in enumerate(ordered):
         dst_ranks, dst_cells = rows[cls]
         if bare_pod:  # a bare pod reaching itself is loopback, not listed
