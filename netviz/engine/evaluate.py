@@ -150,15 +150,16 @@ class Evaluator:
         cell_ports: list[PortSet] = []
         cell_grants: list[GrantCell] = []
 
-        def new_cell(egress: int, ingress: int, words) -> None:
-            mask = m.atoms.from_words(words)
-            cell_ports.append(m.atoms.portset(mask))
-            cell_grants.append(GrantCell(granter, egress, ingress, mask))
+        def new_cells(egress: np.ndarray, ingress: np.ndarray, words: np.ndarray) -> None:
+            for eg, ing, row in zip(egress.tolist(), ingress.tolist(), words, strict=True):
+                mask = m.atoms.from_words(row)
+                cell_ports.append(m.atoms.portset(mask))
+                cell_grants.append(GrantCell(granter, eg, ing, mask))
 
         out: list[Connection] = []
         new = tuple.__new__
         # One row of connections per source, built by C-level maps: no Python code per pair.
-        for _rank, src_id, dst_ranks, dst_cells in source_rows(m, ordered, new_cell):
+        for _rank, src_id, dst_ranks, dst_cells in source_rows(m, ordered, new_cells):
             cl = dst_cells.tolist()
             fields = zip(
                 repeat(src_id),

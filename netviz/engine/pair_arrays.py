@@ -26,12 +26,15 @@ BLOCK_BYTES = 16 << 20
 
 
 def source_rows(
-    m: Matrix, ordered: list[tuple[str, int, bool]], new_cell: Callable[[int, int, object], None]
+    m: Matrix,
+    ordered: list[tuple[str, int, bool]],
+    new_cells: Callable[[np.ndarray, np.ndarray, np.ndarray], None],
 ) -> Iterator[tuple[int, str, np.ndarray, np.ndarray]]:
     """Per source in output order (`ordered`: Evaluator._node_ids()), (rank, id, destination
     ranks, cell numbers), destinations in rank order, a bare pod's loopback left out. A cell is
     a distinct (egress cell, ingress cell) of the matrix, numbered in order of first appearance;
-    `new_cell(egress key, ingress key, atom words)` is called once per cell, as it is numbered."""
+    `new_cells(egress keys, ingress keys, atom words)` is given the cells as they are numbered,
+    a block of them at a time, in order (the words one row per cell)."""
     node_class = np.array([cls for _, cls, _ in ordered], dtype=np.int64)
     # Members of each class as ranks (CSR): by_class[start[c]:start[c + 1]].
     by_class = np.argsort(node_class, kind="stable")
@@ -54,17 +57,20 @@ def source_rows(
             map(cells.get, distinct.tolist(), repeat(-1)), dtype=np.int64, count=len(distinct)
         )
         fresh = np.flatnonzero(cell_of < 0)
-        for i in fresh[np.argsort(first[fresh], kind="stable")].tolist():
-            k = int(first[i])
-            cell_of[i] = cells[int(distinct[i])] = len(cells)
-            new_cell(int(eg_keys[k]), int(in_keys[k]), words[k])
+        if len(fresh):
+            fresh = fresh[np.argsort(first[fresh], kind="stable")]
+            numbers = np.arange(len(cells), len(cells) + len(fresh))
+            cell_of[fresh] = numbers
+            cells.update(zip(distinct[fresh].tolist(), numbers.tolist(), strict=True))
+            k = first[fresh]
+            new_cells(eg_keys[k], in_keys[k], words[k])
         pair_cells = cell_of[inverse.reshape(-1)]
         # Destination classes into their members' ranks, rows in order of source then rank.
         sizes = start[dst + 1] - start[dst]
         offsets = np.repeat(start[dst] - np.cumsum(sizes) + sizes, sizes)
         dst_ranks = by_class[offsets + np.arange(int(sizes.sum()))]
         src_at = np.repeat(at, sizes)
-        order = np.lexsort((dst_ranks, src_at))
+        order = np.argsort(src_at * len(ordered) + dst_ranks)  # each (source, rank) once
         dst_ranks = dst_ranks[order].astype(np.int32)
         dst_cells = np.repeat(pair_cells, sizes)[order].astype(np.int32)
         bounds = np.searchsorted(src_at[order], np.arange(len(srcs) + 1)).tolist()
@@ -92,15 +98,16 @@ def pair_arrays(
     # Cells are many, their port sets few: each distinct one is made once, and shared.
     made: dict[bytes, PortSet] = {}
 
-    def new_cell(_egress: int, _ingress: int, words) -> None:
-        key = words.tobytes()
-        found = made.get(key)
-        if found is None:
-            found = made[key] = m.atoms.portset(m.atoms.from_words(words))
-        ports.append(found)
+    def new_cells(_egress: np.ndarray, _ingress: np.ndarray, words: np.ndarray) -> None:
+        for row in words:
+            key = row.tobytes()
+            found = made.get(key)
+            if found is None:
+                found = made[key] = m.atoms.portset(m.atoms.from_words(row))
+            ports.append(found)
 
     src_parts, dst_parts, cell_parts = [], [], []
-    for rank, _id, dst_ranks, dst_cells in source_rows(m, ordered, new_cell):
+    for rank, _id, dst_ranks, dst_cells in source_rows(m, ordered, new_cells):
         src_parts.append(np.full(len(dst_ranks), rank, dtype=np.int32))
         dst_parts.append(dst_ranks)
         cell_parts.append(dst_cells)

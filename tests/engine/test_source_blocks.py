@@ -82,12 +82,13 @@ def plain_rows(m, ordered):
 def block_rows(m, ordered):
     made: list[tuple[int, int, bytes]] = []
 
-    def new_cell(egress, ingress, words):
-        made.append((egress, ingress, words.tobytes()))
+    def new_cells(egress, ingress, words):
+        for eg, ing, row in zip(egress.tolist(), ingress.tolist(), words, strict=True):
+            made.append((eg, ing, row.tobytes()))
 
     out = [
         (rank, node_id, ranks.tolist(), cells.tolist())
-        for rank, node_id, ranks, cells in pair_arrays.source_rows(m, ordered, new_cell)
+        for rank, node_id, ranks, cells in pair_arrays.source_rows(m, ordered, new_cells)
     ]
     return out, made
 
