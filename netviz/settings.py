@@ -136,6 +136,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Uploads up to this size are analysed in the request itself; larger ones by the worker.
 NETVIZ_BACKGROUND_KB = env_int("NETVIZ_BACKGROUND_KB", 512, minimum=0)
+# Drafts (what-if) of revisions with more endpoints than this are evaluated by the task worker.
+NETVIZ_DRAFT_BACKGROUND_ENDPOINTS = env_int("NETVIZ_DRAFT_BACKGROUND_ENDPOINTS", 2000, minimum=0)
 # A job still running after this long is taken for dead (its worker was killed) and shown failed.
 NETVIZ_ANALYSIS_TIMEOUT = env_int("NETVIZ_ANALYSIS_TIMEOUT", 900, minimum=10)
 

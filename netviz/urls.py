@@ -83,6 +83,11 @@ urlpatterns = [
     ),
     path("r/<token:token>/rev/<int:number>/draft.json", draft.draft_json, name="netviz-draft"),
     path(
+        "r/<token:token>/rev/<int:number>/draft-result/<str:job>.json",
+        draft.draft_result,
+        name="netviz-draft-result",
+    ),
+    path(
         "r/<token:token>/rev/<int:number>/draft.zip",
         draft.draft_zip_download,
         name="netviz-draft-zip",

@@ -11,6 +11,7 @@ import { yamlEditor } from "./yaml_editor.js";
 import { whatif } from "./draft_whatif.js";
 
 const DEBOUNCE_MS = 400;
+const POLL_MS = 200; // a big review's draft, evaluated by the task worker
 const LIST_LIMIT = 500;
 
 function ready(root) {
@@ -111,14 +112,23 @@ async function main() {
     let ok = false;
     const asking = performance.now();
     try {
-      const response = await fetch(config.draft_url, {
+      let response = await fetch(config.draft_url, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         referrerPolicy: "same-origin",
         body: JSON.stringify({ files }),
       });
-      ok = response.ok;
       body = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+      // A big review: the task worker evaluates the draft, and its answer is asked for until
+      // it is there (given up when a newer edit is evaluated instead).
+      for (let waited = 0; response.status === 202 && body.poll && ticket === asked; waited += POLL_MS) {
+        q("[data-draft-status]").textContent = waited < 3000 ? "Evaluating the draft on the task worker …" : "Waiting for the task worker to evaluate the draft …";
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        response = await fetch(body.poll, { headers: { Accept: "application/json" } });
+        const answer = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+        if (response.status !== 202) body = answer;
+      }
+      ok = response.ok;
     } catch (error) {
       body = { error: error.message };
     }

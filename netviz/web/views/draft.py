@@ -1,5 +1,6 @@
-"""A draft evaluated: POST edited files for a revision, get its errors and its connectivity diff;
-or its changed files as one zip to download (draft.zip, same body).
+"""A draft evaluated: POST edited files for a revision, get its errors and its connectivity diff
+(from the task worker for a big review: netviz.web.draft_jobs); or its changed files as one zip
+to download (draft.zip, same body).
 
 Nothing is stored (saving is "add revision", for edit link holders), so the view link is enough.
 """
@@ -9,10 +10,12 @@ from __future__ import annotations
 import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from netviz.web import draft_jobs
 from netviz.web.access import get_review, get_revision
 from netviz.web.draft_zip import draft_zip
 from netviz.web.drafts import BadDraft, UploadRefused, draft_files, evaluate_draft
@@ -34,6 +37,13 @@ def draft_json(request: HttpRequest, token: str, number: int) -> JsonResponse:
         body = json.loads(request.body.decode("utf-8"))
         if not isinstance(body, dict):
             raise BadDraft('expected a JSON object {"files": {...}}')
+        if draft_jobs.in_background(revision):
+            # A big review: the task worker evaluates it; the page polls for the answer.
+            files, _changed = draft_files(revision, body.get("files"))
+            check_size(files)
+            job = draft_jobs.enqueue(revision, body.get("files"))
+            poll = reverse("netviz-draft-result", args=[token, number, job])
+            return JsonResponse({"pending": True, "poll": poll}, status=202)
         result = evaluate_draft(revision, body.get("files"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         return JsonResponse({"error": "the body is not JSON"}, status=400)
@@ -42,6 +52,17 @@ def draft_json(request: HttpRequest, token: str, number: int) -> JsonResponse:
     except UploadRefused as e:
         return JsonResponse({"error": e.message, "errors": e.problems}, status=e.status)
     return JsonResponse({"revision": revision.number, **result})
+
+
+@require_GET
+def draft_result(request: HttpRequest, token: str, number: int, job: str) -> JsonResponse:
+    """A big review's draft (netviz.web.draft_jobs): 202 `{"pending": true}` while the task
+    worker has it, then draft.json's answer, once."""
+    revision = get_revision(get_review(token), number, defer=("snapshot",))
+    status, body = draft_jobs.answer(revision, job)
+    response = JsonResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @csrf_exempt
