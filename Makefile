@@ -27,7 +27,7 @@ run: setup
 	$(PY) manage.py loaddemo --base-url http://$(HOST):$(PORT)
 	@# The task worker analyses large uploads next to the server, and stops with it. --insecure:
 	@# runserver serves static files although DEBUG is off (make serve-prod uses WhiteNoise).
-	$(PY) manage.py db_worker -v 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --interval 0.25 -v 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver --insecure $(HOST):$(PORT)
 
 # Production: gunicorn + WhiteNoise (gunicorn.conf.py), settings from the environment, e.g.
@@ -37,7 +37,7 @@ serve-prod: setup
 	NETVIZ_PRODUCTION=1 $(PY) manage.py check --deploy
 	NETVIZ_PRODUCTION=1 $(PY) manage.py migrate --noinput
 	NETVIZ_PRODUCTION=1 $(PY) manage.py collectstatic --noinput -v 0
-	NETVIZ_PRODUCTION=1 $(PY) manage.py db_worker -v 0 & worker=$$!; \
+	NETVIZ_PRODUCTION=1 $(PY) manage.py db_worker --interval 0.25 -v 0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  NETVIZ_PRODUCTION=1 NETVIZ_BIND=$${NETVIZ_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn netviz.wsgi:application
 

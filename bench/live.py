@@ -47,8 +47,9 @@ def _setup_django(database: Path) -> None:
 
 
 @contextmanager
-def serve(reviews: list[tuple[str, list[tuple[str, str]]]]):
-    """Yield (base URL, [view token, ...]) with each (title, files) stored as a review."""
+def serve(reviews: list[tuple[str, list[tuple[str, str]]]], worker: bool = False):
+    """Yield (base URL, [view token, ...]) with each (title, files) stored as a review; with
+    `worker`, a task worker runs beside the server (as `make run` starts one)."""
     with tempfile.TemporaryDirectory(prefix="netviz-live-") as tmp:
         database = Path(tmp) / "db.sqlite3"
         _setup_django(database)
@@ -83,6 +84,15 @@ def serve(reviews: list[tuple[str, list[tuple[str, str]]]]):
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        jobs = None
+        if worker:
+            jobs = subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--interval", "0.25", "-v", "0"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         try:
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
@@ -95,5 +105,7 @@ def serve(reviews: list[tuple[str, list[tuple[str, str]]]]):
                 raise RuntimeError("the server did not start")
             yield f"http://127.0.0.1:{port}", tokens
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            for process in (server, jobs):
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=10)
