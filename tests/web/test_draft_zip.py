@@ -128,6 +128,13 @@ class DraftZipTestCase(BaseTestCase):
         )
         self.assertEqual(evaluated.status_code, 413)
 
+    @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
+    def test_a_body_over_djangos_own_limit_is_a_json_413_too(self):
+        big = {"files": {"big.yaml": DENY + "#" + "x" * 4096 + "\n"}}
+        r = self.post(big)
+        self.assertEqual(r.status_code, 413)
+        self.assertIn("larger than the limit", r.json()["error"])
+
     def test_it_only_takes_post_and_only_for_a_known_review_and_revision(self):
         self.assertEqual(self.client.get(self.view_url("/rev/1/draft.zip")).status_code, 405)
         body = {"files": {"policy.yaml": manifests.POLICY_V2}}

@@ -9,7 +9,12 @@ from django.shortcuts import render
 
 
 def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or request.path.endswith(".json")
+    """The API, a .json URL, or a JSON body (what-if's draft.zip): a JSON answer."""
+    return (
+        request.path.startswith("/api/")
+        or request.path.endswith(".json")
+        or request.content_type == "application/json"
+    )
 
 
 def refusal(request: HttpRequest, message: str, status: int) -> HttpResponse:
