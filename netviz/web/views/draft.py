@@ -23,6 +23,23 @@ from netviz.web.services import check_size
 from netviz.web.views.downloads import attachment
 
 
+def posted_changes(request: HttpRequest) -> object:
+    """The `files` of a posted draft body (checked by draft_files); raises BadDraft."""
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BadDraft("the body is not JSON") from None
+    if not isinstance(body, dict):
+        raise BadDraft('expected a JSON object {"files": {...}}')
+    return body.get("files")
+
+
+def refused(e: BadDraft | UploadRefused) -> JsonResponse:
+    if isinstance(e, UploadRefused):
+        return JsonResponse({"error": e.message, "errors": e.problems}, status=e.status)
+    return JsonResponse({"error": str(e)}, status=400)
+
+
 # Nothing stored that grants anything (like the JSON API): no CSRF token, so review pages stay
 # cacheable byte for byte.
 @csrf_exempt
@@ -34,23 +51,17 @@ def draft_json(request: HttpRequest, token: str, number: int) -> JsonResponse:
     # Its snapshot is read once per revision (netviz.web.draft_cache), not on every keystroke.
     revision = get_revision(review, number, defer=("snapshot",))
     try:
-        body = json.loads(request.body.decode("utf-8"))
-        if not isinstance(body, dict):
-            raise BadDraft('expected a JSON object {"files": {...}}')
+        changes = posted_changes(request)
         if draft_jobs.in_background(revision):
             # A big review: the task worker evaluates it; the page polls for the answer.
-            files, _changed = draft_files(revision, body.get("files"))
+            files, _changed = draft_files(revision, changes)
             check_size(files)
-            job = draft_jobs.enqueue(revision, body.get("files"))
+            job = draft_jobs.enqueue(revision, changes)
             poll = reverse("netviz-draft-result", args=[token, number, job])
             return JsonResponse({"pending": True, "poll": poll}, status=202)
-        result = evaluate_draft(revision, body.get("files"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return JsonResponse({"error": "the body is not JSON"}, status=400)
-    except BadDraft as e:
-        return JsonResponse({"error": str(e)}, status=400)
-    except UploadRefused as e:
-        return JsonResponse({"error": e.message, "errors": e.problems}, status=e.status)
+        result = evaluate_draft(revision, changes)
+    except (BadDraft, UploadRefused) as e:
+        return refused(e)
     return JsonResponse({"revision": revision.number, **result})
 
 
@@ -73,17 +84,10 @@ def draft_zip_download(request: HttpRequest, token: str, number: int) -> HttpRes
     review = get_review(token)
     revision = get_revision(review, number, defer=("snapshot",))
     try:
-        body = json.loads(request.body.decode("utf-8"))
-        if not isinstance(body, dict):
-            raise BadDraft('expected a JSON object {"files": {...}}')
-        files, changed = draft_files(revision, body.get("files"))
+        files, changed = draft_files(revision, posted_changes(request))
         check_size(files)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return JsonResponse({"error": "the body is not JSON"}, status=400)
-    except BadDraft as e:
-        return JsonResponse({"error": str(e)}, status=400)
-    except UploadRefused as e:
-        return JsonResponse({"error": e.message, "errors": e.problems}, status=e.status)
+    except (BadDraft, UploadRefused) as e:
+        return refused(e)
     if not changed:
         return JsonResponse({"error": "the draft changes nothing"}, status=400)
     name = f"{slugify(review.title) or 'draft'}-rev{number}-draft.zip"

@@ -8,8 +8,6 @@ read-only, and it ends with the review (deleted with it).
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +18,7 @@ from netviz.web.access import get_review, get_revision
 from netviz.web.drafts import BadDraft, draft_files
 from netviz.web.models import SharedDraft, hash_token, new_token
 from netviz.web.services import UploadRefused, check_size
+from netviz.web.views.draft import posted_changes, refused
 
 
 # Nothing stored that grants anything (like the JSON API): no CSRF token, so review pages stay
@@ -30,16 +29,11 @@ def share(request: HttpRequest, token: str, number: int) -> JsonResponse:
     review = get_review(token)
     revision = get_revision(review, number)
     try:
-        body = json.loads(request.body.decode("utf-8"))
-        changes = body.get("files") if isinstance(body, dict) else None
+        changes = posted_changes(request)
         files, changed = draft_files(revision, changes)
         check_size(files)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return JsonResponse({"error": "the body is not JSON"}, status=400)
-    except BadDraft as e:
-        return JsonResponse({"error": str(e)}, status=400)
-    except UploadRefused as e:
-        return JsonResponse({"error": e.message}, status=e.status)
+    except (BadDraft, UploadRefused) as e:
+        return refused(e)
     if not changed:
         return JsonResponse({"error": "the draft changes nothing"}, status=400)
     secret = new_token()
