@@ -81,7 +81,9 @@ class DraftDownloadTestCase(DraftPage):
         error.wait_for()
         self.assertEqual(
             error.inner_text(),
-            "The changed files were not downloaded: this review or revision is gone (HTTP 404)",
+            # The server's own words, in JSON as for every refusal of a JSON body.
+            "The changed files were not downloaded: "
+            "Not found. Check that the link was copied completely.",
         )
         self.assertEqual(error.get_attribute("role"), "alert")
         self.assertTrue(self.page.locator("[data-testid=draft-download]").is_enabled())
