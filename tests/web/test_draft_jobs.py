@@ -8,7 +8,7 @@ import json
 from datetime import timedelta
 
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -17,7 +17,7 @@ from netviz.web import draft_jobs
 from netviz.web.services import create_review
 from netviz.web.tasks import analyse_revision
 from tests.web import manifests
-from tests.web.base import V1_FILES, BaseTestCase, uploads
+from tests.web.base import V1_FILES, uploads
 
 EDIT = {"files": {"policy.yaml": manifests.POLICY_V2}}
 
@@ -27,8 +27,14 @@ def work() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
 
+# The worker closes its database connection between jobs, as a real one does: no transaction
+# around each test (TestCase's would be closed with it on PostgreSQL).
 @override_settings(NETVIZ_DRAFT_BACKGROUND_ENDPOINTS=0)
-class DraftJobTestCase(BaseTestCase):
+class DraftJobTestCase(TransactionTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.review, self.revision, _edit = create_review("Shop", uploads(V1_FILES))
+
     def post(self, body, token: str | None = None):
         return self.client.post(
             f"/r/{token or self.review.view_token}/rev/1/draft.json",
