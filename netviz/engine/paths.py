@@ -280,7 +280,7 @@ def step_ref(step: DecisionStep) -> RuleRef:
         )
     return RuleRef(
         "",
-        step.policy.split("/", 1)[1],
+        step.policy.split("/", 1)[-1],  # "Kind/name"; Felix's failsafe step is "failsafe"
         step.direction,
         step.rule_index or 0,
         None,
