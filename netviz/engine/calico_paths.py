@@ -248,19 +248,20 @@ class CalicoPaths(PathFinder):
         )
 
     def _applying(self, tier: str, direction, subject: Node) -> list:
-        # The NetworkPolicies isolating the subject, once (not once per policy of the tier).
-        isolating = {id(p) for p in self.np.isolating(subject, direction)}
-        return [
-            p
-            for _, p in _entries_cached(self, tier)
-            if self._applies(p, direction, subject, isolating)
+        # The NetworkPolicies isolating the subject are found once and placed by their
+        # position in the tier; only the tier's other entries are tried one by one.
+        others, position = _split_entries(self, tier)
+        picked = [
+            (position[id(p)], p) for p in self.np.isolating(subject, direction) if id(p) in position
         ]
+        picked += [(i, p) for i, p in others if self._applies(p, direction, subject)]
+        picked.sort(key=lambda item: item[0])
+        return [p for _, p in picked]
 
-    def _applies(self, p, direction, subject: Node, isolating: set[int]) -> bool:
+    def _applies(self, p, direction, subject: Node) -> bool:
+        """Whether a Calico or cluster-scoped policy of a tier applies (NetworkPolicies: above)."""
         if isinstance(p, CalicoPolicy):
             return direction in p.types and self.subject_of(p, subject)
-        if isinstance(p, Policy):
-            return id(p) in isolating
         return self.in_pod_set(p.subject, subject)
 
     def calico_rules(self, p: CalicoPolicy, tier: str, direction, subject, other, dst, undecided):
@@ -289,6 +290,22 @@ def _entries_cached(finder: CalicoPaths, tier: str):
     found = cache_.get(tier)
     if found is None:
         found = cache_[tier] = finder._entries(tier)
+    return found
+
+
+def _split_entries(finder: CalicoPaths, tier: str) -> tuple[list, dict[int, int]]:
+    """A tier's entries as ([(position, entry)] of those not NetworkPolicies, NetworkPolicy
+    id -> position)."""
+    cache_ = finder.__dict__.setdefault("_split_cache", {})
+    found = cache_.get(tier)
+    if found is None:
+        others, position = [], {}
+        for i, (_, p) in enumerate(_entries_cached(finder, tier)):
+            if isinstance(p, Policy) and not isinstance(p, CalicoPolicy):
+                position[id(p)] = i
+            else:
+                others.append((i, p))
+        found = cache_[tier] = (others, position)
     return found
 
 
