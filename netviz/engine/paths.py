@@ -179,7 +179,11 @@ class PathFinder:
     def tier_policies(self, tier, direction, subject: Node) -> list:
         """The tier's policies (in order) that apply to `subject` in `direction`."""
         if tier == "NetworkPolicy":
-            return self.np.isolating(subject, direction)
+            return self.remembered(
+                self._subjects,
+                (tier, direction, node_key(subject)),
+                lambda: self.np.isolating(subject, direction),
+            )
         return self.subjects_of(tier, subject)
 
     def policy_rules(self, tier, p, direction, subject, other, dst, undecided: PortSet):
