@@ -84,12 +84,10 @@ class MemoTieredGranter(TieredGranter):
     def __init__(self, matrix: Matrix, finder: PathFinder, node_object) -> None:
         super().__init__(matrix, finder, node_object)
         assert matrix.program is not None
-        self.features = Features(matrix.program, matrix.compiled.nodes.named)
+        self._program = matrix.program
         self.tiers = list(finder.path_tiers())
-        self.signatures = {
-            d: [self.features.tier(t if isinstance(t, str) else t.name, d) for t in self.tiers]
-            for d in ("egress", "ingress")
-        }
+        self._signatures: dict | None = None  # made when grants are first asked for
+        self._features: Features | None = None
         self.all_mask = matrix.atoms.all_mask
         self._sides: dict[tuple, Parts] = {}
         self._tier_runs: dict[tuple, TierRun] = {}
@@ -98,6 +96,22 @@ class MemoTieredGranter(TieredGranter):
         self._states: dict[int, tuple] = {}
         self._begun: dict[tuple, tuple[list[Segment], list, DecisionStep | None]] = {}
         self._refs: dict[int, RuleRef] = {}
+
+    @property
+    def features(self) -> Features:
+        if self._features is None:
+            self._features = Features(self._program, self.m.compiled.nodes.named)
+        return self._features
+
+    @property
+    def signatures(self) -> dict:
+        """Per direction, each tier's (subject signature, other signature) of every node."""
+        if self._signatures is None:
+            names = [t if isinstance(t, str) else t.name for t in self.tiers]
+            self._signatures = {
+                d: [self.features.tier(name, d) for name in names] for d in ("egress", "ingress")
+            }
+        return self._signatures
 
     def _parts(self, direction, subject: int, other: int, dst: int) -> Parts:
         state = self._states.get(subject)
