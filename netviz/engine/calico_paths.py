@@ -183,11 +183,11 @@ class CalicoPaths(PathFinder):
         left = segments[0][0] - hit
         return [(left, ())] if not left.is_empty() else []
 
-    def after_tiers(self, direction, segments):
+    def after_step(self, direction):
         """A host endpoint without the default-allow profile denies what no tier decided."""
         hosts = self._hosts
         if hosts and any(DEFAULT_ALLOW not in h.profiles for h in hosts):
-            step = DecisionStep(
+            return DecisionStep(
                 "host-endpoint-default",
                 "HostEndpoint",
                 hosts[0].name,
@@ -197,8 +197,15 @@ class CalicoPaths(PathFinder):
                 "",
                 "isolation",
             )
-            return [Decision(ports, (*prefix, step), "deny") for ports, prefix in segments]
-        return super().after_tiers(direction, segments)
+        return None
+
+    def subject_state(self, subject: Node) -> tuple:
+        """The host endpoints of the subject, by position (failsafe ports, the host default)."""
+        held = {id(h) for h in self.hosts_of(subject)}
+        return tuple(i for i, h in enumerate(self.calico.host_endpoints) if id(h) in held)
+
+    def begin(self, direction, subject: Node) -> None:
+        self._hosts = self.hosts_of(subject)
 
     def tier_end(self, tier, direction, subject, applied):
         """A Calico tier that applied and decided nothing: its defaultAction."""
@@ -222,40 +229,39 @@ class CalicoPaths(PathFinder):
         entries.sort(key=lambda item: item[0])
         return entries
 
-    def run_tier(self, tier, direction, subject, other, dst, ports: PortSet):
-        decided: list[tuple[PortSet, DecisionStep, str]] = []
-        undecided = ports
-        applied = False
-        for p in self.applying(tier.name, direction, subject):
-            if undecided.is_empty():
-                break
-            applied = True
-            if isinstance(p, CalicoPolicy):
-                found, undecided = self.calico_rules(
-                    p, tier.name, direction, subject, other, dst, undecided
-                )
-            elif isinstance(p, Policy):
-                found, undecided = self.np_rules(p, tier.name, direction, other, dst, undecided)
-            else:
-                found, undecided = self.admin_rules(p, direction, other, dst, undecided)
-            decided += found
-        return decided, undecided, applied
+    def tier_policies(self, tier, direction, subject: Node) -> list:
+        return self.applying(tier.name, direction, subject)
+
+    def policy_rules(self, tier, p, direction, subject, other, dst, undecided: PortSet):
+        if isinstance(p, CalicoPolicy):
+            return self.calico_rules(p, tier.name, direction, subject, other, dst, undecided)
+        if isinstance(p, Policy):
+            return self.np_rules(p, tier.name, direction, other, dst, undecided)
+        return self.admin_rules(p, direction, other, dst, undecided)
 
     def applying(self, tier: str, direction, subject: Node) -> list:
         """The tier's entries (in order) that select `subject` for `direction`."""
         return self.remembered(
             self._subjects,
             (tier, direction, node_key(subject)),
-            lambda: [
-                p for _, p in _entries_cached(self, tier) if self._applies(p, direction, subject)
-            ],
+            lambda: self._applying(tier, direction, subject),
         )
 
+    def _applying(self, tier: str, direction, subject: Node) -> list:
+        # The NetworkPolicies isolating the subject are found once and placed by their
+        # position in the tier; only the tier's other entries are tried one by one.
+        others, position = _split_entries(self, tier)
+        picked = [
+            (position[id(p)], p) for p in self.np.isolating(subject, direction) if id(p) in position
+        ]
+        picked += [(i, p) for i, p in others if self._applies(p, direction, subject)]
+        picked.sort(key=lambda item: item[0])
+        return [p for _, p in picked]
+
     def _applies(self, p, direction, subject: Node) -> bool:
+        """Whether a Calico or cluster-scoped policy of a tier applies (NetworkPolicies: above)."""
         if isinstance(p, CalicoPolicy):
             return direction in p.types and self.subject_of(p, subject)
-        if isinstance(p, Policy):
-            return p in self.np.isolating(subject, direction)
         return self.in_pod_set(p.subject, subject)
 
     def calico_rules(self, p: CalicoPolicy, tier: str, direction, subject, other, dst, undecided):
@@ -284,6 +290,22 @@ def _entries_cached(finder: CalicoPaths, tier: str):
     found = cache_.get(tier)
     if found is None:
         found = cache_[tier] = finder._entries(tier)
+    return found
+
+
+def _split_entries(finder: CalicoPaths, tier: str) -> tuple[list, dict[int, int]]:
+    """A tier's entries as ([(position, entry)] of those not NetworkPolicies, NetworkPolicy
+    id -> position)."""
+    cache_ = finder.__dict__.setdefault("_split_cache", {})
+    found = cache_.get(tier)
+    if found is None:
+        others, position = [], {}
+        for i, (_, p) in enumerate(_entries_cached(finder, tier)):
+            if isinstance(p, Policy) and not isinstance(p, CalicoPolicy):
+                position[id(p)] = i
+            else:
+                others.append((i, p))
+        found = cache_[tier] = (others, position)
     return found
 
 

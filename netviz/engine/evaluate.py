@@ -30,6 +30,7 @@ from netviz.engine.peers import Compiled, all_blocks
 from netviz.engine.ports import PortSet
 from netviz.engine.result import Analysis, Connection, Explanation, ExternalRange
 from netviz.engine.rows import ConnectionRow, GrantCell
+from netviz.engine.tier_grants import MemoTieredGranter
 from netviz.engine.tiered_caveats import analysis_caveats
 from netviz.engine.view import EngineView
 from netviz.k8s.model import Cluster, Endpoint
@@ -142,7 +143,13 @@ class Evaluator:
 
     def _build_connections(self) -> list[Connection]:
         m = self.matrix
-        granter = Granter(m) if self._paths is None else TieredGranter(m, self._paths, self.node)
+        granter: Granter
+        if self._paths is None:
+            granter = Granter(m)
+        elif self._paths.memo:  # tier runs remembered per signature; memo off: the plain path
+            granter = MemoTieredGranter(m, self._paths, self.node)
+        else:
+            granter = TieredGranter(m, self._paths, self.node)
         ordered = self._node_ids()
         ids = [node_id for node_id, _, _ in ordered]
         # (ports, grants) per cell: equivalent pairs share both objects. Grants are computed only

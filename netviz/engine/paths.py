@@ -145,26 +145,52 @@ class PathFinder:
         return segments
 
     def after_tiers(self, direction, segments: list[Segment]) -> list[Decision]:
-        """What no tier decided: allowed."""
-        return [Decision(ports, prefix, "allow") for ports, prefix in segments]
+        """What no tier decided: allowed, or denied by after_step() where it names a step."""
+        step = self.after_step(direction)
+        if step is None:
+            return [Decision(ports, prefix, "allow") for ports, prefix in segments]
+        return [Decision(ports, (*prefix, step), "deny") for ports, prefix in segments]
+
+    def after_step(self, direction) -> DecisionStep | None:
+        """The step denying what no tier decided; None: it is allowed."""
+        return None
+
+    # What a side's path depends on besides the tiers' own signatures (netviz.engine.tier_grants).
+    def subject_state(self, subject: Node) -> tuple:
+        """A key of the subject's state that before_tiers and after_step read (none here)."""
+        return ()
+
+    def begin(self, direction, subject: Node) -> None:
+        """Make run_tier ready for `subject` without before_tiers (nothing to do here)."""
 
     def run_tier(self, tier, direction, subject, other, dst, ports: PortSet):
-        """(decided parts with their step and verdict, what is left, whether the tier applied)."""
+        """(decided parts with their step and verdict, what is left, whether the tier applied):
+        the policies that apply, in order, each by policy_rules over what is still undecided."""
         decided: list[tuple[PortSet, DecisionStep, str]] = []
         undecided, applied = ports, False
-        if tier == "NetworkPolicy":
-            for p in self.np.isolating(subject, direction):
-                applied = True
-                found, undecided = self.np_rules(p, tier, direction, other, dst, undecided)
-                decided += found
-            return decided, undecided, applied
-        for p in self.subjects_of(tier, subject):
+        for p in self.tier_policies(tier, direction, subject):
             if undecided.is_empty():
                 break
             applied = True
-            found, undecided = self.admin_rules(p, direction, other, dst, undecided)
+            found, undecided = self.policy_rules(tier, p, direction, subject, other, dst, undecided)
             decided += found
         return decided, undecided, applied
+
+    def tier_policies(self, tier, direction, subject: Node) -> list:
+        """The tier's policies (in order) that apply to `subject` in `direction`."""
+        if tier == "NetworkPolicy":
+            return self.remembered(
+                self._subjects,
+                (tier, direction, node_key(subject)),
+                lambda: self.np.isolating(subject, direction),
+            )
+        return self.subjects_of(tier, subject)
+
+    def policy_rules(self, tier, p, direction, subject, other, dst, undecided: PortSet):
+        """One policy's rules in order over `undecided`: (decided parts, what is left)."""
+        if tier == "NetworkPolicy":
+            return self.np_rules(p, tier, direction, other, dst, undecided)
+        return self.admin_rules(p, direction, other, dst, undecided)
 
     def subjects_of(self, tier: str, subject: Node) -> list[AdminPolicy]:
         """The tier's policies (in order) whose subject `subject` is."""
@@ -258,7 +284,7 @@ def step_ref(step: DecisionStep) -> RuleRef:
         )
     return RuleRef(
         "",
-        step.policy.split("/", 1)[1],
+        step.policy.split("/", 1)[-1],  # "Kind/name"; Felix's failsafe step is "failsafe"
         step.direction,
         step.rule_index or 0,
         None,
