@@ -5,6 +5,7 @@ decided (matrix and graph mark them). Empty for NetworkPolicy-only input."""
 from __future__ import annotations
 
 from netviz.diff.snapshot import fingerprint
+from netviz.formats.tiered import rule_entries
 
 # Pairs marked in the page data at most; the count of all is kept beside them.
 MAX_VERDICTS = 50_000
@@ -22,20 +23,10 @@ def tiered_snapshot(evaluator) -> dict:
     entries = []
     for tp in policies:
         p = tp.source
-        rules = []
-        for direction in ("ingress", "egress"):
-            for i, rule in enumerate(p.rules(direction)):
-                rules.append(
-                    {
-                        "direction": direction,
-                        "index": i,
-                        "name": rule.name,
-                        "action": rule.action,
-                        "written": rule.written,
-                        "line": rule.line,
-                        "pairs": pairs.get((p.id, direction, i), 0),
-                    }
-                )
+        rules = [
+            {**r, "pairs": pairs.get((p.id, r["direction"], r["index"]), 0)}
+            for r in rule_entries(p)
+        ]
         entries.append(
             {
                 "id": p.id,

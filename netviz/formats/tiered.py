@@ -25,19 +25,24 @@ def tiered_policy_to_json(p: AdminPolicy) -> dict:
         "policy_types": [d for d in ("egress", "ingress") if p.rules(d)],
         "file": p.source.file if p.source else "",
         "line": p.source.line if p.source else 0,
-        "rules": [
-            {
-                "direction": direction,
-                "index": i,
-                "name": rule.name,
-                "action": rule.action,
-                "written": rule.written,
-                "line": rule.line,
-            }
-            for direction in ("ingress", "egress")
-            for i, rule in enumerate(p.rules(direction))
-        ],
+        "rules": rule_entries(p),
     }
+
+
+def rule_entries(p: AdminPolicy) -> list[dict]:
+    """Its rules as the exports and the snapshot list them: ingress, then egress, in order."""
+    return [
+        {
+            "direction": direction,
+            "index": i,
+            "name": rule.name,
+            "action": rule.action,
+            "written": rule.written,
+            "line": rule.line,
+        }
+        for direction in ("ingress", "egress")
+        for i, rule in enumerate(p.rules(direction))
+    ]
 
 
 def describe_tiered_policy(p: AdminPolicy) -> str:
