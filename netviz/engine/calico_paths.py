@@ -285,28 +285,33 @@ class CalicoPaths(PathFinder):
         return decided, undecided
 
 
-def _entries_cached(finder: CalicoPaths, tier: str):
-    cache_ = finder.__dict__.setdefault("_entry_cache", {})
-    found = cache_.get(tier)
+def _per_tier(finder: CalicoPaths, cache: str, tier: str, make):
+    """make(tier), made once per finder and tier (kept in the finder under `cache`)."""
+    store = finder.__dict__.setdefault(cache, {})
+    found = store.get(tier)
     if found is None:
-        found = cache_[tier] = finder._entries(tier)
+        found = store[tier] = make(tier)
     return found
+
+
+def _entries_cached(finder: CalicoPaths, tier: str):
+    return _per_tier(finder, "_entry_cache", tier, finder._entries)
 
 
 def _split_entries(finder: CalicoPaths, tier: str) -> tuple[list, dict[int, int]]:
     """A tier's entries as ([(position, entry)] of those not NetworkPolicies, NetworkPolicy
     id -> position)."""
-    cache_ = finder.__dict__.setdefault("_split_cache", {})
-    found = cache_.get(tier)
-    if found is None:
+
+    def split(tier: str) -> tuple[list, dict[int, int]]:
         others, position = [], {}
         for i, (_, p) in enumerate(_entries_cached(finder, tier)):
             if isinstance(p, Policy) and not isinstance(p, CalicoPolicy):
                 position[id(p)] = i
             else:
                 others.append((i, p))
-        found = cache_[tier] = (others, position)
-    return found
+        return others, position
+
+    return _per_tier(finder, "_split_cache", tier, split)
 
 
 def _calico_step(
