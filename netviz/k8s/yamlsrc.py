@@ -461,7 +461,7 @@ class ParseMemo:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[tuple, tuple[list[Doc], list, int]] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple[list[Doc], list, int, int, int]] = OrderedDict()
         self._lock = threading.Lock()
 
     def parse(self, text: str, budget: Budget, json_mode: bool) -> tuple[list[Doc], list]:
@@ -473,14 +473,15 @@ class ParseMemo:
         cap = budget.max_documents
         with self._lock:
             found = self._items.get(key)
-            if found is not None and (found[3] == cap or (not found[5] and found[4] <= cap)):
+            # Kept as (docs, errors, aliases used, limit, documents seen); seen over the limit
+            # means it stopped there, and is the same only under the same limit.
+            if found is not None and (found[3] == cap or found[4] <= min(found[3], cap)):
                 self._items.move_to_end(key)
             else:
                 found = None
         if found is None:
             docs, errors = _parse_text(text, budget, json_mode)
-            truncated = budget.documents_seen > cap
-            found = (docs, errors, budget.aliases_used, cap, budget.documents_seen, truncated)
+            found = (docs, errors, budget.aliases_used, cap, budget.documents_seen)
             with self._lock:
                 self._items[key] = found
                 while len(self._items) > self.size:
