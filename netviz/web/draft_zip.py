@@ -20,13 +20,18 @@ DELETED_NAME = "DELETED.txt"
 EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
+def _printable(text: str) -> str:
+    """`text` without control characters (so a name can neither make two lines nor hide)."""
+    return "".join(ch for ch in text if ch.isprintable())
+
+
 def safe_member(name: str, fallback: str) -> str:
     """`name` as a relative path that stays inside the folder it is unpacked in: backslashes
     read as folders, leading `/` and drive letters (`C:`) dropped, `.`, `..` and empty segments
     dropped, control characters removed. `fallback` when nothing is left."""
     parts = []
     for part in name.replace("\\", "/").split("/"):
-        part = "".join(ch for ch in part if ch.isprintable()).strip()
+        part = _printable(part).strip()
         if len(part) == 2 and part[1] == ":" and not parts:
             continue  # a drive letter, "C:"
         if part.strip("."):
@@ -69,8 +74,8 @@ def draft_zip(files: list[Upload], changed: list[str]) -> bytes:
         taken.add(member)
         entries.append(_member(member, by_name[name]))
     if deleted:
-        # One name a line, as given (less control characters, so a name cannot make two lines).
-        listing = "".join("".join(c for c in n if c.isprintable()) + "\n" for n in deleted)
+        # One name a line, as given (less control characters).
+        listing = "".join(_printable(n) + "\n" for n in deleted)
         entries.append(_member(DELETED_NAME, listing.encode("utf-8")))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
