@@ -1,6 +1,7 @@
 """A throwaway netviz server for browser measurements: temp SQLite, one review, `runserver`.
 
-Used by bench/page_load.py and scripts/screenshots.py; not part of the web app.
+Used by bench/page_load.py, bench/draft_eval.py and the scripts/screenshots*.py (which end with
+report_shots); not part of the web app.
 """
 
 from __future__ import annotations
@@ -24,6 +25,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def report_shots(taken: list[str], failed: list[str]) -> int:
+    """The screenshot scripts' ending: each file taken, each visual check failed; exit status."""
+    for name in taken:
+        print(f"docs/screenshots/{name}")
+    for problem in failed:
+        print(f"VISUAL CHECK FAILED {problem}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _free_port() -> int:

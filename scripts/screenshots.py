@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.generate import generate, parse_spec  # noqa: E402
-from bench.live import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+from bench.live import CHROMIUM, CHROMIUM_ARGS, report_shots, serve  # noqa: E402
 from tests.browser.layout_check import GRAPH_FITS, OVERLAPS, SIDEWAYS  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -111,11 +111,7 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         taken, failed = shoot(browser, base, demo, big)
         browser.close()
-    for name in taken:
-        print(f"docs/screenshots/{name}")
-    for problem in failed:
-        print(f"VISUAL CHECK FAILED {problem}", file=sys.stderr)
-    return 1 if failed else 0
+    return report_shots(taken, failed)
 
 
 if __name__ == "__main__":

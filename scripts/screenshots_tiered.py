@@ -15,24 +15,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.live import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
+from bench.live import CHROMIUM, CHROMIUM_ARGS, report_shots, serve  # noqa: E402
 from tests.browser.layout_check import OVERLAPS, SIDEWAYS  # noqa: E402
 from tests.tiered.model import model, sts  # noqa: E402
-from tests.tiered.test_traps import FROM_G, HUFFLEPUFF, NP_ALLOW_G_TO_H, cnp  # noqa: E402
+from tests.tiered.test_traps import (  # noqa: E402
+    ACCEPT_R,
+    DENY_G,
+    HUFFLEPUFF,
+    NP_ALLOW_G_TO_H,
+    cnp,
+)
 
 OUT = ROOT / "docs" / "screenshots"
 WIDTHS = (1440, 800)
-# As tests/tiered/test_web.py (which needs Django set up before it is imported).
-DENY_G = cnp("deny-g", "Admin", 5, HUFFLEPUFF, "  - name: deny-g\n    action: Deny\n" + FROM_G)
-ACCEPT_R = cnp(
-    "accept-r-dns",
-    "Admin",
-    7,
-    HUFFLEPUFF,
-    "  - name: dns\n    action: Accept\n"
-    "    from: [{namespaces: {matchLabels: {conformance-house: ravenclaw}}}]\n"
-    "    protocols: [{udp: {destinationPort: {number: 53}}}]\n",
-)
 DOMAINS = cnp(
     "allow-api",
     "Admin",
@@ -105,11 +100,7 @@ def main() -> int:
         more = shoot(browser, base, named, "tiered-domains")
         taken, failed = taken + more[0], failed + more[1]
         browser.close()
-    for name in taken:
-        print(f"docs/screenshots/{name}")
-    for problem in failed:
-        print(f"VISUAL CHECK FAILED {problem}", file=sys.stderr)
-    return 1 if failed else 0
+    return report_shots(taken, failed)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,17 @@ spec:
 
 HUFFLEPUFF = "{namespaces: {matchLabels: {conformance-house: hufflepuff}}}"
 FROM_G = "    from: [{namespaces: {matchLabels: {conformance-house: gryffindor}}}]\n"
+# Two admin policies the web, browser and screenshot runs share: a Deny and a UDP Accept.
+DENY_G = cnp("deny-g", "Admin", 5, HUFFLEPUFF, "  - name: deny-g\n    action: Deny\n" + FROM_G)
+ACCEPT_R = cnp(
+    "accept-r-dns",
+    "Admin",
+    7,
+    HUFFLEPUFF,
+    "  - name: dns\n    action: Accept\n"
+    "    from: [{namespaces: {matchLabels: {conformance-house: ravenclaw}}}]\n"
+    "    protocols: [{udp: {destinationPort: {number: 53}}}]\n",
+)
 
 
 def test_it_lets_an_admin_deny_override_a_networkpolicy_allow():

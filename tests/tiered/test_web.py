@@ -14,18 +14,8 @@ from netviz.web.services import add_revision, create_review
 from tests.web.base import uploads
 
 from .model import model, sts
-from .test_traps import FROM_G, HUFFLEPUFF, NP_ALLOW_G_TO_H, cnp
+from .test_traps import ACCEPT_R, DENY_G, FROM_G, HUFFLEPUFF, NP_ALLOW_G_TO_H, cnp
 
-DENY_G = cnp("deny-g", "Admin", 5, HUFFLEPUFF, "  - name: deny-g\n    action: Deny\n" + FROM_G)
-ACCEPT_R = cnp(
-    "accept-r-dns",
-    "Admin",
-    7,
-    HUFFLEPUFF,
-    "  - name: dns\n    action: Accept\n"
-    "    from: [{namespaces: {matchLabels: {conformance-house: ravenclaw}}}]\n"
-    "    protocols: [{udp: {destinationPort: {number: 53}}}]\n",
-)
 BASELINE = cnp("baseline-deny", "Baseline", 1, HUFFLEPUFF, "  - action: Deny\n" + FROM_G)
 
 
