@@ -24,7 +24,7 @@ from netviz.engine.explain import Explainer
 from netviz.engine.grants import Granter, TieredGranter
 from netviz.engine.matrix import Matrix
 from netviz.engine.nogc import gc_paused
-from netviz.engine.pair_arrays import source_rows
+from netviz.engine.pair_arrays import CellPorts, source_rows
 from netviz.engine.paths import PathFinder, with_decisions
 from netviz.engine.peers import Compiled, all_blocks
 from netviz.engine.ports import PortSet
@@ -157,10 +157,12 @@ class Evaluator:
         cell_ports: list[PortSet] = []
         cell_grants: list[GrantCell] = []
 
+        of = CellPorts(m.atoms)
+
         def new_cells(egress: np.ndarray, ingress: np.ndarray, words: np.ndarray) -> None:
             for eg, ing, row in zip(egress.tolist(), ingress.tolist(), words, strict=True):
-                mask = m.atoms.from_words(row)
-                cell_ports.append(m.atoms.portset(mask))
+                mask, ports = of(row)
+                cell_ports.append(ports)
                 cell_grants.append(GrantCell(granter, eg, ing, mask))
 
         out: list[Connection] = []

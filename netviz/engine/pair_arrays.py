@@ -86,6 +86,23 @@ def source_rows(
         yield rank, node_id, dst_ranks, dst_cells
 
 
+class CellPorts:
+    """A cell's atom words → (atom mask, PortSet): cells are many, their port sets few, so each
+    distinct one is made once and shared by the cells that have it."""
+
+    def __init__(self, atoms) -> None:
+        self.atoms = atoms
+        self._made: dict[bytes, tuple[int, PortSet]] = {}
+
+    def __call__(self, words: np.ndarray) -> tuple[int, PortSet]:
+        key = words.tobytes()
+        found = self._made.get(key)
+        if found is None:
+            mask = self.atoms.from_words(words)
+            found = self._made[key] = (mask, self.atoms.portset(mask))
+        return found
+
+
 def pair_arrays(
     evaluator: Evaluator,
 ) -> tuple[list[str], list[PortSet], np.ndarray, np.ndarray, np.ndarray]:
@@ -95,16 +112,10 @@ def pair_arrays(
     m = evaluator.matrix
     ordered = evaluator._node_ids()
     ports: list[PortSet] = []
-    # Cells are many, their port sets few: each distinct one is made once, and shared.
-    made: dict[bytes, PortSet] = {}
+    of = CellPorts(m.atoms)
 
     def new_cells(_egress: np.ndarray, _ingress: np.ndarray, words: np.ndarray) -> None:
-        for row in words:
-            key = row.tobytes()
-            found = made.get(key)
-            if found is None:
-                found = made[key] = m.atoms.portset(m.atoms.from_words(row))
-            ports.append(found)
+        ports.extend(of(row)[1] for row in words)
 
     src_parts, dst_parts, cell_parts = [], [], []
     for rank, _id, dst_ranks, dst_cells in source_rows(m, ordered, new_cells):
